@@ -1,0 +1,39 @@
+package dev.chrunbook;
+
+/**
+ * A failure the operator must act on: carries the exit code and a message that says how to
+ * proceed. Anything else escaping a command is an internal error (exit 5).
+ */
+public class ChrunbookException extends RuntimeException {
+    private final ExitCode exitCode;
+
+    public ChrunbookException(ExitCode exitCode, String message) {
+        super(message);
+        this.exitCode = exitCode;
+    }
+
+    public ChrunbookException(ExitCode exitCode, String message, Throwable cause) {
+        super(message, cause);
+        this.exitCode = exitCode;
+    }
+
+    public ExitCode exitCode() {
+        return exitCode;
+    }
+
+    public static ChrunbookException invalidInput(String message) {
+        return new ChrunbookException(ExitCode.INVALID_INPUT, message);
+    }
+
+    public static ChrunbookException stateConflict(String message) {
+        return new ChrunbookException(ExitCode.STATE_CONFLICT, message);
+    }
+
+    public static ChrunbookException stepFailed(String message) {
+        return new ChrunbookException(ExitCode.STEP_FAILED, message);
+    }
+
+    public static ChrunbookException verificationFailed(String message) {
+        return new ChrunbookException(ExitCode.VERIFICATION_FAILED, message);
+    }
+}

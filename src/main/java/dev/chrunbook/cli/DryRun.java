@@ -1,0 +1,83 @@
+package dev.chrunbook.cli;
+
+import dev.chrunbook.exec.DriftCheck;
+import dev.chrunbook.exec.NodeWork;
+import dev.chrunbook.exec.RunOptions;
+import dev.chrunbook.exec.WorkPlanner;
+import dev.chrunbook.render.SqlRenderer;
+import dev.chrunbook.runbook.Step;
+import dev.chrunbook.state.NodeState;
+import dev.chrunbook.state.RunState;
+import dev.chrunbook.state.StatementState;
+import dev.chrunbook.topology.Topology;
+
+import java.io.PrintWriter;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@code run --dry-run}: what --execute would do now, given the state; executes nothing, writes nothing. */
+final class DryRun {
+    private final PrintWriter out;
+    private final Workspace ws;
+    private final Topology topology;
+
+    DryRun(PrintWriter out, Workspace ws, Topology topology) {
+        this.out = out;
+        this.ws = ws;
+        this.topology = topology;
+    }
+
+    int print(RunOptions options) {
+        Optional<RunState> existing = ws.state();
+        String runId = existing.map(RunState::runId).orElseGet(Workspace::newRunId);
+        RunState state = existing.orElseGet(() -> new RunState(ws.runbook.name(), runId, null, null));
+        SqlRenderer renderer = ws.renderer(runId);
+        WorkPlanner planner = new WorkPlanner(ws.runbook, topology, renderer);
+        List<Step> steps = planner.steps(options, state);
+        planner.checkOrder(steps, state);
+        Set<String> rerunning = new HashSet<>();
+        if (options.rerun()) {
+            steps.forEach(s -> rerunning.add(s.id()));
+        }
+        DriftCheck.verify(ws.runbook, topology, renderer, state, rerunning);
+        PlanPrinter printer = new PlanPrinter(out, runId);
+        printer.header(ws.runbook.name(), ws.runbook.cluster(), existing.isEmpty());
+        out.println("-- DRY RUN: nothing is executed; pass --execute instead of --dry-run to run this");
+        if (steps.isEmpty()) {
+            out.println("-- nothing to run: every selected step is done");
+        }
+        for (Step step : steps) {
+            var work = planner.render(step, planner.nodes(step, options.shards(), options.node()), options.rerun());
+            printer.step(step, work.values().iterator().next().settings());
+            for (NodeWork w : work.values()) {
+                NodeState ns = state.node(step.id(), w.node().id());
+                String action = action(ns, options.rerun());
+                int attempt = ns.status() == dev.chrunbook.state.Status.RUNNING ? ns.attempts() : ns.attempts() + 1;
+                if (ns.status().complete() && !options.rerun()) {
+                    out.printf("%n-- node %s (shard %d): %s%n", w.node().id(), w.node().shard(), action);
+                } else {
+                    printer.node(step, w.node(), action, attempt, w.statements(), w.check());
+                }
+            }
+            if (step.confirm()) {
+                out.printf("-- step %s needs confirmation (a typed yes, or --yes)%n", step.id());
+            }
+        }
+        printer.flush();
+        return 0;
+    }
+
+    private static String action(NodeState ns, boolean rerun) {
+        return switch (ns.status()) {
+            case DONE, SKIPPED -> rerun ? "already " + ns.status().label() + "; --rerun executes it again as attempt "
+                    + (ns.attempts() + 1) : "already " + ns.status().label() + ", nothing to do";
+            case RUNNING -> "interrupted attempt " + ns.attempts() + ": statements "
+                    + ns.statements().stream().filter(s -> s.status().equals(StatementState.SENT)).map(s -> "#" + s.index()).toList()
+                    + " are looked up on the server (watched if running, never sent twice), then the rest run";
+            case FAILED -> "failed before (" + ns.error() + "); retried as attempt " + (ns.attempts() + 1);
+            case PENDING -> "would run";
+        };
+    }
+}

@@ -1,0 +1,51 @@
+package dev.chrunbook.cli;
+
+import dev.chrunbook.exec.QueryIds;
+import dev.chrunbook.render.RenderedStatement;
+import dev.chrunbook.runbook.Step;
+import dev.chrunbook.topology.Node;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** Prints steps, nodes and the exact SQL with query ids, as plan and run --dry-run show them. */
+final class PlanPrinter {
+    private final PrintWriter out;
+    private final String runId;
+
+    PlanPrinter(PrintWriter out, String runId) {
+        this.out = out;
+        this.runId = runId;
+    }
+
+    void header(String runbook, String cluster, boolean newRunId) {
+        out.printf("-- runbook %s, cluster %s, run_id %s%s%n", runbook, cluster, runId,
+                newRunId ? " (new: fixed at the first --execute)" : "");
+    }
+
+    void step(Step step, Map<String, String> settings) {
+        out.printf("%n-- ===== step %s (on: %s%s)%s%n", step.id(), step.on().yamlName(),
+                step.confirm() ? ", needs confirmation" : "",
+                step.description().isBlank() ? "" : " " + step.description().strip());
+        if (!settings.isEmpty()) {
+            out.printf("-- settings: %s%n", settings.entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
+        }
+    }
+
+    void node(Step step, Node node, String action, int attempt, List<RenderedStatement> statements, Optional<String> check) {
+        out.printf("%n-- node %s (shard %d, replica %s)%s%n", node.id(), node.shard(), node.replicaName(),
+                action.isEmpty() ? "" : ": " + action);
+        check.ifPresent(c -> out.printf("-- check (skip when truthy): %s%n", c.replaceAll("\\s+", " ")));
+        for (int i = 0; i < statements.size(); i++) {
+            out.printf("-- query_id %s%n%s;%n", QueryIds.of(runId, step.id(), node, attempt, i + 1), statements.get(i).sql());
+        }
+    }
+
+    void flush() {
+        out.flush();
+    }
+}

@@ -1,0 +1,124 @@
+package dev.chrunbook.cli;
+
+import dev.chrunbook.ChrunbookException;
+import dev.chrunbook.exec.Migrator;
+import dev.chrunbook.exec.RunOptions;
+import dev.chrunbook.exec.RunResult;
+import dev.chrunbook.exec.Sleeper;
+import dev.chrunbook.exec.StepResult;
+import dev.chrunbook.exec.WorkPlanner;
+import dev.chrunbook.progress.ProgressLines;
+import dev.chrunbook.state.StateLock;
+import dev.chrunbook.state.StateStore;
+import dev.chrunbook.topology.Topology;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code chrunbook run}: executes steps (--execute) or shows what it would do now (--dry-run). */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run the next pending step on all its nodes, then stop (or --step/--to/--all).",
+                "Exactly one of --execute or --dry-run is required: nothing runs without --execute.",
+                "State is checkpointed per step and node: a later run resumes, reattaching to statements still"
+                        + " running on the server; --step ID --shard N reruns a failed step on one shard only."})
+final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    RunbookArgs runbookArgs;
+    @Mixin
+    ConnectionOptions connectionOptions;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Mode mode;
+
+    static final class Mode {
+        @Option(names = "--execute", required = true, description = "Really execute.")
+        boolean execute;
+        @Option(names = "--dry-run", required = true, description = "Print what --execute would do now, given the state.")
+        boolean dryRun;
+    }
+
+    @Option(names = "--step", paramLabel = "ID", description = "Run these steps (repeatable).")
+    List<String> steps = new ArrayList<>();
+    @Option(names = "--to", paramLabel = "ID", description = "Run pending steps up to and including this one.")
+    String to;
+    @Option(names = "--all", description = "Run all pending steps.")
+    boolean all;
+    @Option(names = "--shard", paramLabel = "N", description = "Only nodes of these shards (repeatable).")
+    List<Integer> shards = new ArrayList<>();
+    @Option(names = "--node", paramLabel = "HOST:PORT", description = "Only this node.")
+    String node;
+    @Option(names = "--rerun", description = "Execute again on nodes where the step is already done (needs --step).")
+    boolean rerun;
+    @Option(names = "--yes", description = "Confirm steps marked confirm: true without asking.")
+    boolean yes;
+    @Option(names = "--parallel", paramLabel = "N", description = "At most N nodes at once (default: all nodes of the step).")
+    int parallel;
+
+    @Override
+    public Integer call() {
+        RunOptions options = options();
+        Workspace ws = Workspace.open(runbookArgs, connectionOptions);
+        Topology topology = ws.topology("run");
+        if (mode.dryRun) {
+            return new DryRun(spec.commandLine().getOut(), ws, topology).print(options);
+        }
+        try (StateLock lock = StateLock.acquire(ws.stateDir, Clock.systemUTC().instant())) {
+            StateStore store = StateStore.open(ws.stateDir, ws.runbook.name(), Workspace.newRunId(), Clock.systemUTC());
+            var renderer = ws.renderer(store.state().runId());
+            Migrator migrator = new Migrator(new WorkPlanner(ws.runbook, topology, renderer), renderer, store,
+                    ws.connector("run"), Sleeper.REAL, new ProgressLines(spec.commandLine().getErr(), Clock.systemUTC()),
+                    new TerminalConfirmation(yes, spec.commandLine().getOut()));
+            RunResult result = migrator.run(options);
+            return report(ws, result);
+        }
+    }
+
+    private int report(Workspace ws, RunResult result) {
+        var out = spec.commandLine().getOut();
+        if (result.steps().isEmpty()) {
+            out.println("nothing to run: every selected step is done (see: chrunbook status " + ws.runbook.file() + ")");
+            return 0;
+        }
+        for (StepResult r : result.steps()) {
+            out.printf("step %s: %s%n", r.step().id(), r.alreadyDone() ? "already done" : r.complete() ? "done" : "FAILED");
+            r.nodes().forEach((id, s) -> out.printf("  %-22s %-8s attempt %d%s%s%n", id, s.status().label(), s.attempts(),
+                    s.durationMs() == null ? "" : String.format(", %.1f s", s.durationMs() / 1000.0),
+                    s.error() == null ? "" : ", " + s.error()));
+        }
+        out.flush();
+        Optional<StepResult> failed = result.failed();
+        if (failed.isPresent()) {
+            String stepId = failed.get().step().id();
+            throw ChrunbookException.stepFailed("step '" + stepId + "' is not done on every node. Fix the cause, then rerun"
+                    + " it where it failed: chrunbook run " + ws.runbook.file() + " --step " + stepId
+                    + " --execute (add --shard N or --node HOST:PORT to limit it)");
+        }
+        return 0;
+    }
+
+    private RunOptions options() {
+        int selectors = (steps.isEmpty() ? 0 : 1) + (to == null ? 0 : 1) + (all ? 1 : 0);
+        if (selectors > 1) {
+            throw ChrunbookException.invalidInput("give one of --step, --to, --all (or none for the next pending step)");
+        }
+        if (rerun && steps.isEmpty()) {
+            throw ChrunbookException.invalidInput("--rerun needs --step ID: name the step to execute again");
+        }
+        if (parallel < 0) {
+            throw ChrunbookException.invalidInput("--parallel must be at least 1");
+        }
+        return new RunOptions(List.copyOf(steps), Optional.ofNullable(to), all, List.copyOf(shards),
+                Optional.ofNullable(node), rerun, yes, parallel, mode.execute);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.chrunbook.cli;
+
+import dev.chrunbook.runbook.Step;
+import dev.chrunbook.state.StatusReport;
+import dev.chrunbook.topology.Node;
+import dev.chrunbook.topology.Topology;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code chrunbook status}: the step x node matrix from the state; reads no cluster unless --connection is given. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Show each step on each node: pending / running / done / failed / skipped, attempts, duration,"
+                + " rows, last error.", "With --connection, nodes that have not run yet are listed too."})
+final class StatusCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    RunbookArgs runbookArgs;
+    @Mixin
+    ConnectionOptions connectionOptions;
+
+    @Option(names = "--json", description = "Print the matrix as JSON (schema in the README).")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Workspace ws = Workspace.open(runbookArgs, connectionOptions);
+        Topology topology = ws.connection.isPresent() ? ws.topology("status") : null;
+        Map<String, String> steps = new LinkedHashMap<>();
+        Map<String, List<String>> nodes = new LinkedHashMap<>();
+        for (Step s : ws.runbook.steps()) {
+            steps.put(s.id(), s.on().yamlName());
+            nodes.put(s.id(), topology == null ? List.of() : topology.nodesFor(s.on()).stream().map(Node::id).toList());
+        }
+        StatusReport report = StatusReport.of(ws.runbook.name(), ws.state().orElse(null), steps, nodes);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(report.toJson());
+        } else {
+            print(out, report);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static void print(PrintWriter out, StatusReport report) {
+        out.printf("runbook %s, run_id %s%n", report.runbook(), report.runId() == null ? "(not started)" : report.runId());
+        for (StatusReport.StepRow step : report.steps()) {
+            out.printf("%n%-24s %s (on: %s)%n", step.id(), step.status(), step.on());
+            for (StatusReport.NodeRow n : step.nodes()) {
+                out.printf("  %-22s %-8s attempts %-3d %-9s rows %-12d %s%n", n.node(), n.status(), n.attempts(),
+                        n.durationMs() == null ? "-" : String.format("%.1fs", n.durationMs() / 1000.0),
+                        n.rowsWritten(), n.error() != null ? n.error() : n.note() != null ? n.note() : "");
+            }
+        }
+    }
+}

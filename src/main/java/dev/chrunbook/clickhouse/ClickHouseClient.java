@@ -1,0 +1,28 @@
+package dev.chrunbook.clickhouse;
+
+import java.util.List;
+import java.util.Map;
+
+/** A session with one node: statements with an id and per-query settings, and small reads. */
+public interface ClickHouseClient extends AutoCloseable {
+
+    /**
+     * Runs one statement to completion. Settings travel as per-query (URL) settings, which is
+     * the only way insert-side settings reach the INSERT of an INSERT...SELECT on 18.16.
+     * A null {@code queryId} lets the server pick one.
+     */
+    void execute(String sql, String queryId, Map<String, String> settings);
+
+    /** Runs a read and returns every row as strings (NULL as null). */
+    List<List<String>> select(String sql);
+
+    default String selectOne(String sql) {
+        List<List<String>> rows = select(sql);
+        return rows.isEmpty() || rows.get(0).isEmpty() ? null : rows.get(0).get(0);
+    }
+
+    ServerVersion version();
+
+    @Override
+    void close();
+}

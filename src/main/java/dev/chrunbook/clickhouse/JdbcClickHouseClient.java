@@ -1,0 +1,105 @@
+package dev.chrunbook.clickhouse;
+
+import com.clickhouse.client.ClickHouseRequest;
+import com.clickhouse.client.ClickHouseResponse;
+
+import java.io.IOException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** {@link ClickHouseClient} over clickhouse-jdbc's HTTP transport. */
+final class JdbcClickHouseClient implements ClickHouseClient {
+    private final Connection connection;
+    private final ServerVersion version;
+    private final String address;
+
+    JdbcClickHouseClient(Connection connection, ServerVersion version, String address) {
+        this.connection = connection;
+        this.version = version;
+        this.address = address;
+    }
+
+    @Override
+    public void execute(String sql, String queryId, Map<String, String> settings) {
+        try (Statement st = connection.createStatement()) {
+            ClickHouseRequest<?> request = st.unwrap(com.clickhouse.jdbc.ClickHouseStatement.class).getRequest();
+            if (queryId == null) {
+                request.query(sql);
+            } else {
+                request.query(sql, queryId);
+            }
+            settings.forEach(request::set);
+            try (ClickHouseResponse ignored = request.executeAndWait()) {
+                // DDL and INSERT...SELECT return nothing we need; rows come from system.query_log.
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        } catch (com.clickhouse.client.ClickHouseException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public List<List<String>> select(String sql) {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            ResultSetMetaData md = rs.getMetaData();
+            List<List<String>> rows = new ArrayList<>();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>(md.getColumnCount());
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(row);
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public ServerVersion version() {
+        return version;
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // closing an HTTP-based connection releases nothing on the server
+        }
+    }
+
+    private ClickHouseException failure(Exception e) {
+        return new ClickHouseException(address + ": " + firstLine(e.getMessage()), e, isConnectionProblem(e));
+    }
+
+    private static boolean isConnectionProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketException || t instanceof SocketTimeoutException
+                    || t instanceof java.net.http.HttpTimeoutException
+                    || (t instanceof IOException && !(t.getMessage() != null && t.getMessage().contains("Code:")))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "(no message)";
+        }
+        String m = message.strip();
+        int stack = m.indexOf(", Stack trace");
+        return stack > 0 ? m.substring(0, stack) : m;
+    }
+}

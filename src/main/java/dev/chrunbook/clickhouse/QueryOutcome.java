@@ -1,0 +1,17 @@
+package dev.chrunbook.clickhouse;
+
+/**
+ * What a node says about a query id: still running, finished (with rows and duration from
+ * system.query_log), failed (with the server's exception), or never seen.
+ */
+public record QueryOutcome(State state, long rowsRead, long rowsWritten, long durationMs, String error) {
+    public enum State { RUNNING, FINISHED, FAILED, NOT_FOUND }
+
+    public static QueryOutcome running(long read, long written, long elapsedMs) {
+        return new QueryOutcome(State.RUNNING, read, written, elapsedMs, null);
+    }
+
+    public static QueryOutcome notFound() {
+        return new QueryOutcome(State.NOT_FOUND, 0, 0, 0, null);
+    }
+}

@@ -1,0 +1,108 @@
+package dev.chrunbook.exec;
+
+import dev.chrunbook.ChrunbookException;
+import dev.chrunbook.clickhouse.ClickHouseConnector;
+import dev.chrunbook.render.SqlRenderer;
+import dev.chrunbook.runbook.Step;
+import dev.chrunbook.state.NodeState;
+import dev.chrunbook.state.StateStore;
+import dev.chrunbook.topology.Node;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The main flow of {@code run --execute}: choose steps, check order and drift, render everything,
+ * confirm, then run each step on its nodes in parallel and stop at the first step that is not done.
+ */
+public final class Migrator {
+    private final WorkPlanner planner;
+    private final SqlRenderer renderer;
+    private final StateStore store;
+    private final NodeApplier applier;
+    private final ExecutionListener listener;
+    private final Confirmation confirmation;
+
+    public Migrator(WorkPlanner planner, SqlRenderer renderer, StateStore store, ClickHouseConnector connector,
+                    Sleeper sleeper, ExecutionListener listener, Confirmation confirmation) {
+        this.planner = planner;
+        this.renderer = renderer;
+        this.store = store;
+        this.listener = listener;
+        this.confirmation = confirmation;
+        this.applier = new NodeApplier(store, connector, sleeper, listener, store.state().runId());
+    }
+
+    public RunResult run(RunOptions options) {
+        List<Step> steps = planner.steps(options, store.state());
+        planner.checkOrder(steps, store.state());
+        Set<String> rerunning = new HashSet<>();
+        if (options.rerun()) {
+            steps.forEach(s -> rerunning.add(s.id()));
+        }
+        DriftCheck.verify(planner.runbook(), planner.topology(), renderer, store.state(), rerunning);
+        Map<Step, Map<Node, NodeWork>> work = new LinkedHashMap<>();
+        for (Step step : steps) {
+            work.put(step, planner.render(step, planner.nodes(step, options.shards(), options.node()), options.rerun()));
+        }
+        List<StepResult> results = new ArrayList<>();
+        for (Map.Entry<Step, Map<Node, NodeWork>> e : work.entrySet()) {
+            StepResult result = runStep(e.getKey(), e.getValue(), options);
+            results.add(result);
+            if (!result.complete()) {
+                break;
+            }
+        }
+        return new RunResult(store.state().runId(), results);
+    }
+
+    private StepResult runStep(Step step, Map<Node, NodeWork> work, RunOptions options) {
+        List<NodeWork> todo = work.values().stream()
+                .filter(w -> options.rerun() || !store.node(step.id(), w.node().id()).status().complete())
+                .toList();
+        if (todo.isEmpty()) {
+            Map<String, NodeState> states = new LinkedHashMap<>();
+            work.keySet().forEach(n -> states.put(n.id(), store.node(step.id(), n.id())));
+            return new StepResult(step, states, true);
+        }
+        List<Node> nodes = todo.stream().map(NodeWork::node).toList();
+        if (step.confirm() && !confirmation.confirm(step, nodes)) {
+            throw ChrunbookException.invalidInput("step '" + step.id() + "' not confirmed; nothing was executed."
+                    + " Answer 'yes' at the prompt or pass --yes");
+        }
+        listener.stepStarted(step, nodes);
+        int threads = Math.max(1, options.parallel() > 0 ? Math.min(options.parallel(), todo.size()) : todo.size());
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "chrunbook-" + step.id());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<NodeState>> futures = new ArrayList<>();
+            for (NodeWork w : todo) {
+                futures.add(pool.submit(() -> applier.apply(w)));
+            }
+            Map<String, NodeState> states = new LinkedHashMap<>();
+            for (int i = 0; i < todo.size(); i++) {
+                states.put(todo.get(i).node().id(), futures.get(i).get());
+            }
+            return new StepResult(step, states, false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ChrunbookException.stepFailed("interrupted while step '" + step.id() + "' ran; statements may still"
+                    + " run on the nodes: run again to reattach");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package dev.chrunbook.exec;
+
+import dev.chrunbook.clickhouse.ClickHouseClient;
+import dev.chrunbook.clickhouse.ClickHouseConnector;
+import dev.chrunbook.clickhouse.ClickHouseException;
+import dev.chrunbook.clickhouse.QueryInspector;
+import dev.chrunbook.clickhouse.QueryOutcome;
+import dev.chrunbook.render.RenderedStatement;
+import dev.chrunbook.state.NodeState;
+import dev.chrunbook.state.StateStore;
+import dev.chrunbook.state.StatementState;
+import dev.chrunbook.state.Status;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The applier: runs one step's statements on one node, in order, checkpointing each one. A
+ * statement recorded as sent by an earlier (crashed) run is resolved on the server first: watched
+ * if still running, taken as done if it finished, and only re-sent if the node never saw it.
+ */
+final class NodeApplier {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeApplier.class);
+    private static final Duration POLL = Duration.ofSeconds(1);
+
+    private final StateStore store;
+    private final ClickHouseConnector connector;
+    private final Sleeper sleeper;
+    private final ExecutionListener listener;
+    private final String runId;
+
+    NodeApplier(StateStore store, ClickHouseConnector connector, Sleeper sleeper, ExecutionListener listener, String runId) {
+        this.store = store;
+        this.connector = connector;
+        this.sleeper = sleeper;
+        this.listener = listener;
+        this.runId = runId;
+    }
+
+    NodeState apply(NodeWork work) {
+        String step = work.step().id();
+        String node = work.node().id();
+        try (ClickHouseClient client = connector.connect(work.node().host(), work.node().httpPort())) {
+            NodeState state = store.node(step, node);
+            if (state.status() == Status.RUNNING) {
+                state = store.update(step, node, NodeState::resume);
+            } else {
+                if (work.check().isPresent() && !work.rerun() && truthy(client.selectOne(work.check().get()))) {
+                    return finish(work, store.update(step, node, s -> s.finish(Status.SKIPPED, now(), null,
+                            "check found the step's effect already in place")));
+                }
+                state = store.update(step, node, s -> s.startAttempt(now()));
+            }
+            QueryInspector inspector = new QueryInspector(client);
+            for (int i = 0; i < work.statements().size(); i++) {
+                Optional<String> error = runStatement(work, client, inspector, state, i);
+                if (error.isPresent()) {
+                    return finish(work, store.update(step, node, s -> s.finish(Status.FAILED, now(), error.get(), null)));
+                }
+                state = store.node(step, node);
+            }
+            return finish(work, store.update(step, node, s -> s.finish(Status.DONE, now(), null, null)));
+        } catch (ClickHouseException e) {
+            // Unreachable, or the connection broke and the statement's fate is unknown: leave it
+            // RUNNING so the next run reattaches instead of re-sending.
+            LOG.debug("node {} step {}", node, step, e);
+            NodeState s = store.node(step, node);
+            String message = (e.connectionLost() ? "connection lost: " : "") + e.getMessage();
+            if (s.status() == Status.RUNNING && s.statements().stream().anyMatch(x -> x.status().equals(StatementState.SENT))) {
+                return finish(work, store.update(step, node, st -> new NodeState(Status.RUNNING, st.attempts(),
+                        st.started(), null, message + "; run again to reattach", null, st.statements())));
+            }
+            return finish(work, store.update(step, node, st -> st.finish(Status.FAILED, now(), message, null)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return store.node(step, node);
+        }
+    }
+
+    /** Runs statement {@code i}; an empty result means done, otherwise the error. */
+    private Optional<String> runStatement(NodeWork work, ClickHouseClient client, QueryInspector inspector,
+                                          NodeState state, int i) throws InterruptedException {
+        RenderedStatement statement = work.statements().get(i);
+        StatementState recorded = state.statements().stream().filter(s -> s.index() == i + 1).findFirst().orElse(null);
+        if (recorded != null && recorded.status().equals(StatementState.DONE)) {
+            return Optional.empty();
+        }
+        String queryId = recorded != null && recorded.status().equals(StatementState.SENT)
+                ? recorded.queryId()
+                : QueryIds.of(runId, work.step().id(), work.node(), state.attempts(), i + 1);
+        if (recorded != null && recorded.status().equals(StatementState.SENT)) {
+            QueryOutcome earlier = await(work, inspector, queryId);
+            if (earlier.state() != QueryOutcome.State.NOT_FOUND) {
+                return record(work, recorded, earlier);
+            }
+            LOG.info("{} on {}: statement {} was never received by the server; sending it now", work.step().id(),
+                    work.node().id(), queryId);
+        }
+        StatementState sent = new StatementState(i + 1, queryId, statement.checksum(), StatementState.SENT, null, null, null);
+        store.update(work.step().id(), work.node().id(), s -> s.withStatement(sent));
+        listener.statementStarted(work.step(), work.node(), queryId, statement.sql());
+        try {
+            client.execute(statement.sql(), queryId, work.settings());
+        } catch (ClickHouseException e) {
+            if (!e.connectionLost()) {
+                return record(work, sent, new QueryOutcome(QueryOutcome.State.FAILED, 0, 0, 0, e.getMessage()));
+            }
+            LOG.warn("{} on {}: connection lost while {} ran; watching it on the server", work.step().id(),
+                    work.node().id(), queryId);
+        }
+        QueryOutcome outcome = await(work, inspector, queryId);
+        if (outcome.state() == QueryOutcome.State.NOT_FOUND) {
+            // query_log disabled or not yet written: the statement returned without error, so it ran.
+            outcome = new QueryOutcome(QueryOutcome.State.FINISHED, 0, 0, 0, null);
+        }
+        return record(work, sent, outcome);
+    }
+
+    /** Watches a query id until the node no longer runs it. */
+    private QueryOutcome await(NodeWork work, QueryInspector inspector, String queryId) throws InterruptedException {
+        QueryOutcome outcome = inspector.lookup(queryId);
+        while (outcome.state() == QueryOutcome.State.RUNNING) {
+            listener.statementRunning(work.step(), work.node(), queryId, outcome);
+            sleeper.sleep(POLL);
+            outcome = inspector.lookup(queryId);
+        }
+        return outcome;
+    }
+
+    private Optional<String> record(NodeWork work, StatementState sent, QueryOutcome outcome) {
+        boolean ok = outcome.state() == QueryOutcome.State.FINISHED;
+        StatementState done = sent.finished(ok ? StatementState.DONE : StatementState.FAILED,
+                outcome.rowsRead(), outcome.rowsWritten(), outcome.durationMs());
+        store.update(work.step().id(), work.node().id(), s -> s.withStatement(done));
+        return ok ? Optional.empty() : Optional.of("statement " + sent.index() + " (" + sent.queryId() + "): " + outcome.error());
+    }
+
+    private NodeState finish(NodeWork work, NodeState state) {
+        listener.nodeFinished(work.step(), work.node(), state);
+        return state;
+    }
+
+    private java.time.Instant now() {
+        return store.clock().instant();
+    }
+
+    static boolean truthy(String value) {
+        return value != null && !value.isBlank() && !value.equals("0") && !value.equalsIgnoreCase("false");
+    }
+}

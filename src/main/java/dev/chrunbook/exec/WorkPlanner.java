@@ -1,0 +1,107 @@
+package dev.chrunbook.exec;
+
+import dev.chrunbook.ChrunbookException;
+import dev.chrunbook.render.SqlRenderer;
+import dev.chrunbook.runbook.Runbook;
+import dev.chrunbook.runbook.Step;
+import dev.chrunbook.state.RunState;
+import dev.chrunbook.topology.Node;
+import dev.chrunbook.topology.Topology;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Decides what a run touches: which steps (explicit, up to, all, or the next pending one), which
+ * nodes of each (target, --shard, --node), rendered in full before anything is sent.
+ */
+public final class WorkPlanner {
+    private final Runbook runbook;
+    private final Topology topology;
+    private final SqlRenderer renderer;
+
+    public WorkPlanner(Runbook runbook, Topology topology, SqlRenderer renderer) {
+        this.runbook = runbook;
+        this.topology = topology;
+        this.renderer = renderer;
+    }
+
+    /** The steps a run with these options covers, in runbook order. */
+    public List<Step> steps(RunOptions options, RunState state) {
+        if (!options.steps().isEmpty()) {
+            List<Step> chosen = options.steps().stream().map(runbook::step).distinct()
+                    .sorted((a, b) -> Integer.compare(runbook.indexOf(a), runbook.indexOf(b))).toList();
+            return chosen;
+        }
+        Optional<Step> next = runbook.steps().stream().filter(s -> !complete(s, state)).findFirst();
+        if (next.isEmpty()) {
+            return List.of();
+        }
+        int from = runbook.indexOf(next.get());
+        if (options.to().isPresent()) {
+            int to = runbook.indexOf(runbook.step(options.to().get()));
+            return to < from ? List.of() : runbook.steps().subList(from, to + 1);
+        }
+        return options.all() ? runbook.steps().subList(from, runbook.steps().size()) : List.of(next.get());
+    }
+
+    /** The nodes of {@code step} after the --shard/--node filters; an empty selection is an input error. */
+    public List<Node> nodes(Step step, List<Integer> shards, Optional<String> node) {
+        List<Node> all = topology.nodesFor(step.on());
+        List<Node> chosen = new ArrayList<>();
+        for (Node n : all) {
+            if ((shards.isEmpty() || shards.contains(n.shard())) && (node.isEmpty() || n.matches(node.get()))) {
+                chosen.add(n);
+            }
+        }
+        if (chosen.isEmpty()) {
+            throw ChrunbookException.invalidInput("step '" + step.id() + "' (" + step.on().yamlName() + ") runs on "
+                    + String.join(", ", all.stream().map(n -> n.id() + " (shard " + n.shard() + ")").toList())
+                    + "; the --shard/--node filter selects none of them");
+        }
+        return chosen;
+    }
+
+    /** Renders statements, settings and check for every node; input errors surface here, before execution. */
+    public Map<Node, NodeWork> render(Step step, List<Node> nodes, boolean rerun) {
+        Map<String, String> settings = new LinkedHashMap<>(runbook.settings());
+        settings.putAll(step.settings());
+        step.timeout().ifPresent(t -> settings.putIfAbsent("max_execution_time", String.valueOf(Math.max(1, t.toSeconds()))));
+        Map<Node, NodeWork> work = new LinkedHashMap<>();
+        for (Node n : nodes) {
+            work.put(n, new NodeWork(step, n, renderer.render(step, n), Map.copyOf(settings), renderer.renderCheck(step, n), rerun));
+        }
+        return work;
+    }
+
+    /** A step may only run once every earlier step is complete on all its nodes. */
+    public void checkOrder(List<Step> steps, RunState state) {
+        if (steps.isEmpty()) {
+            return;
+        }
+        int first = runbook.indexOf(steps.get(0));
+        for (Step earlier : runbook.steps().subList(0, first)) {
+            if (!complete(earlier, state)) {
+                throw ChrunbookException.stateConflict("step '" + steps.get(0).id() + "' comes after '" + earlier.id()
+                        + "', which is not done on all its nodes; run it first: chrunbook run " + runbook.file()
+                        + " --step " + earlier.id() + " --execute");
+            }
+        }
+    }
+
+    public boolean complete(Step step, RunState state) {
+        return topology.nodesFor(step.on()).stream()
+                .allMatch(n -> state != null && state.node(step.id(), n.id()).status().complete());
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    public Runbook runbook() {
+        return runbook;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.chrunbook.render;
+
+import freemarker.template.TemplateMethodModelEx;
+import freemarker.template.TemplateModel;
+import freemarker.template.TemplateModelException;
+import freemarker.template.TemplateScalarModel;
+
+
+/**
+ * The one place where values become quoted SQL: {@code ident(...)} for identifiers (backquoted,
+ * several arguments joined with '.') and {@code lit(...)} for string literals.
+ */
+public final class SqlQuoting {
+    private SqlQuoting() {
+    }
+
+    public static String identifier(String name) {
+        if (name.isEmpty() || name.chars().anyMatch(c -> c < 0x20)) {
+            throw new IllegalArgumentException("'" + name + "' is not a usable identifier");
+        }
+        return "`" + name.replace("\\", "\\\\").replace("`", "\\`") + "`";
+    }
+
+    public static String literal(String value) {
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    static TemplateMethodModelEx identFunction() {
+        return args -> {
+            if (args.isEmpty()) {
+                throw new TemplateModelException("ident(...) needs at least one name");
+            }
+            StringBuilder sb = new StringBuilder();
+            for (Object a : args) {
+                if (!sb.isEmpty()) {
+                    sb.append('.');
+                }
+                try {
+                    sb.append(identifier(text(a, "ident")));
+                } catch (IllegalArgumentException e) {
+                    throw new TemplateModelException("ident(...): " + e.getMessage());
+                }
+            }
+            return SqlOutputFormat.INSTANCE.fromMarkup(sb.toString());
+        };
+    }
+
+    static TemplateMethodModelEx litFunction() {
+        return args -> {
+            if (args.size() != 1) {
+                throw new TemplateModelException("lit(...) takes exactly one value");
+            }
+            return SqlOutputFormat.INSTANCE.fromMarkup(literal(text(args.get(0), "lit")));
+        };
+    }
+
+    private static String text(Object arg, String fn) throws TemplateModelException {
+        if (arg instanceof TemplateScalarModel s) {
+            return s.getAsString();
+        }
+        if (arg instanceof freemarker.template.TemplateNumberModel n) {
+            return n.getAsNumber().toString();
+        }
+        throw new TemplateModelException(fn + "(...) takes text, got " + (arg == null ? "nothing" : describe(arg)));
+    }
+
+    private static String describe(Object arg) {
+        return arg instanceof TemplateModel ? arg.getClass().getSimpleName() : String.valueOf(arg);
+    }
+
+}

@@ -1,0 +1,188 @@
+package dev.chrunbook.render;
+
+import dev.chrunbook.ChrunbookException;
+import dev.chrunbook.runbook.Runbook;
+import dev.chrunbook.runbook.Step;
+import dev.chrunbook.topology.Node;
+import freemarker.cache.ClassTemplateLoader;
+import freemarker.cache.FileTemplateLoader;
+import freemarker.cache.MultiTemplateLoader;
+import freemarker.cache.TemplateLoader;
+import freemarker.template.Configuration;
+import freemarker.template.Template;
+import freemarker.template.TemplateException;
+import freemarker.template.TemplateExceptionHandler;
+import freemarker.template.TemplateNotFoundException;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Renders a step's SQL for one node with FreeMarker. Templates are looked up in the runbook's
+ * folder first, then in the given template folders, then in the templates bundled with chrunbook.
+ * A missing var, a missing template or an unsafe value is an input error naming template and line.
+ */
+public final class SqlRenderer {
+    private final Runbook runbook;
+    private final String runId;
+    private final Configuration freemarker;
+    private final Map<String, Template> inline = new HashMap<>();
+
+    public SqlRenderer(Runbook runbook, String runId, List<Path> templateDirs) {
+        this.runbook = runbook;
+        this.runId = runId;
+        this.freemarker = configuration(runbook.folder(), templateDirs);
+    }
+
+    /** The statements of {@code step} on {@code node}, in order. */
+    public List<RenderedStatement> render(Step step, Node node) {
+        String text = render(template(step), step, node);
+        List<RenderedStatement> out = new ArrayList<>();
+        for (String sql : StatementSplitter.split(text)) {
+            out.add(RenderedStatement.of(sql));
+        }
+        if (out.isEmpty()) {
+            throw ChrunbookException.invalidInput(where(step) + ": rendered no SQL statement for node " + node.id());
+        }
+        return out;
+    }
+
+    /** The step's check query on {@code node}, if it has one. */
+    public Optional<String> renderCheck(Step step, Node node) {
+        if (step.check() == null) {
+            return Optional.empty();
+        }
+        Template t = inlineTemplate(step.id() + ".check", "step '" + step.id() + "' (check)", step.check());
+        List<String> statements = StatementSplitter.split(render(t, step, node));
+        if (statements.size() != 1) {
+            throw ChrunbookException.invalidInput(where(step) + ": 'check' must be exactly one SELECT");
+        }
+        return Optional.of(statements.get(0));
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    private String render(Template template, Step step, Node node) {
+        StringWriter out = new StringWriter();
+        try {
+            template.process(model(step, node), out);
+        } catch (TemplateException e) {
+            throw ChrunbookException.invalidInput(where(step) + ": " + describe(e));
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to a StringWriter failed", e);
+        }
+        return out.toString();
+    }
+
+    private Template template(Step step) {
+        if (step.sql() != null) {
+            return inlineTemplate(step.id(), step.sourceName(), step.sql());
+        }
+        try {
+            return freemarker.getTemplate(step.template());
+        } catch (TemplateNotFoundException e) {
+            throw ChrunbookException.invalidInput(where(step) + ": template '" + step.template()
+                    + "' not found in " + runbook.folder() + " nor in the templates folders");
+        } catch (freemarker.core.ParseException e) {
+            throw ChrunbookException.invalidInput(where(step) + ": template " + e.getTemplateName() + " line "
+                    + e.getLineNumber() + ": " + firstLine(e.getEditorMessage()));
+        } catch (IOException e) {
+            throw ChrunbookException.invalidInput(where(step) + ": cannot read template '" + step.template() + "': " + e.getMessage());
+        }
+    }
+
+    private Template inlineTemplate(String key, String name, String source) {
+        return inline.computeIfAbsent(key, k -> {
+            try {
+                return new Template(name, new StringReader(source), freemarker);
+            } catch (freemarker.core.ParseException e) {
+                throw ChrunbookException.invalidInput(runbook.file() + ": " + name + " line " + e.getLineNumber()
+                        + ": " + firstLine(e.getEditorMessage()));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private Map<String, Object> model(Step step, Node node) {
+        Map<String, Object> m = new LinkedHashMap<>(runbook.vars());
+        m.put("run_id", runId);
+        m.put("cluster", runbook.cluster());
+        m.put("database", runbook.database());
+        m.put("runbook", Map.of("name", runbook.name()));
+        m.put("step", Map.of("id", step.id()));
+        Map<String, Object> n = new LinkedHashMap<>();
+        n.put("id", node.id());
+        n.put("host", node.host());
+        n.put("port", node.httpPort());
+        n.put("native_port", node.nativePort());
+        n.put("shard", node.shard());
+        n.put("replica", node.replicaName());
+        n.put("replica_num", node.replicaNum());
+        n.put("macros", node.macros());
+        m.put("node", n);
+        m.put("ident", SqlQuoting.identFunction());
+        m.put("lit", SqlQuoting.litFunction());
+        return m;
+    }
+
+    private String where(Step step) {
+        return runbook.file() + ":" + step.line() + ": step '" + step.id() + "'";
+    }
+
+    private static String describe(TemplateException e) {
+        String source = e.getTemplateSourceName() != null ? e.getTemplateSourceName() : "template";
+        String line = e.getLineNumber() != null ? " line " + e.getLineNumber() : "";
+        return source + line + ": " + firstLine(e.getMessageWithoutStackTop());
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        String m = message.strip();
+        int tip = m.indexOf("\n\n");
+        String head = tip > 0 ? m.substring(0, tip) : m;
+        return head.replace('\n', ' ').replaceAll(" {2,}", " ");
+    }
+
+    private static Configuration configuration(Path runbookFolder, List<Path> templateDirs) {
+        Configuration cfg = new Configuration(Configuration.VERSION_2_3_33);
+        List<TemplateLoader> loaders = new ArrayList<>();
+        try {
+            loaders.add(new FileTemplateLoader(runbookFolder.toFile()));
+            for (Path dir : templateDirs) {
+                if (Files.isDirectory(dir)) {
+                    loaders.add(new FileTemplateLoader(dir.toFile()));
+                }
+            }
+        } catch (IOException e) {
+            throw ChrunbookException.invalidInput("cannot read template folder: " + e.getMessage());
+        }
+        loaders.add(new ClassTemplateLoader(SqlRenderer.class, "/templates"));
+        cfg.setTemplateLoader(new MultiTemplateLoader(loaders.toArray(TemplateLoader[]::new)));
+        cfg.setOutputFormat(SqlOutputFormat.INSTANCE);
+        cfg.setAutoEscapingPolicy(Configuration.ENABLE_IF_DEFAULT_AUTO_ESCAPING_POLICY);
+        cfg.setDefaultEncoding("UTF-8");
+        cfg.setLocale(Locale.ROOT);
+        cfg.setNumberFormat("c");
+        cfg.setBooleanFormat("c");
+        cfg.setTemplateExceptionHandler(TemplateExceptionHandler.RETHROW_HANDLER);
+        cfg.setLogTemplateExceptions(false);
+        cfg.setWrapUncheckedExceptions(true);
+        cfg.setFallbackOnNullLoopVariable(false);
+        return cfg;
+    }
+}

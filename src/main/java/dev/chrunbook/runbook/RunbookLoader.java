@@ -1,0 +1,155 @@
+package dev.chrunbook.runbook;
+
+import dev.chrunbook.ChrunbookException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads a runbook YAML file into a {@link Runbook}, rejecting anything malformed with file:line. */
+public final class RunbookLoader {
+    /** Names the engine puts into every template's model; a var may not shadow them. */
+    public static final Set<String> RESERVED_NAMES =
+            Set.of("node", "runbook", "run_id", "cluster", "database", "step", "ident", "lit", "settings");
+
+    private static final Set<String> TOP_KEYS =
+            Set.of("name", "description", "cluster", "database", "vars", "settings", "steps");
+    private static final Set<String> STEP_KEYS =
+            Set.of("id", "description", "template", "sql", "on", "settings", "check", "confirm", "timeout");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern STEP_ID = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+    private static final Pattern SETTING = Pattern.compile("[a-z][a-z0-9_]*");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+
+    public Runbook load(Path file, Map<String, String> overrides) {
+        if (!Files.isRegularFile(file)) {
+            throw ChrunbookException.invalidInput("runbook file not found: " + file);
+        }
+        YamlFields top = YamlFields.parse(file).onlyKeys(TOP_KEYS);
+        String name = matching(top, "name", NAME, "letters, digits, '_', '.', '-'");
+        String cluster = matching(top, "cluster", IDENTIFIER, "a ClickHouse cluster name as in system.clusters");
+        String database = matching(top, "database", IDENTIFIER, "a plain identifier");
+        Map<String, Object> vars = vars(top, overrides);
+        Map<String, String> settings = settings(top);
+        List<YamlFields> stepNodes = top.mappingList("steps");
+        if (stepNodes.isEmpty()) {
+            throw top.errorAt("steps", "a runbook needs at least one step under 'steps:'");
+        }
+        List<Step> steps = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (YamlFields s : stepNodes) {
+            Step step = step(s);
+            if (!ids.add(step.id())) {
+                throw s.errorAt("id", "duplicate step id '" + step.id() + "': step ids must be unique");
+            }
+            steps.add(step);
+        }
+        return new Runbook(name, cluster, database, vars, settings, List.copyOf(steps), file);
+    }
+
+    private static Step step(YamlFields s) {
+        s.onlyKeys(STEP_KEYS);
+        String id = matching(s, "id", STEP_ID, "lower-case letters, digits, '-', '_'");
+        String template = s.optionalString("template", null);
+        String sql = s.optionalString("sql", null);
+        if ((template == null) == (sql == null)) {
+            throw s.errorAt(template == null ? "id" : "sql",
+                    "step '" + id + "' needs exactly one of 'template' (a file) or 'sql' (inline)");
+        }
+        if (template != null && (template.contains("..") || template.startsWith("/"))) {
+            throw s.errorAt("template", "step '" + id + "': template must be a file name in the runbook's folder or templates/, not '" + template + "'");
+        }
+        String onValue = s.requiredString("on");
+        Target on = Target.fromYaml(onValue).orElseThrow(() -> s.errorAt("on",
+                "step '" + id + "': unknown on: '" + onValue + "' (allowed: " + Target.allowed() + ")"));
+        Map<String, String> settings = s.scalarMap("settings");
+        checkSettingNames(s, settings);
+        String timeout = s.optionalString("timeout", null);
+        Optional<Duration> duration = Optional.empty();
+        if (timeout != null) {
+            duration = Optional.of(parseDuration(timeout).orElseThrow(() -> s.errorAt("timeout",
+                    "step '" + id + "': timeout '" + timeout + "' is not a duration like 90s, 30m or 2h")));
+        }
+        return new Step(id, s.optionalString("description", ""), template, sql, on, Map.copyOf(settings),
+                s.optionalString("check", null), s.optionalBoolean("confirm", false), duration, s.line());
+    }
+
+    private static Map<String, Object> vars(YamlFields top, Map<String, String> overrides) {
+        Map<String, Object> vars = top.valueMap("vars");
+        for (String key : vars.keySet()) {
+            if (!IDENTIFIER.matcher(key).matches()) {
+                throw top.errorAt("vars", "var name '" + key + "' must be a plain identifier (letters, digits, '_')");
+            }
+            if (RESERVED_NAMES.contains(key)) {
+                throw top.errorAt("vars", "var name '" + key + "' is reserved (built-in: "
+                        + String.join(", ", RESERVED_NAMES.stream().sorted().toList()) + ")");
+            }
+        }
+        Map<String, Object> merged = new LinkedHashMap<>(vars);
+        overrides.forEach((k, v) -> {
+            if (!vars.containsKey(k)) {
+                throw ChrunbookException.invalidInput("--set " + k + ": no var '" + k + "' in " + top.file()
+                        + " (vars: " + String.join(", ", vars.keySet()) + "); declare it under 'vars:' first");
+            }
+            merged.put(k, vars.get(k) instanceof Long ? parseLong(k, v) : v);
+        });
+        return merged;
+    }
+
+    private static Long parseLong(String key, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw ChrunbookException.invalidInput("--set " + key + "=" + value + ": var '" + key + "' is a number");
+        }
+    }
+
+    private static Map<String, String> settings(YamlFields top) {
+        Map<String, String> settings = top.scalarMap("settings");
+        checkSettingNames(top, settings);
+        return Map.copyOf(settings);
+    }
+
+    private static void checkSettingNames(YamlFields where, Map<String, String> settings) {
+        settings.forEach((k, v) -> {
+            if (!SETTING.matcher(k).matches()) {
+                throw where.errorAt("settings", "setting name '" + k + "' is not a ClickHouse setting name");
+            }
+            if (v == null || v.isEmpty()) {
+                throw where.errorAt("settings", "setting '" + k + "' needs a value");
+            }
+        });
+    }
+
+    private static String matching(YamlFields f, String key, Pattern p, String expected) {
+        String v = f.requiredString(key);
+        if (!p.matcher(v).matches()) {
+            throw f.errorAt(key, "field '" + key + "' is '" + v + "', expected " + expected);
+        }
+        return v;
+    }
+
+    static Optional<Duration> parseDuration(String text) {
+        Matcher m = DURATION.matcher(text.trim());
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        long n = Long.parseLong(m.group(1));
+        return Optional.of(switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        });
+    }
+}

@@ -1,0 +1,242 @@
+package dev.chrunbook.runbook;
+
+import dev.chrunbook.ChrunbookException;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Typed access to a YAML mapping that keeps line numbers, so every complaint about a runbook or
+ * connection file names file:line and the field. Shared by the runbook and connection loaders.
+ */
+public final class YamlFields {
+    private final Path file;
+    private final String context;
+    private final MappingNode node;
+    private final Map<String, NodeTuple> byKey = new LinkedHashMap<>();
+
+    private YamlFields(Path file, String context, MappingNode node) {
+        this.file = file;
+        this.context = context;
+        this.node = node;
+        for (NodeTuple t : node.getValue()) {
+            if (!(t.getKeyNode() instanceof ScalarNode key)) {
+                throw error(t.getKeyNode(), "keys must be plain names");
+            }
+            if (byKey.put(key.getValue(), t) != null) {
+                throw error(key, "duplicate key '" + key.getValue() + "'");
+            }
+        }
+    }
+
+    /** Parses a whole file whose top level must be a mapping. */
+    public static YamlFields parse(Path file) {
+        Node root;
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            root = new Yaml(options).compose(r);
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 0;
+            throw ChrunbookException.invalidInput(file + ":" + line + ": invalid YAML: " + e.getProblem());
+        } catch (IOException e) {
+            throw ChrunbookException.invalidInput("cannot read " + file + ": " + e.getMessage());
+        }
+        if (root == null) {
+            throw ChrunbookException.invalidInput(file + ":1: the file is empty");
+        }
+        if (!(root instanceof MappingNode m)) {
+            throw ChrunbookException.invalidInput(file + ":" + line(root) + ": the top level must be a mapping of fields");
+        }
+        return new YamlFields(file, "", m);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public int line() {
+        return line(node);
+    }
+
+    /** Rejects keys outside {@code allowed}: a typo must not be silently ignored. */
+    public YamlFields onlyKeys(Set<String> allowed) {
+        for (Map.Entry<String, NodeTuple> e : byKey.entrySet()) {
+            if (!allowed.contains(e.getKey())) {
+                throw error(e.getValue().getKeyNode(), "unknown field '" + e.getKey() + "' (allowed: "
+                        + String.join(", ", allowed.stream().sorted().toList()) + ")");
+            }
+        }
+        return this;
+    }
+
+    public boolean has(String key) {
+        return byKey.containsKey(key);
+    }
+
+    public String requiredString(String key) {
+        String v = optionalString(key, null);
+        if (v == null || v.isBlank()) {
+            throw ChrunbookException.invalidInput(file + ":" + line() + ": " + context + "missing required field '" + key + "'");
+        }
+        return v;
+    }
+
+    public String optionalString(String key, String fallback) {
+        NodeTuple t = byKey.get(key);
+        if (t == null) {
+            return fallback;
+        }
+        return scalar(key, t.getValueNode());
+    }
+
+    public boolean optionalBoolean(String key, boolean fallback) {
+        NodeTuple t = byKey.get(key);
+        if (t == null) {
+            return fallback;
+        }
+        String v = scalar(key, t.getValueNode());
+        return switch (v) {
+            case "true", "yes" -> true;
+            case "false", "no" -> false;
+            default -> throw error(t.getValueNode(), "field '" + key + "' must be true or false, not '" + v + "'");
+        };
+    }
+
+    public int optionalInt(String key, int fallback) {
+        NodeTuple t = byKey.get(key);
+        if (t == null) {
+            return fallback;
+        }
+        String v = scalar(key, t.getValueNode());
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw error(t.getValueNode(), "field '" + key + "' must be a whole number, not '" + v + "'");
+        }
+    }
+
+    /** A mapping of plain scalar values, e.g. settings. */
+    public Map<String, String> scalarMap(String key) {
+        Map<String, String> out = new LinkedHashMap<>();
+        NodeTuple t = byKey.get(key);
+        if (t == null) {
+            return out;
+        }
+        YamlFields m = mapping(key, t.getValueNode());
+        for (Map.Entry<String, NodeTuple> e : m.byKey.entrySet()) {
+            out.put(e.getKey(), m.scalar(key + "." + e.getKey(), e.getValue().getValueNode()));
+        }
+        return out;
+    }
+
+    /** A mapping of arbitrary values (scalars, lists, maps), e.g. template vars. */
+    public Map<String, Object> valueMap(String key) {
+        NodeTuple t = byKey.get(key);
+        if (t == null) {
+            return new LinkedHashMap<>();
+        }
+        YamlFields m = mapping(key, t.getValueNode());
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NodeTuple> e : m.byKey.entrySet()) {
+            out.put(e.getKey(), plain(e.getValue().getValueNode()));
+        }
+        return out;
+    }
+
+    public YamlFields nested(String key) {
+        NodeTuple t = byKey.get(key);
+        return t == null ? null : mapping(key, t.getValueNode());
+    }
+
+    /** A list whose items are mappings; a missing key gives an empty list. */
+    public List<YamlFields> mappingList(String key) {
+        NodeTuple t = byKey.get(key);
+        List<YamlFields> out = new ArrayList<>();
+        if (t == null) {
+            return out;
+        }
+        if (!(t.getValueNode() instanceof SequenceNode seq)) {
+            throw error(t.getValueNode(), "field '" + key + "' must be a list");
+        }
+        int i = 0;
+        for (Node item : seq.getValue()) {
+            out.add(mapping(key + "[" + i++ + "]", item));
+        }
+        return out;
+    }
+
+    public int lineOf(String key) {
+        NodeTuple t = byKey.get(key);
+        return t == null ? line() : line(t.getValueNode());
+    }
+
+    /** An input error pointing at the value of {@code key}. */
+    public ChrunbookException errorAt(String key, String message) {
+        NodeTuple t = byKey.get(key);
+        return error(t == null ? node : t.getValueNode(), message);
+    }
+
+    private YamlFields mapping(String key, Node value) {
+        if (!(value instanceof MappingNode m)) {
+            throw error(value, "field '" + key + "' must be a mapping (key: value lines)");
+        }
+        return new YamlFields(file, context, m);
+    }
+
+    private String scalar(String key, Node value) {
+        if (!(value instanceof ScalarNode s)) {
+            throw error(value, "field '" + key + "' must be a single value, not a list or mapping");
+        }
+        return Tag.NULL.equals(s.getTag()) ? null : s.getValue();
+    }
+
+    private Object plain(Node value) {
+        if (value instanceof ScalarNode s) {
+            if (Tag.NULL.equals(s.getTag())) {
+                throw error(s, "a var must have a value (write \"\" for an empty string)");
+            }
+            if (Tag.INT.equals(s.getTag())) {
+                return Long.parseLong(s.getValue().replace("_", ""));
+            }
+            if (Tag.BOOL.equals(s.getTag())) {
+                return Boolean.parseBoolean(s.getValue());
+            }
+            return s.getValue();
+        }
+        if (value instanceof SequenceNode seq) {
+            return seq.getValue().stream().map(this::plain).toList();
+        }
+        MappingNode m = (MappingNode) value;
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (NodeTuple t : m.getValue()) {
+            out.put(((ScalarNode) t.getKeyNode()).getValue(), plain(t.getValueNode()));
+        }
+        return out;
+    }
+
+    private ChrunbookException error(Node at, String message) {
+        return ChrunbookException.invalidInput(file + ":" + line(at) + ": " + context + message);
+    }
+
+    private static int line(Node n) {
+        return n.getStartMark() == null ? 0 : n.getStartMark().getLine() + 1;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.chrunbook.state;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Everything chrunbook remembers about one runbook: the run_id fixed at the first --execute and
+ * the state of each step on each node (step id, then node id).
+ */
+public record RunState(String runbook, String runId, Instant created, Map<String, Map<String, NodeState>> steps) {
+
+    public RunState {
+        Map<String, Map<String, NodeState>> copy = new LinkedHashMap<>();
+        if (steps != null) {
+            steps.forEach((k, v) -> copy.put(k, new LinkedHashMap<>(v)));
+        }
+        steps = copy;
+    }
+
+    public NodeState node(String step, String node) {
+        return steps.getOrDefault(step, Map.of()).getOrDefault(node, NodeState.pending());
+    }
+
+    RunState with(String step, String node, NodeState state) {
+        Map<String, Map<String, NodeState>> copy = new LinkedHashMap<>(steps);
+        Map<String, NodeState> nodes = new LinkedHashMap<>(copy.getOrDefault(step, Map.of()));
+        nodes.put(node, state);
+        copy.put(step, nodes);
+        return new RunState(runbook, runId, created, copy);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.chrunbook.state;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The step x node matrix that {@code status} prints; its JSON form is a stable, documented schema
+ * (README, "status --json"): field names only ever get added, never renamed.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record StatusReport(@JsonProperty("schema") int schema, String runbook, @JsonProperty("run_id") String runId,
+                           List<StepRow> steps) {
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record StepRow(String id, String on, String status, List<NodeRow> nodes) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record NodeRow(String node, String status, int attempts, Instant started, Instant finished,
+                          @JsonProperty("duration_ms") Long durationMs, @JsonProperty("rows_written") long rowsWritten,
+                          String error, String note, @JsonProperty("query_ids") List<String> queryIds) {
+    }
+
+    /**
+     * @param steps step id to its target's yaml name, in runbook order
+     * @param nodes step id to the node ids it targets (known from the topology, or empty)
+     */
+    public static StatusReport of(String runbook, RunState state, Map<String, String> steps, Map<String, List<String>> nodes) {
+        List<StepRow> rows = new ArrayList<>();
+        steps.forEach((id, on) -> {
+            Map<String, NodeState> recorded = state == null ? Map.of() : state.steps().getOrDefault(id, Map.of());
+            Set<String> ids = new LinkedHashSet<>(nodes.getOrDefault(id, List.of()));
+            recorded.keySet().stream().sorted().forEach(ids::add);
+            List<NodeRow> nodeRows = new ArrayList<>();
+            for (String n : ids) {
+                NodeState s = recorded.getOrDefault(n, NodeState.pending());
+                nodeRows.add(new NodeRow(n, s.status().label(), s.attempts(), s.started(), s.finished(), s.durationMs(),
+                        s.rowsWritten(), s.error(), s.note(), s.statements().stream().map(StatementState::queryId).toList()));
+            }
+            rows.add(new StepRow(id, on, aggregate(nodeRows), nodeRows));
+        });
+        return new StatusReport(1, runbook, state == null ? null : state.runId(), rows);
+    }
+
+    private static String aggregate(List<NodeRow> nodes) {
+        if (nodes.isEmpty()) {
+            return "pending";
+        }
+        if (nodes.stream().anyMatch(n -> n.status().equals("running"))) {
+            return "running";
+        }
+        if (nodes.stream().anyMatch(n -> n.status().equals("failed"))) {
+            return "failed";
+        }
+        long complete = nodes.stream().filter(n -> n.status().equals("done") || n.status().equals("skipped")).count();
+        if (complete == nodes.size()) {
+            return nodes.stream().allMatch(n -> n.status().equals("skipped")) ? "skipped" : "done";
+        }
+        return complete == 0 ? "pending" : "partial";
+    }
+
+    public String toJson() {
+        try {
+            return StateStore.mapper().writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
