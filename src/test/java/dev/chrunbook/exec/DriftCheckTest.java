@@ -1,0 +1,68 @@
+package dev.chrunbook.exec;
+
+import dev.chrunbook.ChrunbookException;
+import dev.chrunbook.ExitCode;
+import dev.chrunbook.render.RenderedStatement;
+import dev.chrunbook.render.SqlRenderer;
+import dev.chrunbook.runbook.Runbook;
+import dev.chrunbook.runbook.RunbookLoader;
+import dev.chrunbook.state.StateStore;
+import dev.chrunbook.state.StatementState;
+import dev.chrunbook.state.Status;
+import dev.chrunbook.topology.Node;
+import dev.chrunbook.topology.Topology;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DriftCheckTest {
+    private static final Path RUNBOOK = Path.of("src/test/resources/golden/runbook.yaml");
+    private final Topology topology = Topology.synthetic("posthog", 2, 2);
+
+    @Test
+    void sqlThatRendersDifferentlyFromWhatRanIsAStateConflictNamingReset(@TempDir Path dir) {
+        StateStore store = ranCreateStagingWith(Map.of(), dir);
+        Runbook changed = new RunbookLoader().load(RUNBOOK, Map.of("staging", "other_staging"));
+        SqlRenderer renderer = new SqlRenderer(changed, "r1", List.of());
+
+        ChrunbookException e = assertThrows(ChrunbookException.class,
+                () -> DriftCheck.verify(changed, topology, renderer, store.state(), Set.of()));
+        assertEquals(ExitCode.STATE_CONFLICT, e.exitCode());
+        assertTrue(e.getMessage().contains("step 'create-staging' on shard-1-replica-1:8123 statement 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("chrunbook reset " + RUNBOOK + " --step create-staging"), e.getMessage());
+    }
+
+    @Test
+    void unchangedSqlOrAStepBeingRerunPasses(@TempDir Path dir) {
+        StateStore store = ranCreateStagingWith(Map.of(), dir);
+        Runbook same = new RunbookLoader().load(RUNBOOK, Map.of());
+        assertDoesNotThrow(() -> DriftCheck.verify(same, topology, new SqlRenderer(same, "r1", List.of()), store.state(), Set.of()));
+
+        Runbook changed = new RunbookLoader().load(RUNBOOK, Map.of("staging", "other_staging"));
+        assertDoesNotThrow(() -> DriftCheck.verify(changed, topology, new SqlRenderer(changed, "r1", List.of()),
+                store.state(), Set.of("create-staging")));
+    }
+
+    private StateStore ranCreateStagingWith(Map<String, String> vars, Path dir) {
+        Runbook runbook = new RunbookLoader().load(RUNBOOK, vars);
+        SqlRenderer renderer = new SqlRenderer(runbook, "r1", List.of());
+        StateStore store = StateStore.open(dir, runbook.name(), "r1", Clock.systemUTC());
+        for (Node n : topology.nodesFor(runbook.step("create-staging").on())) {
+            RenderedStatement s = renderer.render(runbook.step("create-staging"), n).get(0);
+            store.update("create-staging", n.id(), st -> st.startAttempt(Clock.systemUTC().instant())
+                    .withStatement(new StatementState(1, "q", s.checksum(), StatementState.DONE, 0L, 0L, 1L))
+                    .finish(Status.DONE, Clock.systemUTC().instant(), null, null));
+        }
+        return store;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.chrunbook.state;
+
+import dev.chrunbook.ChrunbookException;
+import dev.chrunbook.ExitCode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StateStoreTest {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+
+    @Test
+    void everyUpdateIsOnDiskBeforeUpdateReturns(@TempDir Path dir) {
+        StateStore store = StateStore.open(dir, "rb", "run1", CLOCK);
+        store.update("copy", "n1:8123", s -> s.startAttempt(CLOCK.instant()));
+        store.update("copy", "n1:8123", s -> s.withStatement(new StatementState(1, "q1", "c1", StatementState.SENT, null, null, null)));
+
+        RunState reread = StateStore.read(dir).orElseThrow();
+        assertEquals("run1", reread.runId());
+        NodeState n = reread.node("copy", "n1:8123");
+        assertEquals(Status.RUNNING, n.status());
+        assertEquals(1, n.attempts());
+        assertEquals("q1", n.statements().get(0).queryId());
+        assertFalse(Files.exists(dir.resolve("state.json.tmp")), "the temp file is renamed into place");
+    }
+
+    @Test
+    void aTornTempFileFromAKilledWriterDoesNotAffectTheState(@TempDir Path dir) throws Exception {
+        StateStore store = StateStore.open(dir, "rb", "run1", CLOCK);
+        store.update("a", "n1", s -> s.finish(Status.DONE, CLOCK.instant(), null, null));
+        Files.writeString(dir.resolve("state.json.tmp"), "{\"runbook\": \"rb\", \"run");
+
+        StateStore reopened = StateStore.open(dir, "rb", "other", CLOCK);
+        assertEquals("run1", reopened.state().runId(), "run_id stays fixed once written");
+        assertEquals(Status.DONE, reopened.node("a", "n1").status());
+    }
+
+    @Test
+    void aCorruptStateFileIsAStateConflictNamingTheBackup(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("state.json"), "{ not json");
+        ChrunbookException e = assertThrows(ChrunbookException.class, () -> StateStore.read(dir));
+        assertEquals(ExitCode.STATE_CONFLICT, e.exitCode());
+        assertTrue(e.getMessage().contains("state.json.bak"), e.getMessage());
+    }
+
+    @Test
+    void aStateDirOfAnotherRunbookIsRefused(@TempDir Path dir) {
+        StateStore.open(dir, "first", "run1", CLOCK);
+        ChrunbookException e = assertThrows(ChrunbookException.class, () -> StateStore.open(dir, "second", "run2", CLOCK));
+        assertEquals(ExitCode.STATE_CONFLICT, e.exitCode());
+    }
+
+    @Test
+    void aSecondRunIsLockedOutWhileTheFirstHoldsTheLock(@TempDir Path dir) {
+        try (StateLock first = StateLock.acquire(dir, CLOCK.instant())) {
+            ChrunbookException e = assertThrows(ChrunbookException.class, () -> StateLock.acquire(dir, CLOCK.instant()));
+            assertEquals(ExitCode.STATE_CONFLICT, e.exitCode());
+            assertTrue(e.getMessage().contains("another chrunbook run holds"), e.getMessage());
+            assertTrue(e.getMessage().contains("pid " + ProcessHandle.current().pid()), e.getMessage());
+        }
+        StateLock.acquire(dir, CLOCK.instant()).close();
+    }
+
+    @Test
+    void aStaleLockIsReportedWithTheCommandThatClearsIt(@TempDir Path dir) throws Exception {
+        try (StateLock lock = StateLock.acquire(dir, CLOCK.instant())) {
+            String content = Files.readString(dir.resolve(StateLock.FILE));
+            // a pid that cannot be running: beyond the kernel's pid_max
+            Files.writeString(dir.resolve(StateLock.FILE), content.replaceFirst("pid=\\d+", "pid=999999999"));
+            ChrunbookException e = assertThrows(ChrunbookException.class, () -> StateLock.acquire(dir, CLOCK.instant()));
+            assertEquals(ExitCode.STATE_CONFLICT, e.exitCode());
+            assertTrue(e.getMessage().contains("stale lock"), e.getMessage());
+            assertTrue(e.getMessage().contains("rm " + dir.resolve(StateLock.FILE)), e.getMessage());
+        }
+    }
+}

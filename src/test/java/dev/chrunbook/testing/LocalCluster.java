@@ -1,0 +1,61 @@
+package dev.chrunbook.testing;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * JUnit 5 extension for integration tests: makes sure the real local cluster (scripts/local-cluster,
+ * ZooKeeper + 2 shards x 2 replicas + Kafka) is up, starting it when it is not, and gives each test
+ * class a database of its own on every node, dropped afterwards.
+ */
+public final class LocalCluster implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+    public static final Path ROOT = Path.of(System.getProperty("chrunbook.root", ".")).toAbsolutePath().normalize();
+
+    private ClusterNodes nodes;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        if (!ClusterNodes.allUp()) {
+            start();
+        }
+        String db = "it_" + context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT)
+                + "_" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xFFFFF));
+        nodes = new ClusterNodes(db);
+        nodes.query(1, "CREATE DATABASE IF NOT EXISTS " + db + " ON CLUSTER posthog");
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (nodes != null) {
+            nodes.query(1, "DROP DATABASE IF EXISTS " + nodes.database() + " ON CLUSTER posthog");
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext p, ExtensionContext e) {
+        return p.getParameter().getType() == ClusterNodes.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext p, ExtensionContext e) {
+        return nodes;
+    }
+
+    private static void start() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(List.of(ROOT.resolve("scripts/local-cluster").toString(), "up", "--kafka"))
+                .inheritIO().start();
+        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IllegalStateException("scripts/local-cluster up --kafka failed; see its output above");
+        }
+    }
+}

@@ -1,0 +1,3 @@
+SELECT 1
+<#if node.shard == 1>
+FROM x

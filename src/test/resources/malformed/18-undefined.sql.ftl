@@ -1,0 +1,3 @@
+-- counts rows
+SELECT count()
+FROM ${database}.${tabel}
