@@ -1,5 +1,6 @@
 package dev.chrunbook.cli;
 
+import dev.chrunbook.exec.ClusterFacts;
 import dev.chrunbook.exec.DriftCheck;
 import dev.chrunbook.exec.NodeWork;
 import dev.chrunbook.exec.RunOptions;
@@ -33,7 +34,7 @@ final class DryRun {
         Optional<RunState> existing = ws.state();
         String runId = existing.map(RunState::runId).orElseGet(Workspace::newRunId);
         RunState state = existing.orElseGet(() -> new RunState(ws.runbook.name(), runId, null, null));
-        SqlRenderer renderer = ws.renderer(runId);
+        SqlRenderer renderer = ws.renderer(runId, new ClusterFacts(ws.connector("run --dry-run"), () -> state));
         WorkPlanner planner = new WorkPlanner(ws.runbook, topology, renderer);
         List<Step> steps = planner.steps(options, state);
         planner.checkOrder(steps, state);

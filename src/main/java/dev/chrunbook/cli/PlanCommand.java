@@ -1,5 +1,6 @@
 package dev.chrunbook.cli;
 
+import dev.chrunbook.exec.ClusterFacts;
 import dev.chrunbook.exec.NodeWork;
 import dev.chrunbook.exec.WorkPlanner;
 import dev.chrunbook.runbook.Step;
@@ -40,7 +41,8 @@ final class PlanCommand implements Callable<Integer> {
         Workspace ws = Workspace.open(runbookArgs, connectionOptions);
         Optional<RunState> state = ws.state();
         String runId = state.map(RunState::runId).orElseGet(Workspace::newRunId);
-        WorkPlanner planner = new WorkPlanner(ws.runbook, ws.topology("plan"), ws.renderer(runId));
+        WorkPlanner planner = new WorkPlanner(ws.runbook, ws.topology("plan"),
+                ws.renderer(runId, new ClusterFacts(ws.connector("plan"), () -> state.orElse(null))));
         List<Step> chosen = steps.isEmpty() ? ws.runbook.steps() : steps.stream().map(ws.runbook::step).toList();
         PlanPrinter printer = new PlanPrinter(spec.commandLine().getOut(), runId);
         printer.header(ws.runbook.name(), ws.runbook.cluster(), state.isEmpty());

@@ -63,8 +63,7 @@ final class ResetCommand implements Callable<Integer> {
             }
             for (String id : targets) {
                 NodeState before = store.node(step, id);
-                store.update(step, id, s -> new NodeState(Status.PENDING, before.attempts(), null, null, null,
-                        "reset from " + before.status().label(), List.of()));
+                store.update(step, id, NodeState::reset);
                 spec.commandLine().getOut().printf("step %s on %s: %s -> pending%n", step, id, before.status().label());
             }
         }

@@ -1,7 +1,9 @@
 package dev.chrunbook.cli;
 
 import dev.chrunbook.ChrunbookException;
+import dev.chrunbook.exec.ClusterFacts;
 import dev.chrunbook.exec.Migrator;
+import dev.chrunbook.state.NodeState;
 import dev.chrunbook.exec.RunOptions;
 import dev.chrunbook.exec.RunResult;
 import dev.chrunbook.exec.Sleeper;
@@ -75,9 +77,10 @@ final class RunCommand implements Callable<Integer> {
         }
         try (StateLock lock = StateLock.acquire(ws.stateDir, Clock.systemUTC().instant())) {
             StateStore store = StateStore.open(ws.stateDir, ws.runbook.name(), Workspace.newRunId(), Clock.systemUTC());
-            var renderer = ws.renderer(store.state().runId());
+            var connector = ws.connector("run");
+            var renderer = ws.renderer(store.state().runId(), new ClusterFacts(connector, store::state));
             Migrator migrator = new Migrator(new WorkPlanner(ws.runbook, topology, renderer), renderer, store,
-                    ws.connector("run"), Sleeper.REAL, new ProgressLines(spec.commandLine().getErr(), Clock.systemUTC()),
+                    connector, Sleeper.REAL, new ProgressLines(spec.commandLine().getErr(), Clock.systemUTC()),
                     new TerminalConfirmation(yes, spec.commandLine().getOut()));
             RunResult result = migrator.run(options);
             return report(ws, result);
@@ -92,14 +95,25 @@ final class RunCommand implements Callable<Integer> {
         }
         for (StepResult r : result.steps()) {
             out.printf("step %s: %s%n", r.step().id(), r.alreadyDone() ? "already done" : r.complete() ? "done" : "FAILED");
-            r.nodes().forEach((id, s) -> out.printf("  %-22s %-8s attempt %d%s%s%n", id, s.status().label(), s.attempts(),
-                    s.durationMs() == null ? "" : String.format(", %.1f s", s.durationMs() / 1000.0),
-                    s.error() == null ? "" : ", " + s.error()));
+            r.nodes().forEach((id, s) -> {
+                out.printf("  %-22s %-8s attempt %d%s%s%n", id, s.status().label(), s.attempts(),
+                        s.durationMs() == null ? "" : String.format(", %.1f s", s.durationMs() / 1000.0),
+                        s.note() == null ? "" : ", " + s.note());
+                if (s.error() != null) {
+                    out.println("    " + s.error().strip().replace("\n", "\n    "));
+                }
+            });
         }
         out.flush();
         Optional<StepResult> failed = result.failed();
         if (failed.isPresent()) {
             String stepId = failed.get().step().id();
+            boolean verification = failed.get().nodes().values().stream()
+                    .anyMatch(s -> NodeState.VERIFICATION_FAILED.equals(s.failure()));
+            if (verification) {
+                throw ChrunbookException.verificationFailed("step '" + stepId + "' found problems (above); nothing after it"
+                        + " ran. Fix them, then: chrunbook run " + ws.runbook.file() + " --step " + stepId + " --execute");
+            }
             throw ChrunbookException.stepFailed("step '" + stepId + "' is not done on every node. Fix the cause, then rerun"
                     + " it where it failed: chrunbook run " + ws.runbook.file() + " --step " + stepId
                     + " --execute (add --shard N or --node HOST:PORT to limit it)");

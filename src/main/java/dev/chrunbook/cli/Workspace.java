@@ -3,6 +3,7 @@ package dev.chrunbook.cli;
 import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
 import dev.chrunbook.clickhouse.JdbcConnector;
+import dev.chrunbook.render.NodeFacts;
 import dev.chrunbook.render.SqlRenderer;
 import dev.chrunbook.runbook.Runbook;
 import dev.chrunbook.runbook.RunbookLoader;
@@ -68,6 +69,11 @@ final class Workspace {
 
     SqlRenderer renderer(String runId) {
         return new SqlRenderer(runbook, runId, options.templateDirs);
+    }
+
+    /** A renderer whose templates may read the cluster's catalog and the run's state. */
+    SqlRenderer renderer(String runId, NodeFacts facts) {
+        return new SqlRenderer(runbook, runId, options.templateDirs, facts);
     }
 
     static String newRunId() {

@@ -13,8 +13,13 @@ public interface ClickHouseClient extends AutoCloseable {
      */
     void execute(String sql, String queryId, Map<String, String> settings);
 
+    /** Runs a read and returns its column names and every row as strings (NULL as null). */
+    Table table(String sql);
+
     /** Runs a read and returns every row as strings (NULL as null). */
-    List<List<String>> select(String sql);
+    default List<List<String>> select(String sql) {
+        return table(sql).rows();
+    }
 
     default String selectOne(String sql) {
         List<List<String>> rows = select(sql);

@@ -48,9 +48,13 @@ final class JdbcClickHouseClient implements ClickHouseClient {
     }
 
     @Override
-    public List<List<String>> select(String sql) {
+    public Table table(String sql) {
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             ResultSetMetaData md = rs.getMetaData();
+            List<String> columns = new ArrayList<>();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                columns.add(md.getColumnName(i));
+            }
             List<List<String>> rows = new ArrayList<>();
             while (rs.next()) {
                 List<String> row = new ArrayList<>(md.getColumnCount());
@@ -59,7 +63,7 @@ final class JdbcClickHouseClient implements ClickHouseClient {
                 }
                 rows.add(row);
             }
-            return rows;
+            return new Table(columns, rows);
         } catch (SQLException e) {
             throw failure(e);
         }

@@ -22,6 +22,10 @@ public interface ExecutionListener {
     default void statementRunning(Step step, Node node, String queryId, QueryOutcome progress) {
     }
 
+    /** A step waits on a node: asserts still failing, lag above threshold... */
+    default void waiting(Step step, Node node, String why) {
+    }
+
     default void nodeFinished(Step step, Node node, NodeState state) {
     }
 }

@@ -2,6 +2,7 @@ package dev.chrunbook.exec;
 
 import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
+import dev.chrunbook.kafka.KafkaAdmin;
 import dev.chrunbook.render.SqlRenderer;
 import dev.chrunbook.runbook.Step;
 import dev.chrunbook.state.NodeState;
@@ -28,6 +29,7 @@ public final class Migrator {
     private final SqlRenderer renderer;
     private final StateStore store;
     private final NodeApplier applier;
+    private final KafkaStepRunner kafka;
     private final ExecutionListener listener;
     private final Confirmation confirmation;
 
@@ -39,6 +41,7 @@ public final class Migrator {
         this.listener = listener;
         this.confirmation = confirmation;
         this.applier = new NodeApplier(store, connector, sleeper, listener, store.state().runId());
+        this.kafka = new KafkaStepRunner(store, sleeper, listener, KafkaAdmin::new);
     }
 
     public RunResult run(RunOptions options) {
@@ -88,7 +91,7 @@ public final class Migrator {
         try {
             List<Future<NodeState>> futures = new ArrayList<>();
             for (NodeWork w : todo) {
-                futures.add(pool.submit(() -> applier.apply(w)));
+                futures.add(pool.submit(() -> step.kind().isKafka() ? kafka.apply(w) : applier.apply(w)));
             }
             Map<String, NodeState> states = new LinkedHashMap<>();
             for (int i = 0; i < todo.size(); i++) {

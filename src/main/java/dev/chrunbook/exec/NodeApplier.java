@@ -13,8 +13,15 @@ import dev.chrunbook.state.Status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.chrunbook.render.SqlQuoting;
+import dev.chrunbook.verify.AssertChecker;
+
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The applier: runs one step's statements on one node, in order, checkpointing each one. A
@@ -30,6 +37,7 @@ final class NodeApplier {
     private final Sleeper sleeper;
     private final ExecutionListener listener;
     private final String runId;
+    private final AssertChecker asserts;
 
     NodeApplier(StateStore store, ClickHouseConnector connector, Sleeper sleeper, ExecutionListener listener, String runId) {
         this.store = store;
@@ -37,6 +45,7 @@ final class NodeApplier {
         this.sleeper = sleeper;
         this.listener = listener;
         this.runId = runId;
+        this.asserts = new AssertChecker(sleeper::sleep);
     }
 
     NodeState apply(NodeWork work) {
@@ -52,10 +61,16 @@ final class NodeApplier {
                             "check found the step's effect already in place")));
                 }
                 state = store.update(step, node, s -> s.startAttempt(now()));
+                Optional<String> problems = asserts.check(client, work.asserts(), work.step().waitFor(),
+                        (attempt, p) -> listener.waiting(work.step(), work.node(), p));
+                if (problems.isPresent()) {
+                    return finish(work, store.update(step, node, s -> s.failVerification(now(), problems.get())));
+                }
             }
+            Map<String, String> settings = work.step().dropUnknownSettings() ? knownSettings(client, work) : work.settings();
             QueryInspector inspector = new QueryInspector(client);
             for (int i = 0; i < work.statements().size(); i++) {
-                Optional<String> error = runStatement(work, client, inspector, state, i);
+                Optional<String> error = runStatement(work, client, inspector, state, i, settings);
                 if (error.isPresent()) {
                     return finish(work, store.update(step, node, s -> s.finish(Status.FAILED, now(), error.get(), null)));
                 }
@@ -69,8 +84,7 @@ final class NodeApplier {
             NodeState s = store.node(step, node);
             String message = (e.connectionLost() ? "connection lost: " : "") + e.getMessage();
             if (s.status() == Status.RUNNING && s.statements().stream().anyMatch(x -> x.status().equals(StatementState.SENT))) {
-                return finish(work, store.update(step, node, st -> new NodeState(Status.RUNNING, st.attempts(),
-                        st.started(), null, message + "; run again to reattach", null, st.statements())));
+                return finish(work, store.update(step, node, st -> st.detached(message + "; run again to reattach")));
             }
             return finish(work, store.update(step, node, st -> st.finish(Status.FAILED, now(), message, null)));
         } catch (InterruptedException e) {
@@ -81,7 +95,7 @@ final class NodeApplier {
 
     /** Runs statement {@code i}; an empty result means done, otherwise the error. */
     private Optional<String> runStatement(NodeWork work, ClickHouseClient client, QueryInspector inspector,
-                                          NodeState state, int i) throws InterruptedException {
+                                          NodeState state, int i, Map<String, String> settings) throws InterruptedException {
         RenderedStatement statement = work.statements().get(i);
         StatementState recorded = state.statements().stream().filter(s -> s.index() == i + 1).findFirst().orElse(null);
         if (recorded != null && recorded.status().equals(StatementState.DONE)) {
@@ -102,7 +116,7 @@ final class NodeApplier {
         store.update(work.step().id(), work.node().id(), s -> s.withStatement(sent));
         listener.statementStarted(work.step(), work.node(), queryId, statement.sql());
         try {
-            client.execute(statement.sql(), queryId, work.settings());
+            client.execute(statement.sql(), queryId, settings);
         } catch (ClickHouseException e) {
             if (!e.connectionLost()) {
                 return record(work, sent, new QueryOutcome(QueryOutcome.State.FAILED, 0, 0, 0, e.getMessage()));
@@ -135,6 +149,25 @@ final class NodeApplier {
                 outcome.rowsRead(), outcome.rowsWritten(), outcome.durationMs());
         store.update(work.step().id(), work.node().id(), s -> s.withStatement(done));
         return ok ? Optional.empty() : Optional.of("statement " + sent.index() + " (" + sent.queryId() + "): " + outcome.error());
+    }
+
+    /** The step's settings less those this node's server does not know (logged, so the operator sees them). */
+    private Map<String, String> knownSettings(ClickHouseClient client, NodeWork work) {
+        if (work.settings().isEmpty()) {
+            return work.settings();
+        }
+        String names = String.join(", ", work.settings().keySet().stream().map(SqlQuoting::literal).toList());
+        Set<String> known = new HashSet<>();
+        client.select("SELECT name FROM system.settings WHERE name IN (" + names + ")").forEach(r -> known.add(r.get(0)));
+        Map<String, String> kept = new LinkedHashMap<>();
+        work.settings().forEach((k, v) -> {
+            if (known.contains(k)) {
+                kept.put(k, v);
+            } else {
+                LOG.warn("{} on {}: server does not know setting {}; not sent", work.step().id(), work.node().id(), k);
+            }
+        });
+        return kept;
     }
 
     private NodeState finish(NodeWork work, NodeState state) {

@@ -8,7 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** One step on one node, fully rendered before anything runs. */
+/**
+ * One step on one node, fully rendered before anything runs.
+ *
+ * @param asserts queries that must return no rows before the statements run
+ * @param params  rendered parameters of built-in (kafka-*) steps
+ */
 public record NodeWork(Step step, Node node, List<RenderedStatement> statements, Map<String, String> settings,
-                Optional<String> check, boolean rerun) {
+                       Optional<String> check, List<String> asserts, Map<String, String> params, boolean rerun) {
 }

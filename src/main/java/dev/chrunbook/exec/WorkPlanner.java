@@ -72,7 +72,8 @@ public final class WorkPlanner {
         step.timeout().ifPresent(t -> settings.putIfAbsent("max_execution_time", String.valueOf(Math.max(1, t.toSeconds()))));
         Map<Node, NodeWork> work = new LinkedHashMap<>();
         for (Node n : nodes) {
-            work.put(n, new NodeWork(step, n, renderer.render(step, n), Map.copyOf(settings), renderer.renderCheck(step, n), rerun));
+            work.put(n, new NodeWork(step, n, renderer.render(step, n), Map.copyOf(settings), renderer.renderCheck(step, n),
+                    renderer.renderAsserts(step, n), renderer.renderParams(step, n), rerun));
         }
         return work;
     }

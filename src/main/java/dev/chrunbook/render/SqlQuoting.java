@@ -7,8 +7,9 @@ import freemarker.template.TemplateScalarModel;
 
 
 /**
- * The one place where values become quoted SQL: {@code ident(...)} for identifiers (backquoted,
- * several arguments joined with '.') and {@code lit(...)} for string literals.
+ * The one place where values become SQL: {@code ident(...)} for identifiers (backquoted, several
+ * arguments joined with '.'), {@code lit(...)} for string literals, {@code sql(...)} for trusted
+ * fragments.
  */
 public final class SqlQuoting {
     private SqlQuoting() {
@@ -51,6 +52,19 @@ public final class SqlQuoting {
                 throw new TemplateModelException("lit(...) takes exactly one value");
             }
             return SqlOutputFormat.INSTANCE.fromMarkup(literal(text(args.get(0), "lit")));
+        };
+    }
+
+    /**
+     * {@code sql(x)}: emits x as SQL as it is. Only for fragments the runbook author or the server's
+     * catalog wrote (types, expressions, ORDER BY lists), never for names an operator passes in.
+     */
+    static TemplateMethodModelEx sqlFunction() {
+        return args -> {
+            if (args.size() != 1) {
+                throw new TemplateModelException("sql(...) takes exactly one value");
+            }
+            return SqlOutputFormat.INSTANCE.fromMarkup(text(args.get(0), "sql"));
         };
     }
 

@@ -8,6 +8,7 @@ import freemarker.cache.ClassTemplateLoader;
 import freemarker.cache.FileTemplateLoader;
 import freemarker.cache.MultiTemplateLoader;
 import freemarker.cache.TemplateLoader;
+import freemarker.core.PlainTextOutputFormat;
 import freemarker.template.Configuration;
 import freemarker.template.Template;
 import freemarker.template.TemplateException;
@@ -35,17 +36,52 @@ import java.util.Optional;
 public final class SqlRenderer {
     private final Runbook runbook;
     private final String runId;
+    private final NodeFacts facts;
     private final Configuration freemarker;
+    private final Configuration plainText;
     private final Map<String, Template> inline = new HashMap<>();
 
     public SqlRenderer(Runbook runbook, String runId, List<Path> templateDirs) {
-        this.runbook = runbook;
-        this.runId = runId;
-        this.freemarker = configuration(runbook.folder(), templateDirs);
+        this(runbook, runId, templateDirs, NodeFacts.OFFLINE);
     }
 
-    /** The statements of {@code step} on {@code node}, in order. */
+    public SqlRenderer(Runbook runbook, String runId, List<Path> templateDirs, NodeFacts facts) {
+        this.runbook = runbook;
+        this.runId = runId;
+        this.facts = facts;
+        this.freemarker = configuration(runbook.folder(), templateDirs);
+        this.plainText = (Configuration) freemarker.clone();
+        this.plainText.setOutputFormat(PlainTextOutputFormat.INSTANCE);
+    }
+
+    /** The step's assert queries on {@code node}: each must return no rows. */
+    public List<String> renderAsserts(Step step, Node node) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < step.asserts().size(); i++) {
+            Template t = inlineTemplate(step.id() + ".assert" + i, "step '" + step.id() + "' (assert " + (i + 1) + ")",
+                    step.asserts().get(i), freemarker);
+            List<String> statements = StatementSplitter.split(render(t, step, node));
+            if (statements.size() != 1) {
+                throw ChrunbookException.invalidInput(where(step) + ": each 'assert' entry must be exactly one SELECT");
+            }
+            out.add(statements.get(0));
+        }
+        return out;
+    }
+
+    /** The parameters of a built-in step (kafka-*), rendered as plain text: they are not SQL. */
+    public Map<String, String> renderParams(Step step, Node node) {
+        Map<String, String> out = new LinkedHashMap<>();
+        step.params().forEach((k, v) -> out.put(k, render(inlineTemplate(step.id() + ".param." + k,
+                "step '" + step.id() + "' (kafka." + k + ")", v, plainText), step, node).strip()));
+        return out;
+    }
+
+    /** The statements of {@code step} on {@code node}, in order; none for steps without SQL. */
     public List<RenderedStatement> render(Step step, Node node) {
+        if (!step.hasStatements()) {
+            return List.of();
+        }
         String text = render(template(step), step, node);
         List<RenderedStatement> out = new ArrayList<>();
         for (String sql : StatementSplitter.split(text)) {
@@ -62,7 +98,7 @@ public final class SqlRenderer {
         if (step.check() == null) {
             return Optional.empty();
         }
-        Template t = inlineTemplate(step.id() + ".check", "step '" + step.id() + "' (check)", step.check());
+        Template t = inlineTemplate(step.id() + ".check", "step '" + step.id() + "' (check)", step.check(), freemarker);
         List<String> statements = StatementSplitter.split(render(t, step, node));
         if (statements.size() != 1) {
             throw ChrunbookException.invalidInput(where(step) + ": 'check' must be exactly one SELECT");
@@ -77,7 +113,7 @@ public final class SqlRenderer {
     private String render(Template template, Step step, Node node) {
         StringWriter out = new StringWriter();
         try {
-            template.process(model(step, node), out);
+            template.process(TemplateModel.of(runbook, runId, step, node, facts), out);
         } catch (TemplateException e) {
             throw ChrunbookException.invalidInput(where(step) + ": " + describe(e));
         } catch (IOException e) {
@@ -88,7 +124,7 @@ public final class SqlRenderer {
 
     private Template template(Step step) {
         if (step.sql() != null) {
-            return inlineTemplate(step.id(), step.sourceName(), step.sql());
+            return inlineTemplate(step.id(), step.sourceName(), step.sql(), freemarker);
         }
         try {
             return freemarker.getTemplate(step.template());
@@ -103,10 +139,10 @@ public final class SqlRenderer {
         }
     }
 
-    private Template inlineTemplate(String key, String name, String source) {
+    private Template inlineTemplate(String key, String name, String source, Configuration cfg) {
         return inline.computeIfAbsent(key, k -> {
             try {
-                return new Template(name, new StringReader(source), freemarker);
+                return new Template(name, new StringReader(source), cfg);
             } catch (freemarker.core.ParseException e) {
                 throw ChrunbookException.invalidInput(runbook.file() + ": " + name + " line " + e.getLineNumber()
                         + ": " + firstLine(e.getEditorMessage()));
@@ -114,28 +150,6 @@ public final class SqlRenderer {
                 throw new IllegalStateException(e);
             }
         });
-    }
-
-    private Map<String, Object> model(Step step, Node node) {
-        Map<String, Object> m = new LinkedHashMap<>(runbook.vars());
-        m.put("run_id", runId);
-        m.put("cluster", runbook.cluster());
-        m.put("database", runbook.database());
-        m.put("runbook", Map.of("name", runbook.name()));
-        m.put("step", Map.of("id", step.id()));
-        Map<String, Object> n = new LinkedHashMap<>();
-        n.put("id", node.id());
-        n.put("host", node.host());
-        n.put("port", node.httpPort());
-        n.put("native_port", node.nativePort());
-        n.put("shard", node.shard());
-        n.put("replica", node.replicaName());
-        n.put("replica_num", node.replicaNum());
-        n.put("macros", node.macros());
-        m.put("node", n);
-        m.put("ident", SqlQuoting.identFunction());
-        m.put("lit", SqlQuoting.litFunction());
-        return m;
     }
 
     private String where(Step step) {

@@ -19,12 +19,16 @@ import java.util.regex.Pattern;
 public final class RunbookLoader {
     /** Names the engine puts into every template's model; a var may not shadow them. */
     public static final Set<String> RESERVED_NAMES =
-            Set.of("node", "runbook", "run_id", "cluster", "database", "step", "ident", "lit", "settings");
+            Set.of("node", "runbook", "run_id", "cluster", "database", "step", "settings",
+                    "ident", "lit", "sql", "table_columns", "step_started");
 
     private static final Set<String> TOP_KEYS =
             Set.of("name", "description", "cluster", "database", "vars", "settings", "steps");
     private static final Set<String> STEP_KEYS =
-            Set.of("id", "description", "template", "sql", "on", "settings", "check", "confirm", "timeout");
+            Set.of("id", "description", "kind", "template", "sql", "on", "settings", "assert", "wait", "check", "confirm",
+                    "timeout", "drop_unknown_settings", "kafka");
+    private static final Set<String> KAFKA_KEYS =
+            Set.of("brokers", "topic", "group", "at_step_start", "margin", "max_lag", "timeout");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern STEP_ID = Pattern.compile("[a-z0-9][a-z0-9_-]*");
@@ -62,10 +66,11 @@ public final class RunbookLoader {
         String id = matching(s, "id", STEP_ID, "lower-case letters, digits, '-', '_'");
         String template = s.optionalString("template", null);
         String sql = s.optionalString("sql", null);
-        if ((template == null) == (sql == null)) {
-            throw s.errorAt(template == null ? "id" : "sql",
-                    "step '" + id + "' needs exactly one of 'template' (a file) or 'sql' (inline)");
+        List<String> asserts = s.scalarList("assert");
+        if (template != null && sql != null) {
+            throw s.errorAt("sql", "step '" + id + "' needs exactly one of 'template' (a file) or 'sql' (inline)");
         }
+        StepKind kind = kind(s, id, template != null || sql != null, !asserts.isEmpty());
         if (template != null && (template.contains("..") || template.startsWith("/"))) {
             throw s.errorAt("template", "step '" + id + "': template must be a file name in the runbook's folder or templates/, not '" + template + "'");
         }
@@ -74,14 +79,57 @@ public final class RunbookLoader {
                 "step '" + id + "': unknown on: '" + onValue + "' (allowed: " + Target.allowed() + ")"));
         Map<String, String> settings = s.scalarMap("settings");
         checkSettingNames(s, settings);
-        String timeout = s.optionalString("timeout", null);
-        Optional<Duration> duration = Optional.empty();
-        if (timeout != null) {
-            duration = Optional.of(parseDuration(timeout).orElseThrow(() -> s.errorAt("timeout",
-                    "step '" + id + "': timeout '" + timeout + "' is not a duration like 90s, 30m or 2h")));
+        Map<String, String> params = Map.of();
+        if (kind.isKafka()) {
+            YamlFields kafka = s.nested("kafka");
+            if (kafka == null) {
+                throw s.errorAt("kind", "step '" + id + "' (kind " + kind.yamlName() + ") needs a 'kafka:' block with brokers, topic, group");
+            }
+            kafka.onlyKeys(KAFKA_KEYS);
+            for (String required : List.of("brokers", "topic", "group")) {
+                kafka.requiredString(required);
+            }
+            params = Map.copyOf(kafka.scalarMap(null));
+            duration(kafka, id, "margin");
+            duration(kafka, id, "timeout");
+        } else if (s.has("kafka")) {
+            throw s.errorAt("kafka", "step '" + id + "': a 'kafka:' block needs kind: kafka-offsets or kafka-lag");
         }
-        return new Step(id, s.optionalString("description", ""), template, sql, on, Map.copyOf(settings),
-                s.optionalString("check", null), s.optionalBoolean("confirm", false), duration, s.line());
+        return new Step(id, s.optionalString("description", ""), kind, template, sql, on, Map.copyOf(settings),
+                List.copyOf(asserts), duration(s, id, "wait"), s.optionalString("check", null),
+                s.optionalBoolean("confirm", false), duration(s, id, "timeout"),
+                s.optionalBoolean("drop_unknown_settings", false), params, s.line());
+    }
+
+    private static StepKind kind(YamlFields s, String id, boolean hasSql, boolean hasAsserts) {
+        String value = s.optionalString("kind", null);
+        StepKind kind;
+        if (value == null) {
+            kind = hasSql || !hasAsserts ? StepKind.SQL : StepKind.CHECK;
+        } else {
+            kind = StepKind.fromYaml(value).orElseThrow(() -> s.errorAt("kind",
+                    "step '" + id + "': unknown kind '" + value + "' (allowed: " + StepKind.allowed() + ")"));
+        }
+        if (kind == StepKind.SQL && !hasSql) {
+            throw s.errorAt("id", "step '" + id + "' needs exactly one of 'template' (a file) or 'sql' (inline)"
+                    + (hasAsserts ? "" : ", or 'assert:' queries for a check step"));
+        }
+        if (kind == StepKind.CHECK && (!hasAsserts || hasSql)) {
+            throw s.errorAt("id", "step '" + id + "' (kind check) needs 'assert:' queries and no sql/template");
+        }
+        if (kind.isKafka() && (hasSql || hasAsserts)) {
+            throw s.errorAt("kind", "step '" + id + "' (kind " + kind.yamlName() + ") takes no sql, template or assert");
+        }
+        return kind;
+    }
+
+    private static Optional<Duration> duration(YamlFields f, String id, String key) {
+        String text = f.optionalString(key, null);
+        if (text == null) {
+            return Optional.empty();
+        }
+        return Optional.of(parseDuration(text).orElseThrow(() -> f.errorAt(key,
+                "step '" + id + "': " + key + " '" + text + "' is not a duration like 90s, 30m or 2h")));
     }
 
     private static Map<String, Object> vars(YamlFields top, Map<String, String> overrides) {
@@ -139,7 +187,7 @@ public final class RunbookLoader {
         return v;
     }
 
-    static Optional<Duration> parseDuration(String text) {
+    public static Optional<Duration> parseDuration(String text) {
         Matcher m = DURATION.matcher(text.trim());
         if (!m.matches()) {
             return Optional.empty();

@@ -1,31 +1,46 @@
 package dev.chrunbook.runbook;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * One step of a runbook: SQL (a template file or inline) and the nodes it runs on.
+ * One step of a runbook: what it does (kind), its SQL (a template file or inline), the nodes it
+ * runs on and the rails around it.
  *
- * @param template template file name, resolved in the runbook's folder, then in templates/; null when inline
- * @param sql      inline FreeMarker SQL; null when a template file is named
- * @param check    optional SQL whose truthy first value means the step's effect already exists
- * @param line     1-based line of the step in the runbook file, for messages
+ * @param template     template file name, resolved in the runbook's folder, then in templates/; null when inline
+ * @param sql          inline FreeMarker SQL; null when a template file is named or the step has none
+ * @param asserts      queries run first on each node; every row they return is a problem (exit 4)
+ * @param waitFor      keep re-running the asserts until they return no rows, for at most this long
+ * @param check        optional SQL whose truthy first value means the step's effect already exists
+ * @param dropUnknownSettings send only the settings the node's server knows (system.settings)
+ * @param params       parameters of built-in kinds (kafka-*), FreeMarker text
+ * @param line         1-based line of the step in the runbook file, for messages
  */
 public record Step(
         String id,
         String description,
+        StepKind kind,
         String template,
         String sql,
         Target on,
         Map<String, String> settings,
+        List<String> asserts,
+        Optional<Duration> waitFor,
         String check,
         boolean confirm,
         Optional<Duration> timeout,
+        boolean dropUnknownSettings,
+        Map<String, String> params,
         int line) {
 
     /** The FreeMarker source name used in error messages and the template cache. */
     public String sourceName() {
         return template != null ? template : "step '" + id + "' (inline sql)";
+    }
+
+    public boolean hasStatements() {
+        return template != null || sql != null;
     }
 }

@@ -133,16 +133,34 @@ public final class YamlFields {
         }
     }
 
-    /** A mapping of plain scalar values, e.g. settings. */
+    /** A mapping of plain scalar values, e.g. settings; a null key means this mapping itself. */
     public Map<String, String> scalarMap(String key) {
         Map<String, String> out = new LinkedHashMap<>();
+        NodeTuple t = key == null ? null : byKey.get(key);
+        if (key != null && t == null) {
+            return out;
+        }
+        YamlFields m = key == null ? this : mapping(key, t.getValueNode());
+        for (Map.Entry<String, NodeTuple> e : m.byKey.entrySet()) {
+            out.put(e.getKey(), m.scalar(key == null ? e.getKey() : key + "." + e.getKey(), e.getValue().getValueNode()));
+        }
+        return out;
+    }
+
+    /** A list of plain values, or a single value taken as a list of one. */
+    public List<String> scalarList(String key) {
         NodeTuple t = byKey.get(key);
+        List<String> out = new ArrayList<>();
         if (t == null) {
             return out;
         }
-        YamlFields m = mapping(key, t.getValueNode());
-        for (Map.Entry<String, NodeTuple> e : m.byKey.entrySet()) {
-            out.put(e.getKey(), m.scalar(key + "." + e.getKey(), e.getValue().getValueNode()));
+        if (t.getValueNode() instanceof SequenceNode seq) {
+            int i = 0;
+            for (Node item : seq.getValue()) {
+                out.add(scalar(key + "[" + i++ + "]", item));
+            }
+        } else {
+            out.add(scalar(key, t.getValueNode()));
         }
         return out;
     }

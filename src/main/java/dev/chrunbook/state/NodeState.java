@@ -6,13 +6,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One step on one node: status, attempts, timings, rows and each statement sent. */
+/**
+ * One step on one node: status, attempts, timings, rows and each statement sent.
+ *
+ * @param failure why it failed: {@link #STATEMENT_FAILED}, {@link #VERIFICATION_FAILED}; null otherwise
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record NodeState(Status status, int attempts, Instant started, Instant finished,
-                        String error, String note, List<StatementState> statements) {
+                        String error, String failure, String note, List<StatementState> statements) {
+    public static final String STATEMENT_FAILED = "statement";
+    public static final String VERIFICATION_FAILED = "verification";
 
     public static NodeState pending() {
-        return new NodeState(Status.PENDING, 0, null, null, null, null, List.of());
+        return new NodeState(Status.PENDING, 0, null, null, null, null, null, List.of());
     }
 
     public NodeState {
@@ -20,11 +26,11 @@ public record NodeState(Status status, int attempts, Instant started, Instant fi
     }
 
     public NodeState startAttempt(Instant now) {
-        return new NodeState(Status.RUNNING, attempts + 1, now, null, null, null, List.of());
+        return new NodeState(Status.RUNNING, attempts + 1, now, null, null, null, null, List.of());
     }
 
     public NodeState resume() {
-        return new NodeState(Status.RUNNING, attempts, started, null, null, null, statements);
+        return new NodeState(Status.RUNNING, attempts, started, null, null, null, null, statements);
     }
 
     public NodeState withStatement(StatementState s) {
@@ -32,11 +38,26 @@ public record NodeState(Status status, int attempts, Instant started, Instant fi
         list.removeIf(x -> x.index() == s.index());
         list.add(s);
         list.sort((a, b) -> Integer.compare(a.index(), b.index()));
-        return new NodeState(status, attempts, started, finished, error, note, list);
+        return new NodeState(status, attempts, started, finished, error, failure, note, list);
     }
 
     public NodeState finish(Status newStatus, Instant now, String newError, String newNote) {
-        return new NodeState(newStatus, attempts, started, now, newError, newNote, statements);
+        return new NodeState(newStatus, attempts, started, now, newError,
+                newError == null ? null : STATEMENT_FAILED, newNote, statements);
+    }
+
+    public NodeState failVerification(Instant now, String problems) {
+        return new NodeState(Status.FAILED, attempts, started, now, problems, VERIFICATION_FAILED, null, statements);
+    }
+
+    /** Left running: a statement's fate is unknown (lost connection); the next run reattaches. */
+    public NodeState detached(String why) {
+        return new NodeState(Status.RUNNING, attempts, started, null, why, null, null, statements);
+    }
+
+    /** Pending again after a reset; attempts are kept so new query ids never collide with old ones. */
+    public NodeState reset() {
+        return new NodeState(Status.PENDING, attempts, null, null, null, null, "reset from " + status.label(), List.of());
     }
 
     public long rowsWritten() {

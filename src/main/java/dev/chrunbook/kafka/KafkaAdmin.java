@@ -1,0 +1,130 @@
+package dev.chrunbook.kafka;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** The Kafka admin calls chrunbook needs: offsets by time, group offsets, lag. */
+public final class KafkaAdmin implements AutoCloseable {
+    private static final long TIMEOUT_S = 30;
+
+    private final Admin admin;
+
+    public KafkaAdmin(String brokers) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        p.put(AdminClientConfig.CLIENT_ID_CONFIG, "chrunbook");
+        this.admin = Admin.create(p);
+    }
+
+    public List<TopicPartition> partitions(String topic) {
+        TopicDescription d = get(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
+        return d.partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+    }
+
+    /** Per partition: the first offset whose message time is at or after {@code timestampMs}, else the end. */
+    public Map<TopicPartition, Long> offsetsAt(String topic, long timestampMs) {
+        Map<TopicPartition, OffsetSpec> byTime = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (TopicPartition tp : partitions(topic)) {
+            byTime.put(tp, OffsetSpec.forTimestamp(timestampMs));
+            latest.put(tp, OffsetSpec.latest());
+        }
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> at = get(admin.listOffsets(byTime).all());
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end = get(admin.listOffsets(latest).all());
+        Map<TopicPartition, Long> out = new TreeMap<>((a, b) -> Integer.compare(a.partition(), b.partition()));
+        at.forEach((tp, info) -> out.put(tp, info.offset() >= 0 ? info.offset() : end.get(tp).offset()));
+        return out;
+    }
+
+    public Map<TopicPartition, Long> endOffsets(String topic) {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        partitions(topic).forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+        Map<TopicPartition, Long> out = new TreeMap<>((a, b) -> Integer.compare(a.partition(), b.partition()));
+        get(admin.listOffsets(latest).all()).forEach((tp, info) -> out.put(tp, info.offset()));
+        return out;
+    }
+
+    /** Committed offsets of a group for a topic; empty when the group has none. */
+    public Map<TopicPartition, Long> committed(String group, String topic) {
+        Map<TopicPartition, Long> out = new TreeMap<>((a, b) -> Integer.compare(a.partition(), b.partition()));
+        Map<TopicPartition, OffsetAndMetadata> all = get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
+        all.forEach((tp, om) -> {
+            if (om != null && tp.topic().equals(topic)) {
+                out.put(tp, om.offset());
+            }
+        });
+        return out;
+    }
+
+    /** Members currently in the group (0 when it does not exist). */
+    public int members(String group) {
+        try {
+            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all()
+                    .get(TIMEOUT_S, TimeUnit.SECONDS).get(group);
+            return d.members().size();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return 0;
+            }
+            throw new KafkaException("describe group " + group + ": " + e.getCause().getMessage(), e);
+        } catch (InterruptedException | TimeoutException e) {
+            throw interrupted(e);
+        }
+    }
+
+    /** Commits offsets for a group that has no active member (a new group). */
+    public void commit(String group, Map<TopicPartition, Long> offsets) {
+        Map<TopicPartition, OffsetAndMetadata> o = new HashMap<>();
+        offsets.forEach((tp, off) -> o.put(tp, new OffsetAndMetadata(off, "chrunbook")));
+        get(admin.alterConsumerGroupOffsets(group, o).all());
+    }
+
+    /** Per partition: end offset minus committed offset (the whole partition when nothing is committed). */
+    public Map<TopicPartition, Long> lag(String group, String topic) {
+        Map<TopicPartition, Long> end = endOffsets(topic);
+        Map<TopicPartition, Long> committed = committed(group, topic);
+        Map<TopicPartition, Long> out = new TreeMap<>((a, b) -> Integer.compare(a.partition(), b.partition()));
+        end.forEach((tp, e) -> out.put(tp, Math.max(0, e - committed.getOrDefault(tp, 0L))));
+        return out;
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+    }
+
+    private static <T> T get(org.apache.kafka.common.KafkaFuture<T> f) {
+        try {
+            return f.get(TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new KafkaException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw interrupted(e);
+        }
+    }
+
+    private static KafkaException interrupted(Exception e) {
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        return new KafkaException("Kafka did not answer within " + TIMEOUT_S + " s (" + e + ")", e);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.chrunbook.render;
+
+import dev.chrunbook.topology.Node;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Facts a template may read besides vars: the node's catalog (read-only lookups) and the run's
+ * own history. Offline rendering (validate) gets {@link #OFFLINE}, which knows nothing.
+ */
+public interface NodeFacts {
+    NodeFacts OFFLINE = new NodeFacts() {
+        @Override
+        public List<Map<String, Object>> columns(Node node, String database, String table) {
+            return List.of();
+        }
+
+        @Override
+        public Optional<String> stepStarted(String stepId) {
+            return Optional.empty();
+        }
+    };
+
+    /** Columns of a table on that node: name, type, default_kind, default_expression, in order. */
+    List<Map<String, Object>> columns(Node node, String database, String table);
+
+    /** When the step first started on any node, as 'YYYY-MM-DD hh:mm:ss' UTC; empty if it has not. */
+    Optional<String> stepStarted(String stepId);
+}

@@ -1,0 +1,95 @@
+package dev.chrunbook.render;
+
+import dev.chrunbook.runbook.Runbook;
+import dev.chrunbook.runbook.Step;
+import dev.chrunbook.topology.Node;
+import freemarker.template.TemplateMethodModelEx;
+import freemarker.template.TemplateModelException;
+import freemarker.template.TemplateScalarModel;
+
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The data a template sees: the runbook's vars, run_id, cluster, database, the node (shard,
+ * replica, host, port, macros), the quoting functions and the fact lookups.
+ */
+final class TemplateModel {
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    private TemplateModel() {
+    }
+
+    static Map<String, Object> of(Runbook runbook, String runId, Step step, Node node, NodeFacts facts) {
+        Map<String, Object> m = new LinkedHashMap<>(runbook.vars());
+        m.put("run_id", runId);
+        m.put("cluster", runbook.cluster());
+        m.put("database", runbook.database());
+        m.put("runbook", Map.of("name", runbook.name()));
+        m.put("step", Map.of("id", step.id()));
+        m.put("settings", settingNames(runbook));
+        Map<String, Object> n = new LinkedHashMap<>();
+        n.put("id", node.id());
+        n.put("host", node.host());
+        n.put("port", node.httpPort());
+        n.put("native_port", node.nativePort());
+        n.put("shard", node.shard());
+        n.put("replica", node.replicaName());
+        n.put("replica_num", node.replicaNum());
+        n.put("macros", node.macros());
+        m.put("node", n);
+        m.put("ident", SqlQuoting.identFunction());
+        m.put("lit", SqlQuoting.litFunction());
+        m.put("sql", SqlQuoting.sqlFunction());
+        m.put("table_columns", columnsFunction(facts, node));
+        m.put("step_started", stepStartedFunction(facts));
+        return m;
+    }
+
+    /** Every setting name the runbook sends anywhere, for preflight checks against system.settings. */
+    private static List<String> settingNames(Runbook runbook) {
+        TreeSet<String> names = new TreeSet<>(runbook.settings().keySet());
+        runbook.steps().forEach(s -> {
+            if (!s.dropUnknownSettings()) {
+                names.addAll(s.settings().keySet());
+            }
+        });
+        return List.copyOf(names);
+    }
+
+    /** {@code table_columns(database, table)}: the table's columns on this node, read from system.columns. */
+    private static TemplateMethodModelEx columnsFunction(NodeFacts facts, Node node) {
+        return args -> {
+            if (args.size() != 2) {
+                throw new TemplateModelException("table_columns(database, table) takes two arguments");
+            }
+            return facts.columns(node, text(args.get(0)), text(args.get(1)));
+        };
+    }
+
+    /**
+     * {@code step_started('copy')}: when that step first started, 'YYYY-MM-DD hh:mm:ss' UTC; before it
+     * has started, the current time (what it would be if it started now).
+     */
+    private static TemplateMethodModelEx stepStartedFunction(NodeFacts facts) {
+        return args -> {
+            if (args.size() != 1) {
+                throw new TemplateModelException("step_started(step_id) takes one argument");
+            }
+            return facts.stepStarted(text(args.get(0)))
+                    .orElseGet(() -> LocalDateTime.now(ZoneOffset.UTC).format(SECONDS));
+        };
+    }
+
+    private static String text(Object arg) throws TemplateModelException {
+        if (arg instanceof TemplateScalarModel s) {
+            return s.getAsString();
+        }
+        throw new TemplateModelException("expected text, got " + arg);
+    }
+}

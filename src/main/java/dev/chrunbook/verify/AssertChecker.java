@@ -1,0 +1,67 @@
+package dev.chrunbook.verify;
+
+import dev.chrunbook.clickhouse.ClickHouseClient;
+import dev.chrunbook.clickhouse.Table;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs a step's asserts on a node: queries whose every row is a problem. With a wait, keeps asking
+ * until they come back empty or the wait is over, then reports the rows as a table.
+ */
+public final class AssertChecker {
+    /** How to pause between tries; injectable so tests never sleep. */
+    @FunctionalInterface
+    public interface Pause {
+        void pause(Duration d) throws InterruptedException;
+    }
+
+    public interface Observer {
+        void stillFailing(int attempt, String problems);
+    }
+
+    static final Duration EVERY = Duration.ofSeconds(1);
+
+    private final Pause pause;
+
+    public AssertChecker(Pause pause) {
+        this.pause = pause;
+    }
+
+    /** Empty when every assert returns no rows; otherwise the problems, one table per failing assert. */
+    public Optional<String> check(ClickHouseClient client, List<String> asserts, Optional<Duration> waitFor,
+                                  Observer observer) throws InterruptedException {
+        long tries = waitFor.map(w -> Math.max(1, w.toMillis() / EVERY.toMillis())).orElse(1L);
+        Optional<String> problems = Optional.empty();
+        for (int attempt = 1; attempt <= tries; attempt++) {
+            problems = once(client, asserts);
+            if (problems.isEmpty()) {
+                return problems;
+            }
+            if (attempt < tries) {
+                observer.stillFailing(attempt, problems.get());
+                pause.pause(EVERY);
+            }
+        }
+        return problems.map(p -> waitFor.map(w -> p + "  (still failing after waiting " + w.toSeconds() + " s)\n").orElse(p));
+    }
+
+    private static Optional<String> once(ClickHouseClient client, List<String> asserts) {
+        StringBuilder sb = new StringBuilder();
+        for (String sql : asserts) {
+            Table t = client.table(sql);
+            if (!t.rows().isEmpty()) {
+                sb.append("assert returned ").append(t.rows().size()).append(" problem row(s): ")
+                        .append(abbreviate(sql)).append('\n').append(t.format(20));
+            }
+        }
+        return sb.isEmpty() ? Optional.empty() : Optional.of(sb.toString());
+    }
+
+    private static String abbreviate(String sql) {
+        String one = sql.replaceAll("\\s+", " ").strip();
+        return one.length() > 100 ? one.substring(0, 97) + "..." : one;
+    }
+}
