@@ -59,7 +59,7 @@ final class DryRun {
                 if (ns.status().complete() && !options.rerun()) {
                     out.printf("%n-- node %s (shard %d): %s%n", w.node().id(), w.node().shard(), action);
                 } else {
-                    printer.node(step, w.node(), action, attempt, w.statements(), w.check());
+                    printer.node(w, action, attempt);
                 }
             }
             if (step.confirm()) {

@@ -52,7 +52,7 @@ final class PlanCommand implements Callable<Integer> {
             printer.step(step, work.get(0).settings());
             for (NodeWork w : work) {
                 int attempt = state.map(s -> s.node(step.id(), w.node().id()).attempts()).orElse(0) + 1;
-                printer.node(step, w.node(), "", attempt, w.statements(), w.check());
+                printer.node(w, "", attempt);
             }
         }
         printer.flush();

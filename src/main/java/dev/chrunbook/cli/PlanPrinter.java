@@ -1,5 +1,6 @@
 package dev.chrunbook.cli;
 
+import dev.chrunbook.exec.NodeWork;
 import dev.chrunbook.exec.QueryIds;
 import dev.chrunbook.render.RenderedStatement;
 import dev.chrunbook.runbook.Step;
@@ -8,7 +9,6 @@ import dev.chrunbook.topology.Node;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** Prints steps, nodes and the exact SQL with query ids, as plan and run --dry-run show them. */
@@ -36,13 +36,23 @@ final class PlanPrinter {
         }
     }
 
-    void node(Step step, Node node, String action, int attempt, List<RenderedStatement> statements, Optional<String> check) {
+    void node(NodeWork work, String action, int attempt) {
+        Node node = work.node();
         out.printf("%n-- node %s (shard %d, replica %s)%s%n", node.id(), node.shard(), node.replicaName(),
                 action.isEmpty() ? "" : ": " + action);
-        check.ifPresent(c -> out.printf("-- check (skip when truthy): %s%n", c.replaceAll("\\s+", " ")));
-        for (int i = 0; i < statements.size(); i++) {
-            out.printf("-- query_id %s%n%s;%n", QueryIds.of(runId, step.id(), node, attempt, i + 1), statements.get(i).sql());
+        work.check().ifPresent(c -> out.printf("-- skipped when this returns a truthy value: %s%n", oneLine(c)));
+        work.params().forEach((k, v) -> out.printf("-- kafka.%s = %s%n", k, v));
+        for (String a : work.asserts()) {
+            out.printf("-- must return no rows:%n%s;%n", a);
         }
+        List<RenderedStatement> statements = work.statements();
+        for (int i = 0; i < statements.size(); i++) {
+            out.printf("-- query_id %s%n%s;%n", QueryIds.of(runId, work.step().id(), node, attempt, i + 1), statements.get(i).sql());
+        }
+    }
+
+    private static String oneLine(String sql) {
+        return sql.replaceAll("\\s+", " ");
     }
 
     void flush() {

@@ -54,6 +54,16 @@ public final class ClusterFacts implements NodeFacts {
                 .filter(Objects::nonNull).min(Instant::compareTo).map(SECONDS::format);
     }
 
+    @Override
+    public Optional<String> stepFinished(String stepId) {
+        RunState s = state.get();
+        if (s == null) {
+            return Optional.empty();
+        }
+        return s.steps().getOrDefault(stepId, Map.of()).values().stream().map(NodeState::finished)
+                .filter(Objects::nonNull).max(Instant::compareTo).map(SECONDS::format);
+    }
+
     private List<Map<String, Object>> read(Node node, String database, String table) {
         try (ClickHouseClient client = connector.connect(node.host(), node.httpPort())) {
             List<Map<String, Object>> out = new ArrayList<>();

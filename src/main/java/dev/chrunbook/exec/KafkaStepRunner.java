@@ -1,9 +1,11 @@
 package dev.chrunbook.exec;
 
+import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.kafka.KafkaAdmin;
 import dev.chrunbook.kafka.KafkaException;
 import dev.chrunbook.render.RenderedStatement;
 import dev.chrunbook.runbook.RunbookLoader;
+import dev.chrunbook.runbook.Step;
 import dev.chrunbook.runbook.StepKind;
 import dev.chrunbook.state.NodeState;
 import dev.chrunbook.state.StateStore;
@@ -13,6 +15,7 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -61,7 +64,7 @@ final class KafkaStepRunner {
         Map<String, String> p = work.params();
         String group = p.get("group");
         String topic = p.get("topic");
-        String after = Objects.requireNonNull(p.get("at_step_start"), "kafka.at_step_start");
+        String after = p.get("at_step_start");
         Instant started = firstStart(after);
         if (started == null) {
             return fail(work, "step '" + after + "' has not started, so there is no moment to start group " + group + " from");
@@ -105,11 +108,16 @@ final class KafkaStepRunner {
     }
 
     private void record(NodeWork work, long rows) {
-        String checksum = RenderedStatement.of(new TreeMap<>(work.params()).toString()).checksum();
+        String checksum = fingerprint(work.params()).checksum();
         int attempt = store.node(work.step().id(), work.node().id()).attempts();
         String id = QueryIds.of(store.state().runId(), work.step().id(), work.node(), attempt, 1);
         store.update(work.step().id(), work.node().id(),
-                s -> s.withStatement(new StatementState(1, id, checksum, StatementState.DONE, null, rows, null)));
+                s -> s.withStatement(StatementState.sent(1, id, checksum, now()).finished(StatementState.DONE, null, rows, null, now())));
+    }
+
+    /** What a Kafka step "ran", for drift detection: its rendered parameters in key order. */
+    static RenderedStatement fingerprint(Map<String, String> params) {
+        return RenderedStatement.of(new TreeMap<>(params).toString());
     }
 
     private NodeState fail(NodeWork work, String message) {
@@ -127,8 +135,31 @@ final class KafkaStepRunner {
         return sb.toString();
     }
 
-    private static Duration duration(String text, Duration fallback) {
-        return text == null || text.isBlank() ? fallback : RunbookLoader.parseDuration(text).orElse(fallback);
+    static Duration duration(String text, Duration fallback) {
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        return RunbookLoader.parseDuration(text).orElseThrow(() -> ChrunbookException.invalidInput(
+                "'" + text + "' is not a duration like 90s, 30m or 2h"));
+    }
+
+    /** Input errors in rendered parameters, found before anything runs (validate, plan, run). */
+    static void checkParams(Step step, Map<String, String> params) {
+        String where = "step '" + step.id() + "' kafka.";
+        for (String key : List.of("margin", "timeout")) {
+            try {
+                duration(params.get(key), Duration.ZERO);
+            } catch (ChrunbookException e) {
+                throw ChrunbookException.invalidInput(where + key + ": " + e.getMessage());
+            }
+        }
+        String maxLag = params.get("max_lag");
+        if (maxLag != null && !maxLag.matches("\\d+")) {
+            throw ChrunbookException.invalidInput(where + "max_lag: '" + maxLag + "' is not a whole number");
+        }
+        if (step.kind() == StepKind.KAFKA_OFFSETS && params.get("at_step_start") == null) {
+            throw ChrunbookException.invalidInput(where + "at_step_start: name the step whose start the group's offsets follow");
+        }
     }
 
     private Instant now() {

@@ -53,7 +53,8 @@ final class NodeApplier {
         String node = work.node().id();
         try (ClickHouseClient client = connector.connect(work.node().host(), work.node().httpPort())) {
             NodeState state = store.node(step, node);
-            if (state.status() == Status.RUNNING) {
+            boolean resuming = state.status() == Status.RUNNING;
+            if (resuming) {
                 state = store.update(step, node, NodeState::resume);
             } else {
                 if (work.check().isPresent() && !work.rerun() && truthy(client.selectOne(work.check().get()))) {
@@ -61,6 +62,9 @@ final class NodeApplier {
                             "check found the step's effect already in place")));
                 }
                 state = store.update(step, node, s -> s.startAttempt(now()));
+            }
+            // asserts guard statements not yet sent; a check step has nothing else, so it always asks again
+            if (!resuming || work.step().isCheck()) {
                 Optional<String> problems = asserts.check(client, work.asserts(), work.step().waitFor(),
                         (attempt, p) -> listener.waiting(work.step(), work.node(), p));
                 if (problems.isPresent()) {
@@ -112,7 +116,7 @@ final class NodeApplier {
             LOG.info("{} on {}: statement {} was never received by the server; sending it now", work.step().id(),
                     work.node().id(), queryId);
         }
-        StatementState sent = new StatementState(i + 1, queryId, statement.checksum(), StatementState.SENT, null, null, null);
+        StatementState sent = StatementState.sent(i + 1, queryId, statement.checksum(), now());
         store.update(work.step().id(), work.node().id(), s -> s.withStatement(sent));
         listener.statementStarted(work.step(), work.node(), queryId, statement.sql());
         try {
@@ -146,7 +150,7 @@ final class NodeApplier {
     private Optional<String> record(NodeWork work, StatementState sent, QueryOutcome outcome) {
         boolean ok = outcome.state() == QueryOutcome.State.FINISHED;
         StatementState done = sent.finished(ok ? StatementState.DONE : StatementState.FAILED,
-                outcome.rowsRead(), outcome.rowsWritten(), outcome.durationMs());
+                outcome.rowsRead(), outcome.rowsWritten(), outcome.durationMs(), now());
         store.update(work.step().id(), work.node().id(), s -> s.withStatement(done));
         return ok ? Optional.empty() : Optional.of("statement " + sent.index() + " (" + sent.queryId() + "): " + outcome.error());
     }

@@ -10,10 +10,12 @@ import dev.chrunbook.topology.Node;
 import dev.chrunbook.topology.Topology;
 
 import java.util.List;
-import java.util.Locale;
+import java.util.regex.Pattern;
 
 /** Static checks of a runbook: every step renders on every node it targets, and says what it must. */
 public final class RunbookValidator {
+    private static final Pattern ON_CLUSTER = Pattern.compile("\\bON\\s+CLUSTER\\b", Pattern.CASE_INSENSITIVE);
+
     private final Runbook runbook;
     private final Topology topology;
     private final SqlRenderer renderer;
@@ -33,9 +35,13 @@ public final class RunbookValidator {
             for (Node node : topology.nodesFor(step.on())) {
                 List<RenderedStatement> rendered = renderer.render(step, node);
                 renderer.renderCheck(step, node);
+                renderer.renderAsserts(step, node);
+                if (step.kind().isKafka()) {
+                    KafkaStepRunner.checkParams(step, renderer.renderParams(step, node));
+                }
                 if (step.on() == Target.CLUSTER_ONCE) {
                     for (RenderedStatement s : rendered) {
-                        if (!s.sql().toUpperCase(Locale.ROOT).contains(" ON CLUSTER ")) {
+                        if (!ON_CLUSTER.matcher(s.sql()).find()) {
                             throw ChrunbookException.invalidInput(runbook.file() + ":" + step.line() + ": step '" + step.id()
                                     + "' is on: cluster-once but its statement lacks ON CLUSTER (it would run on one node only): "
                                     + abbreviate(s.sql()) + ". Add ON CLUSTER ${cluster} or use on: first-node");

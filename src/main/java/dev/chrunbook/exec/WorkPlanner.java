@@ -1,6 +1,7 @@
 package dev.chrunbook.exec;
 
 import dev.chrunbook.ChrunbookException;
+import dev.chrunbook.render.RenderedStatement;
 import dev.chrunbook.render.SqlRenderer;
 import dev.chrunbook.runbook.Runbook;
 import dev.chrunbook.runbook.Step;
@@ -72,8 +73,19 @@ public final class WorkPlanner {
         step.timeout().ifPresent(t -> settings.putIfAbsent("max_execution_time", String.valueOf(Math.max(1, t.toSeconds()))));
         Map<Node, NodeWork> work = new LinkedHashMap<>();
         for (Node n : nodes) {
-            work.put(n, new NodeWork(step, n, renderer.render(step, n), Map.copyOf(settings), renderer.renderCheck(step, n),
-                    renderer.renderAsserts(step, n), renderer.renderParams(step, n), rerun));
+            List<RenderedStatement> statements = renderer.render(step, n);
+            List<String> asserts = new ArrayList<>(renderer.renderAsserts(step, n));
+            if (step.isCheck()) {
+                // a check step's statements are queries whose rows are problems, not SQL to apply
+                statements.forEach(s -> asserts.add(s.sql()));
+                statements = List.of();
+            }
+            Map<String, String> params = renderer.renderParams(step, n);
+            if (step.kind().isKafka()) {
+                KafkaStepRunner.checkParams(step, params);
+            }
+            work.put(n, new NodeWork(step, n, statements, java.util.Collections.unmodifiableMap(settings), renderer.renderCheck(step, n),
+                    List.copyOf(asserts), params, rerun));
         }
         return work;
     }

@@ -11,7 +11,9 @@ import java.time.Clock;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Plain progress lines on stderr: one per event, safe for pipes and CI logs. */
 public final class ProgressLines implements ExecutionListener {
@@ -19,6 +21,7 @@ public final class ProgressLines implements ExecutionListener {
 
     private final PrintWriter err;
     private final Clock clock;
+    private final Map<String, Long> lastWait = new HashMap<>();
 
     public ProgressLines(PrintWriter err, Clock clock) {
         this.err = err;
@@ -40,6 +43,18 @@ public final class ProgressLines implements ExecutionListener {
     public synchronized void statementRunning(Step step, Node node, String queryId, QueryOutcome p) {
         line(String.format("%s @ %s: running %.0f s, %,d rows read, %,d written [%s]", step.id(), node.id(),
                 p.durationMs() / 1000.0, p.rowsRead(), p.rowsWritten(), queryId));
+    }
+
+    @Override
+    public synchronized void waiting(Step step, Node node, String why) {
+        // at most one line per node every 5 s: a wait can last minutes
+        String key = step.id() + "@" + node.id();
+        long now = clock.millis();
+        Long last = lastWait.get(key);
+        if (last == null || now - last >= 5000) {
+            lastWait.put(key, now);
+            line(step.id() + " @ " + node.id() + ": waiting - " + why.strip().replace("\n", "\n    "));
+        }
     }
 
     @Override

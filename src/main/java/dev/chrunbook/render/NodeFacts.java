@@ -21,6 +21,11 @@ public interface NodeFacts {
         public Optional<String> stepStarted(String stepId) {
             return Optional.empty();
         }
+
+        @Override
+        public Optional<String> stepFinished(String stepId) {
+            return Optional.empty();
+        }
     };
 
     /** Columns of a table on that node: name, type, default_kind, default_expression, in order. */
@@ -28,4 +33,7 @@ public interface NodeFacts {
 
     /** When the step first started on any node, as 'YYYY-MM-DD hh:mm:ss' UTC; empty if it has not. */
     Optional<String> stepStarted(String stepId);
+
+    /** When the step last finished on any node, as 'YYYY-MM-DD hh:mm:ss' UTC; empty if it has not. */
+    Optional<String> stepFinished(String stepId);
 }

@@ -87,9 +87,6 @@ public final class SqlRenderer {
         for (String sql : StatementSplitter.split(text)) {
             out.add(RenderedStatement.of(sql));
         }
-        if (out.isEmpty()) {
-            throw ChrunbookException.invalidInput(where(step) + ": rendered no SQL statement for node " + node.id());
-        }
         return out;
     }
 

@@ -13,7 +13,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The data a template sees: the runbook's vars, run_id, cluster, database, the node (shard,
@@ -27,6 +29,7 @@ final class TemplateModel {
 
     static Map<String, Object> of(Runbook runbook, String runId, Step step, Node node, NodeFacts facts) {
         Map<String, Object> m = new LinkedHashMap<>(runbook.vars());
+        m.putAll(step.vars());
         m.put("run_id", runId);
         m.put("cluster", runbook.cluster());
         m.put("database", runbook.database());
@@ -47,7 +50,8 @@ final class TemplateModel {
         m.put("lit", SqlQuoting.litFunction());
         m.put("sql", SqlQuoting.sqlFunction());
         m.put("table_columns", columnsFunction(facts, node));
-        m.put("step_started", stepStartedFunction(facts));
+        m.put("step_started", stepTimeFunction("step_started", facts::stepStarted));
+        m.put("step_finished", stepTimeFunction("step_finished", facts::stepFinished));
         return m;
     }
 
@@ -73,16 +77,15 @@ final class TemplateModel {
     }
 
     /**
-     * {@code step_started('copy')}: when that step first started, 'YYYY-MM-DD hh:mm:ss' UTC; before it
-     * has started, the current time (what it would be if it started now).
+     * {@code step_started('copy')} / {@code step_finished('swap')}: when that step first started or last
+     * finished, 'YYYY-MM-DD hh:mm:ss' UTC; before that has happened, the current time.
      */
-    private static TemplateMethodModelEx stepStartedFunction(NodeFacts facts) {
+    private static TemplateMethodModelEx stepTimeFunction(String name, Function<String, Optional<String>> lookup) {
         return args -> {
             if (args.size() != 1) {
-                throw new TemplateModelException("step_started(step_id) takes one argument");
+                throw new TemplateModelException(name + "(step_id) takes one argument");
             }
-            return facts.stepStarted(text(args.get(0)))
-                    .orElseGet(() -> LocalDateTime.now(ZoneOffset.UTC).format(SECONDS));
+            return lookup.apply(text(args.get(0))).orElseGet(() -> LocalDateTime.now(ZoneOffset.UTC).format(SECONDS));
         };
     }
 

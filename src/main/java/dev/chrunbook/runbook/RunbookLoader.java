@@ -20,13 +20,13 @@ public final class RunbookLoader {
     /** Names the engine puts into every template's model; a var may not shadow them. */
     public static final Set<String> RESERVED_NAMES =
             Set.of("node", "runbook", "run_id", "cluster", "database", "step", "settings",
-                    "ident", "lit", "sql", "table_columns", "step_started");
+                    "ident", "lit", "sql", "table_columns", "step_started", "step_finished");
 
     private static final Set<String> TOP_KEYS =
             Set.of("name", "description", "cluster", "database", "vars", "settings", "steps");
     private static final Set<String> STEP_KEYS =
             Set.of("id", "description", "kind", "template", "sql", "on", "settings", "assert", "wait", "check", "confirm",
-                    "timeout", "drop_unknown_settings", "kafka");
+                    "timeout", "drop_unknown_settings", "kafka", "vars");
     private static final Set<String> KAFKA_KEYS =
             Set.of("brokers", "topic", "group", "at_step_start", "margin", "max_lag", "timeout");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
@@ -89,16 +89,14 @@ public final class RunbookLoader {
             for (String required : List.of("brokers", "topic", "group")) {
                 kafka.requiredString(required);
             }
-            params = Map.copyOf(kafka.scalarMap(null));
-            duration(kafka, id, "margin");
-            duration(kafka, id, "timeout");
+            params = ordered(kafka.scalarMap(null));
         } else if (s.has("kafka")) {
             throw s.errorAt("kafka", "step '" + id + "': a 'kafka:' block needs kind: kafka-offsets or kafka-lag");
         }
-        return new Step(id, s.optionalString("description", ""), kind, template, sql, on, Map.copyOf(settings),
+        return new Step(id, s.optionalString("description", ""), kind, template, sql, on, ordered(settings),
                 List.copyOf(asserts), duration(s, id, "wait"), s.optionalString("check", null),
                 s.optionalBoolean("confirm", false), duration(s, id, "timeout"),
-                s.optionalBoolean("drop_unknown_settings", false), params, s.line());
+                s.optionalBoolean("drop_unknown_settings", false), params, stepVars(s, id), s.line());
     }
 
     private static StepKind kind(YamlFields s, String id, boolean hasSql, boolean hasAsserts) {
@@ -114,13 +112,23 @@ public final class RunbookLoader {
             throw s.errorAt("id", "step '" + id + "' needs exactly one of 'template' (a file) or 'sql' (inline)"
                     + (hasAsserts ? "" : ", or 'assert:' queries for a check step"));
         }
-        if (kind == StepKind.CHECK && (!hasAsserts || hasSql)) {
-            throw s.errorAt("id", "step '" + id + "' (kind check) needs 'assert:' queries and no sql/template");
+        if (kind == StepKind.CHECK && !hasAsserts && !hasSql) {
+            throw s.errorAt("id", "step '" + id + "' (kind check) needs queries: 'assert:', 'sql' or 'template'");
         }
         if (kind.isKafka() && (hasSql || hasAsserts)) {
             throw s.errorAt("kind", "step '" + id + "' (kind " + kind.yamlName() + ") takes no sql, template or assert");
         }
         return kind;
+    }
+
+    private static Map<String, Object> stepVars(YamlFields s, String id) {
+        Map<String, Object> vars = s.valueMap("vars");
+        for (String key : vars.keySet()) {
+            if (!IDENTIFIER.matcher(key).matches() || RESERVED_NAMES.contains(key)) {
+                throw s.errorAt("vars", "step '" + id + "': var name '" + key + "' must be a plain identifier and not reserved");
+            }
+        }
+        return Map.copyOf(vars);
     }
 
     private static Optional<Duration> duration(YamlFields f, String id, String key) {
@@ -165,7 +173,12 @@ public final class RunbookLoader {
     private static Map<String, String> settings(YamlFields top) {
         Map<String, String> settings = top.scalarMap("settings");
         checkSettingNames(top, settings);
-        return Map.copyOf(settings);
+        return ordered(settings);
+    }
+
+    /** Read-only, in the order the file gives them: plan output follows the runbook. */
+    private static <V> Map<String, V> ordered(Map<String, V> map) {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(map));
     }
 
     private static void checkSettingNames(YamlFields where, Map<String, String> settings) {

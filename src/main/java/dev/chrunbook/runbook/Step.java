@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param check        optional SQL whose truthy first value means the step's effect already exists
  * @param dropUnknownSettings send only the settings the node's server knows (system.settings)
  * @param params       parameters of built-in kinds (kafka-*), FreeMarker text
+ * @param vars         values for this step's templates only, over the runbook's vars
  * @param line         1-based line of the step in the runbook file, for messages
  */
 public record Step(
@@ -33,7 +34,13 @@ public record Step(
         Optional<Duration> timeout,
         boolean dropUnknownSettings,
         Map<String, String> params,
+        Map<String, Object> vars,
         int line) {
+
+    /** True for steps whose rendered statements are queries to check rather than SQL to apply. */
+    public boolean isCheck() {
+        return kind == StepKind.CHECK;
+    }
 
     /** The FreeMarker source name used in error messages and the template cache. */
     public String sourceName() {

@@ -60,7 +60,7 @@ class DriftCheckTest {
         for (Node n : topology.nodesFor(runbook.step("create-staging").on())) {
             RenderedStatement s = renderer.render(runbook.step("create-staging"), n).get(0);
             store.update("create-staging", n.id(), st -> st.startAttempt(Clock.systemUTC().instant())
-                    .withStatement(new StatementState(1, "q", s.checksum(), StatementState.DONE, 0L, 0L, 1L))
+                    .withStatement(StatementState.sent(1, "q", s.checksum(), Clock.systemUTC().instant()).finished(StatementState.DONE, 0L, 0L, 1L, Clock.systemUTC().instant()))
                     .finish(Status.DONE, Clock.systemUTC().instant(), null, null));
         }
         return store;

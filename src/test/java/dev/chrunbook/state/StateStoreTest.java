@@ -23,7 +23,7 @@ class StateStoreTest {
     void everyUpdateIsOnDiskBeforeUpdateReturns(@TempDir Path dir) {
         StateStore store = StateStore.open(dir, "rb", "run1", CLOCK);
         store.update("copy", "n1:8123", s -> s.startAttempt(CLOCK.instant()));
-        store.update("copy", "n1:8123", s -> s.withStatement(new StatementState(1, "q1", "c1", StatementState.SENT, null, null, null)));
+        store.update("copy", "n1:8123", s -> s.withStatement(StatementState.sent(1, "q1", "c1", CLOCK.instant())));
 
         RunState reread = StateStore.read(dir).orElseThrow();
         assertEquals("run1", reread.runId());

@@ -1,0 +1,10 @@
+<#--
+  materialized-columns (on: one-replica-per-shard)
+  One ALTER per MATERIALIZED column of the source, as this node's system.columns describes it;
+  replication carries each ALTER to the shard's other replicas. Old parts compute the column on
+  read until the dedupe step rewrites them.
+  vars: source, staging
+-->
+<#list table_columns(database, source)?filter(c -> c.default_kind == "MATERIALIZED") as c>
+ALTER TABLE ${ident(database, staging)} ADD COLUMN ${ident(c.name)} ${sql(c.type)} MATERIALIZED ${sql(c.default_expression)};
+</#list>
