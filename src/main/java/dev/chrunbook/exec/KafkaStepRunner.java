@@ -84,26 +84,58 @@ final class KafkaStepRunner {
         return store.update(work.step().id(), work.node().id(), s -> s.finish(Status.DONE, now(), null, note));
     }
 
+    /**
+     * Waits until the group's lag is at most max_lag and, with past_step_start, until its committed
+     * offsets reach the messages of that step's start: everything the catch-up re-reads from before
+     * the copy (the overlap that dedupe removes) is then in ClickHouse.
+     */
     private NodeState lag(NodeWork work, KafkaAdmin admin) throws InterruptedException {
         Map<String, String> p = work.params();
+        String group = p.get("group");
         long maxLag = Long.parseLong(p.getOrDefault("max_lag", "0"));
         Duration timeout = duration(p.get("timeout"), Duration.ofMinutes(10));
+        Map<TopicPartition, Long> target = Map.of();
+        String past = p.get("past_step_start");
+        if (past != null) {
+            Instant started = firstStart(past);
+            if (started == null) {
+                return fail(work, "step '" + past + "' has not started: no offsets to wait for");
+            }
+            target = admin.offsetsAt(p.get("topic"), started.toEpochMilli());
+        }
         long polls = Math.max(1, timeout.toMillis() / POLL.toMillis());
-        Map<TopicPartition, Long> lag = Map.of();
+        long stableNeeded = Math.max(1, duration(p.get("stable_for"), Duration.ofSeconds(5)).toMillis() / POLL.toMillis());
+        long stablePolls = 0;
+        String why = "";
         for (long i = 0; i < polls; i++) {
-            lag = admin.lag(p.get("group"), p.get("topic"));
+            // a rebalance re-delivers what was consumed but not committed: wait until membership settles
+            KafkaAdmin.GroupState membership = admin.describe(group);
+            stablePolls = membership.stable() ? stablePolls + 1 : 0;
+            Map<TopicPartition, Long> lag = admin.lag(group, p.get("topic"));
+            Map<TopicPartition, Long> committed = admin.committed(group, p.get("topic"));
             long total = lag.values().stream().mapToLong(Long::longValue).sum();
-            if (total <= maxLag) {
+            Map<TopicPartition, Long> behind = new TreeMap<>((a, b) -> Integer.compare(a.partition(), b.partition()));
+            target.forEach((tp, off) -> {
+                long gap = off - committed.getOrDefault(tp, 0L);
+                if (gap > 0) {
+                    behind.put(tp, gap);
+                }
+            });
+            if (total <= maxLag && behind.isEmpty() && stablePolls >= stableNeeded) {
                 record(work, total);
-                String note = "group " + p.get("group") + " lag " + total + " <= " + maxLag + " (" + describe(lag) + ")";
+                String note = "group " + group + " lag " + total + " <= " + maxLag + " (" + describe(lag) + ")"
+                        + (past == null ? "" : ", past the start of step '" + past + "'");
                 return store.update(work.step().id(), work.node().id(), s -> s.finish(Status.DONE, now(), null, note));
             }
-            listener.waiting(work.step(), work.node(), "group " + p.get("group") + " lag " + total + " > " + maxLag
-                    + " (" + describe(lag) + ")");
+            why = "group " + group + " lag " + total + (total > maxLag ? " > " : " <= ") + maxLag + " (" + describe(lag) + ")"
+                    + (behind.isEmpty() ? "" : "; still " + describe(behind) + " messages short of the start of step '" + past + "'")
+                    + "; group " + membership.state().toLowerCase() + " with " + membership.members() + " member(s)"
+                    + (membership.stable() ? " for " + stablePolls + " s" : "");
+            listener.waiting(work.step(), work.node(), why);
             sleeper.sleep(POLL);
         }
-        String problems = "consumer group " + p.get("group") + " still lags " + describe(lag) + " after " + timeout.toSeconds()
-                + " s (threshold " + maxLag + "); check that its Kafka table and materialized view consume, then run the step again";
+        String problems = why + " after waiting " + timeout.toSeconds() + " s; check that its Kafka table and materialized"
+                + " view consume, then run the step again";
         return store.update(work.step().id(), work.node().id(), s -> s.failVerification(now(), problems));
     }
 
@@ -146,7 +178,7 @@ final class KafkaStepRunner {
     /** Input errors in rendered parameters, found before anything runs (validate, plan, run). */
     static void checkParams(Step step, Map<String, String> params) {
         String where = "step '" + step.id() + "' kafka.";
-        for (String key : List.of("margin", "timeout")) {
+        for (String key : List.of("margin", "timeout", "stable_for")) {
             try {
                 duration(params.get(key), Duration.ZERO);
             } catch (ChrunbookException e) {

@@ -7,6 +7,7 @@ import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.ConsumerGroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
@@ -76,13 +77,21 @@ public final class KafkaAdmin implements AutoCloseable {
 
     /** Members currently in the group (0 when it does not exist). */
     public int members(String group) {
+        return describe(group).members();
+    }
+
+    /** A group's membership: how many consumers, and whether it is stable (no rebalance under way). */
+    public record GroupState(int members, boolean stable, String state) {
+    }
+
+    public GroupState describe(String group) {
         try {
             ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all()
                     .get(TIMEOUT_S, TimeUnit.SECONDS).get(group);
-            return d.members().size();
+            return new GroupState(d.members().size(), d.state() == ConsumerGroupState.STABLE, String.valueOf(d.state()));
         } catch (ExecutionException e) {
             if (e.getCause() instanceof GroupIdNotFoundException) {
-                return 0;
+                return new GroupState(0, false, "UNKNOWN");
             }
             throw new KafkaException("describe group " + group + ": " + e.getCause().getMessage(), e);
         } catch (InterruptedException | TimeoutException e) {

@@ -28,7 +28,7 @@ public final class RunbookLoader {
             Set.of("id", "description", "kind", "template", "sql", "on", "settings", "assert", "wait", "check", "confirm",
                     "timeout", "drop_unknown_settings", "kafka", "vars");
     private static final Set<String> KAFKA_KEYS =
-            Set.of("brokers", "topic", "group", "at_step_start", "margin", "max_lag", "timeout");
+            Set.of("brokers", "topic", "group", "at_step_start", "past_step_start", "margin", "max_lag", "stable_for", "timeout");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern STEP_ID = Pattern.compile("[a-z0-9][a-z0-9_-]*");

@@ -1,0 +1,130 @@
+package dev.chrunbook.migration;
+
+import dev.chrunbook.testing.Cli;
+import dev.chrunbook.testing.ClusterNodes;
+import dev.chrunbook.testing.LocalCluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The handbook migration end to end on the local cluster, through the CLI as an operator runs it,
+ * while a producer keeps sending events to Kafka the whole time.
+ */
+@ExtendWith(LocalCluster.class)
+class ReferenceMigrationIT {
+    private static final Path EXAMPLE = LocalCluster.ROOT.resolve("examples/local-cluster");
+    private static final int BULK = 1_000_000;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void reordersTheEventsTableUnderLiveIngestionWithoutLosingOrDuplicatingAnEvent(ClusterNodes cluster) throws Exception {
+        String db = cluster.database();
+        String topic = "events_" + db;
+        load(db, topic);
+        Path runbook = copyRunbook(db);
+        List<String> common = List.of("--connection", EXAMPLE.resolve("connection.yaml").toString(),
+                "--state-dir", tmp.resolve("state").toString(), "--set", "kafka_topic=" + topic);
+
+        try (LiveProducer producer = new LiveProducer(topic, 100)) {
+            waitUntil(() -> producer.produced() > 300, "the producer gets going");
+
+            expectOk(cli(runbook, common, "run", "--execute"));                       // preflight
+            expectOk(cli(runbook, common, "run", "--to", "settle", "--execute"));     // copy ... settle
+            assertEquals(1, cluster.count(1, "SELECT count() FROM system.tables WHERE database = '" + db
+                    + "' AND name = 'sharded_events_by_event'"));
+            Cli.Result cutover = cli(runbook, common, "run", "--to", "verify-after-swap", "--execute", "--yes");
+            expectOk(cutover);
+            assertTrue(cutover.out().contains("confirmed by --yes"), cutover.out());
+            int producedAtSwap = producer.produced();
+
+            waitUntil(() -> producer.produced() > producedAtSwap + 500, "events are produced after the swap");
+            Set<String> live = producer.stop();
+            waitUntil(() -> total(cluster, db, "sharded_events") >= BULK + live.size(), "every event lands in the new table");
+
+            // the main table is the new table, with the new sort key and the materialized columns, filled
+            assertTrue(cluster.query(1, "SELECT sorting_key FROM system.tables WHERE database = '" + db
+                    + "' AND name = 'sharded_events'").contains("event"), "new sort key");
+            long total = total(cluster, db, "sharded_events");
+            assertEquals(BULK + live.size(), total, "count() equals the distinct ids produced");
+            long distinct = 0;
+            Set<String> present = new HashSet<>();
+            for (int n : new int[] {1, 3}) {
+                distinct += cluster.count(n, "SELECT uniqExact(uuid) FROM " + db + ".sharded_events");
+                assertEquals(0, cluster.count(n, "SELECT count() FROM " + db + ".sharded_events WHERE `$session_id` = ''"),
+                        "materialized column filled on node " + n);
+                for (String[] row : cluster.rows(n, "SELECT toString(uuid) FROM " + db + ".sharded_events WHERE event LIKE 'live%'")) {
+                    present.add(row[0]);
+                }
+            }
+            assertEquals(total, distinct, "uniqExact(uuid) equals count(): no duplicates");
+            Set<String> missing = new HashSet<>(live);
+            missing.removeAll(present);
+            assertEquals(Set.of(), missing, "no produced id is missing");
+            assertEquals(3, cluster.count(1, "SELECT count() FROM system.columns WHERE database = '" + db
+                    + "' AND table = 'sharded_events' AND default_kind = 'MATERIALIZED'"));
+
+            // the backup stays until drop-backup runs
+            String backup = cluster.query(1, "SELECT name FROM system.tables WHERE database = '" + db
+                    + "' AND name LIKE 'sharded_events_backup_%'");
+            assertTrue(!backup.isEmpty(), "backup exists after the swap");
+            expectOk(cli(runbook, common, "run", "--step", "drop-backup", "--execute", "--yes"));
+            for (int n = 1; n <= 4; n++) {
+                assertEquals(0, cluster.count(n, "SELECT count() FROM system.tables WHERE database = '" + db
+                        + "' AND name = '" + backup + "'"), "backup dropped on node " + n);
+            }
+        }
+    }
+
+    private static long total(ClusterNodes cluster, String db, String table) {
+        return cluster.count(1, "SELECT count() FROM " + db + "." + table) + cluster.count(3, "SELECT count() FROM " + db + "." + table);
+    }
+
+    private void load(String db, String topic) throws Exception {
+        Process p = new ProcessBuilder(EXAMPLE.resolve("load-events").toString(), "--database", db, "--events",
+                String.valueOf(BULK), "--topic", topic, "--group", "main_" + db)
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("load.log").toFile()).start();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0, Files.readString(tmp.resolve("load.log")));
+    }
+
+    private Path copyRunbook(String db) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("runbook"));
+        Files.copy(EXAMPLE.resolve("drain.sql.ftl"), dir.resolve("drain.sql.ftl"));
+        String yaml = Files.readString(EXAMPLE.resolve("runbook.yaml")).replace("\ndatabase: posthog\n", "\ndatabase: " + db + "\n");
+        Path runbook = dir.resolve("runbook.yaml");
+        Files.writeString(runbook, yaml);
+        return runbook;
+    }
+
+    private static Cli.Result cli(Path runbook, List<String> common, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add(1, runbook.toString());
+        all.addAll(common);
+        return Cli.run(all.toArray(String[]::new));
+    }
+
+    private static void expectOk(Cli.Result r) {
+        assertEquals(0, r.exitCode(), r.toString());
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
+            Thread.sleep(200);
+        }
+    }
+}
