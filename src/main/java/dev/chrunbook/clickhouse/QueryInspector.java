@@ -36,8 +36,8 @@ public final class QueryInspector {
         if (rows.isEmpty()) {
             boolean started = !client.select("SELECT 1 FROM system.query_log WHERE query_id = " + quotedId + " LIMIT 1").isEmpty();
             return started
-                    ? new QueryOutcome(QueryOutcome.State.FAILED, 0, 0, 0,
-                            "the statement started but never finished (server restarted?)")
+                    ? new QueryOutcome(QueryOutcome.State.STARTED_ONLY, 0, 0, 0,
+                            "the statement started but its end is not logged (server restarted?)")
                     : QueryOutcome.notFound();
         }
         List<String> r = rows.get(0);

@@ -5,7 +5,8 @@ package dev.chrunbook.clickhouse;
  * system.query_log), failed (with the server's exception), or never seen.
  */
 public record QueryOutcome(State state, long rowsRead, long rowsWritten, long durationMs, String error) {
-    public enum State { RUNNING, FINISHED, FAILED, NOT_FOUND }
+    /** STARTED_ONLY: query_log has its start but no end, and it is not running (yet to be logged, or lost). */
+    public enum State { RUNNING, FINISHED, FAILED, STARTED_ONLY, NOT_FOUND }
 
     public static QueryOutcome running(long read, long written, long elapsedMs) {
         return new QueryOutcome(State.RUNNING, read, written, elapsedMs, null);

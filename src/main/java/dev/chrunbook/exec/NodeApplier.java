@@ -17,6 +17,7 @@ import dev.chrunbook.render.SqlQuoting;
 import dev.chrunbook.verify.AssertChecker;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,6 +32,8 @@ import java.util.Set;
 final class NodeApplier {
     private static final Logger LOG = LoggerFactory.getLogger(NodeApplier.class);
     private static final Duration POLL = Duration.ofSeconds(1);
+    private static final int LOG_RETRIES = 5;
+    private static final Duration LOG_RETRY_PAUSE = Duration.ofMillis(200);
 
     private final StateStore store;
     private final ClickHouseConnector connector;
@@ -127,20 +130,39 @@ final class NodeApplier {
             }
             LOG.warn("{} on {}: connection lost while {} ran; watching it on the server", work.step().id(),
                     work.node().id(), queryId);
+            return record(work, sent, await(work, inspector, queryId));
         }
-        QueryOutcome outcome = await(work, inspector, queryId);
-        if (outcome.state() == QueryOutcome.State.NOT_FOUND) {
-            // query_log disabled or not yet written: the statement returned without error, so it ran.
-            outcome = new QueryOutcome(QueryOutcome.State.FINISHED, 0, 0, 0, null);
-        }
-        return record(work, sent, outcome);
+        Instant answered = now();
+        return record(work, sent, loggedSuccess(inspector, queryId), answered);
     }
 
-    /** Watches a query id until the node no longer runs it. */
+    /**
+     * The server answered without error, so the statement ran; its rows come from query_log, whose
+     * entry may be written a moment after the answer. Never turns a success into a failure.
+     */
+    private QueryOutcome loggedSuccess(QueryInspector inspector, String queryId) throws InterruptedException {
+        for (int i = 0; i < LOG_RETRIES; i++) {
+            QueryOutcome o = inspector.lookup(queryId);
+            if (o.state() == QueryOutcome.State.FINISHED) {
+                return o;
+            }
+            sleeper.sleep(LOG_RETRY_PAUSE);
+        }
+        return new QueryOutcome(QueryOutcome.State.FINISHED, 0, 0, 0, null);
+    }
+
+    /**
+     * Watches a query id until the node no longer runs it and its end is logged. A start without an
+     * end is asked about a few more times: the end is written to query_log after the client's answer.
+     */
     private QueryOutcome await(NodeWork work, QueryInspector inspector, String queryId) throws InterruptedException {
         QueryOutcome outcome = inspector.lookup(queryId);
-        while (outcome.state() == QueryOutcome.State.RUNNING) {
-            listener.statementRunning(work.step(), work.node(), queryId, outcome);
+        int unlogged = 0;
+        while (outcome.state() == QueryOutcome.State.RUNNING
+                || (outcome.state() == QueryOutcome.State.STARTED_ONLY && unlogged++ < LOG_RETRIES)) {
+            if (outcome.state() == QueryOutcome.State.RUNNING) {
+                listener.statementRunning(work.step(), work.node(), queryId, outcome);
+            }
             sleeper.sleep(POLL);
             outcome = inspector.lookup(queryId);
         }
@@ -148,9 +170,14 @@ final class NodeApplier {
     }
 
     private Optional<String> record(NodeWork work, StatementState sent, QueryOutcome outcome) {
+        return record(work, sent, outcome, now());
+    }
+
+    /** @param ended when the statement ended as far as chrunbook saw it (the server's answer) */
+    private Optional<String> record(NodeWork work, StatementState sent, QueryOutcome outcome, Instant ended) {
         boolean ok = outcome.state() == QueryOutcome.State.FINISHED;
         StatementState done = sent.finished(ok ? StatementState.DONE : StatementState.FAILED,
-                outcome.rowsRead(), outcome.rowsWritten(), outcome.durationMs(), now());
+                outcome.rowsRead(), outcome.rowsWritten(), outcome.durationMs(), ended);
         store.update(work.step().id(), work.node().id(), s -> s.withStatement(done));
         return ok ? Optional.empty() : Optional.of("statement " + sent.index() + " (" + sent.queryId() + "): " + outcome.error());
     }
@@ -179,7 +206,7 @@ final class NodeApplier {
         return state;
     }
 
-    private java.time.Instant now() {
+    private Instant now() {
         return store.clock().instant();
     }
 
