@@ -1,6 +1,7 @@
 package dev.chrunbook.cli;
 
 import dev.chrunbook.ChrunbookException;
+import dev.chrunbook.exec.Cancellations;
 import dev.chrunbook.exec.ClusterFacts;
 import dev.chrunbook.exec.Migrator;
 import dev.chrunbook.state.NodeState;
@@ -9,7 +10,7 @@ import dev.chrunbook.exec.RunResult;
 import dev.chrunbook.exec.Sleeper;
 import dev.chrunbook.exec.StepResult;
 import dev.chrunbook.exec.WorkPlanner;
-import dev.chrunbook.progress.ProgressLines;
+import dev.chrunbook.state.AuditLog;
 import dev.chrunbook.state.StateLock;
 import dev.chrunbook.state.StateStore;
 import dev.chrunbook.topology.Topology;
@@ -66,6 +67,14 @@ final class RunCommand implements Callable<Integer> {
     boolean yes;
     @Option(names = "--parallel", paramLabel = "N", description = "At most N nodes at once (default: all nodes of the step).")
     int parallel;
+    @Option(names = "--quiet", description = "No progress output on stderr (results still go to stdout).")
+    boolean quiet;
+    @Option(names = "--json", description = "Progress as newline-delimited JSON events on stderr.")
+    boolean json;
+    @Option(names = "--on-interrupt", paramLabel = "ask|detach|cancel",
+            description = "What Ctrl-C does: detach (statements keep running on the servers; a later run reattaches),"
+                    + " cancel (KILL QUERY them, mark failed) or ask (default on a terminal; detach without one).")
+    InterruptChoice onInterrupt = InterruptChoice.ask;
 
     @Override
     public Integer call() {
@@ -75,15 +84,22 @@ final class RunCommand implements Callable<Integer> {
         if (mode.dryRun) {
             return new DryRun(spec.commandLine().getOut(), ws, topology).print(options);
         }
-        try (StateLock lock = StateLock.acquire(ws.stateDir, Clock.systemUTC().instant())) {
-            StateStore store = StateStore.open(ws.stateDir, ws.runbook.name(), Workspace.newRunId(), Clock.systemUTC());
+        Clock clock = Clock.systemUTC();
+        try (StateLock lock = StateLock.acquire(ws.stateDir, clock.instant());
+             Supervision supervision = Supervision.start(ws.connector("run"), spec.commandLine().getErr(), clock,
+                     quiet, json, new AuditLog(ws.stateDir, clock))) {
+            StateStore store = StateStore.open(ws.stateDir, ws.runbook.name(), Workspace.newRunId(), clock);
             var connector = ws.connector("run");
             var renderer = ws.renderer(store.state().runId(), new ClusterFacts(connector, store::state));
+            Cancellations cancellations = new Cancellations(connector);
             Migrator migrator = new Migrator(new WorkPlanner(ws.runbook, topology, renderer), renderer, store,
-                    connector, Sleeper.REAL, new ProgressLines(spec.commandLine().getErr(), Clock.systemUTC()),
-                    new TerminalConfirmation(yes, spec.commandLine().getOut()));
-            RunResult result = migrator.run(options);
-            return report(ws, result);
+                    connector, Sleeper.REAL, supervision.listener(), new TerminalConfirmation(yes, spec.commandLine().getOut()),
+                    cancellations);
+            try (InterruptHandler interrupts = InterruptHandler.install(onInterrupt, cancellations, lock,
+                    spec.commandLine().getErr())) {
+                RunResult result = migrator.run(options);
+                return report(ws, result);
+            }
         }
     }
 

@@ -3,9 +3,11 @@ package dev.chrunbook.exec;
 import dev.chrunbook.clickhouse.QueryOutcome;
 import dev.chrunbook.runbook.Step;
 import dev.chrunbook.state.NodeState;
+import dev.chrunbook.state.StatementState;
 import dev.chrunbook.topology.Node;
 
 import java.util.List;
+import java.util.Map;
 
 /** Observes the flow (progress lines, audit); the flow's correctness never depends on it. */
 public interface ExecutionListener {
@@ -16,6 +18,10 @@ public interface ExecutionListener {
     }
 
     default void statementStarted(Step step, Node node, String queryId, String sql) {
+    }
+
+    /** A statement ended: done or failed, with rows and duration from query_log when known. */
+    default void statementFinished(Step step, Node node, StatementState statement, Map<String, String> settings, String error) {
     }
 
     /** A statement sent earlier is still running on the node and is being watched. */

@@ -34,13 +34,13 @@ public final class Migrator {
     private final Confirmation confirmation;
 
     public Migrator(WorkPlanner planner, SqlRenderer renderer, StateStore store, ClickHouseConnector connector,
-                    Sleeper sleeper, ExecutionListener listener, Confirmation confirmation) {
+                    Sleeper sleeper, ExecutionListener listener, Confirmation confirmation, Cancellations cancellations) {
         this.planner = planner;
         this.renderer = renderer;
         this.store = store;
         this.listener = listener;
         this.confirmation = confirmation;
-        this.applier = new NodeApplier(store, connector, sleeper, listener, store.state().runId());
+        this.applier = new NodeApplier(store, connector, sleeper, listener, store.state().runId(), cancellations);
         this.kafka = new KafkaStepRunner(store, sleeper, listener, KafkaAdmin::new);
     }
 

@@ -41,14 +41,17 @@ final class NodeApplier {
     private final ExecutionListener listener;
     private final String runId;
     private final AssertChecker asserts;
+    private final Cancellations cancellations;
 
-    NodeApplier(StateStore store, ClickHouseConnector connector, Sleeper sleeper, ExecutionListener listener, String runId) {
+    NodeApplier(StateStore store, ClickHouseConnector connector, Sleeper sleeper, ExecutionListener listener, String runId,
+                Cancellations cancellations) {
         this.store = store;
         this.connector = connector;
         this.sleeper = sleeper;
         this.listener = listener;
         this.runId = runId;
         this.asserts = new AssertChecker(sleeper::sleep);
+        this.cancellations = cancellations;
     }
 
     NodeState apply(NodeWork work) {
@@ -112,7 +115,13 @@ final class NodeApplier {
                 ? recorded.queryId()
                 : QueryIds.of(runId, work.step().id(), work.node(), state.attempts(), i + 1);
         if (recorded != null && recorded.status().equals(StatementState.SENT)) {
-            QueryOutcome earlier = await(work, inspector, queryId);
+            cancellations.started(queryId, work.node());
+            QueryOutcome earlier;
+            try {
+                earlier = await(work, inspector, queryId);
+            } finally {
+                cancellations.ended(queryId);
+            }
             if (earlier.state() != QueryOutcome.State.NOT_FOUND) {
                 return record(work, recorded, earlier);
             }
@@ -122,15 +131,24 @@ final class NodeApplier {
         StatementState sent = StatementState.sent(i + 1, queryId, statement.checksum(), now());
         store.update(work.step().id(), work.node().id(), s -> s.withStatement(sent));
         listener.statementStarted(work.step(), work.node(), queryId, statement.sql());
+        cancellations.started(queryId, work.node());
         try {
             client.execute(statement.sql(), queryId, settings);
         } catch (ClickHouseException e) {
             if (!e.connectionLost()) {
-                return record(work, sent, new QueryOutcome(QueryOutcome.State.FAILED, 0, 0, 0, e.getMessage()));
+                QueryOutcome failed = new QueryOutcome(QueryOutcome.State.FAILED, 0, 0, 0, e.getMessage());
+                if (cancellations.wasCancelled(queryId)) {
+                    QueryOutcome logged = inspector.lookup(queryId);
+                    failed = new QueryOutcome(QueryOutcome.State.FAILED, logged.rowsRead(), logged.rowsWritten(),
+                            logged.durationMs(), e.getMessage());
+                }
+                return record(work, sent, failed);
             }
             LOG.warn("{} on {}: connection lost while {} ran; watching it on the server", work.step().id(),
                     work.node().id(), queryId);
             return record(work, sent, await(work, inspector, queryId));
+        } finally {
+            cancellations.ended(queryId);
         }
         Instant answered = now();
         return record(work, sent, loggedSuccess(inspector, queryId), answered);
@@ -179,7 +197,9 @@ final class NodeApplier {
         StatementState done = sent.finished(ok ? StatementState.DONE : StatementState.FAILED,
                 outcome.rowsRead(), outcome.rowsWritten(), outcome.durationMs(), ended);
         store.update(work.step().id(), work.node().id(), s -> s.withStatement(done));
-        return ok ? Optional.empty() : Optional.of("statement " + sent.index() + " (" + sent.queryId() + "): " + outcome.error());
+        String error = ok ? null : "statement " + sent.index() + " (" + sent.queryId() + "): " + describeFailure(sent, outcome);
+        listener.statementFinished(work.step(), work.node(), done, work.settings(), error);
+        return Optional.ofNullable(error);
     }
 
     /** The step's settings less those this node's server does not know (logged, so the operator sees them). */
@@ -199,6 +219,16 @@ final class NodeApplier {
             }
         });
         return kept;
+    }
+
+    /** A cancelled statement's message says what it left behind and how to clean it up. */
+    private String describeFailure(StatementState sent, QueryOutcome outcome) {
+        if (!cancellations.wasCancelled(sent.queryId())) {
+            return outcome.error();
+        }
+        return "cancelled by the operator" + (outcome.rowsWritten() > 0 ? " after writing " + outcome.rowsWritten() + " row(s)" : "")
+                + ". What it wrote before the cancel stays in its target table as partial data: remove it (TRUNCATE the"
+                + " staging table, or DROP PARTITION), or keep it if a later dedupe step removes duplicates, then rerun the step";
     }
 
     private NodeState finish(NodeWork work, NodeState state) {

@@ -1,6 +1,5 @@
 package dev.chrunbook.progress;
 
-import dev.chrunbook.clickhouse.QueryOutcome;
 import dev.chrunbook.exec.ExecutionListener;
 import dev.chrunbook.runbook.Step;
 import dev.chrunbook.state.NodeState;
@@ -15,8 +14,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Plain progress lines on stderr: one per event, safe for pipes and CI logs. */
-public final class ProgressLines implements ExecutionListener {
+/**
+ * Plain progress lines on stderr: one per event, and for running statements one status line per
+ * node every few seconds. Safe for pipes and CI logs.
+ */
+public final class ProgressLines implements ExecutionListener, ProgressSink {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final PrintWriter err;
@@ -40,21 +42,36 @@ public final class ProgressLines implements ExecutionListener {
     }
 
     @Override
-    public synchronized void statementRunning(Step step, Node node, String queryId, QueryOutcome p) {
-        line(String.format("%s @ %s: running %.0f s, %,d rows read, %,d written [%s]", step.id(), node.id(),
-                p.durationMs() / 1000.0, p.rowsRead(), p.rowsWritten(), queryId));
+    public synchronized void update(ProgressSnapshot p) {
+        if (throttled(p.queryId())) {
+            return;
+        }
+        String of = p.total() > 0 ? String.format(" of %,d (%.0f%%)", p.total(), 100.0 * p.done() / p.total()) : "";
+        line(String.format("%s @ %s: %,d%s %s, %,.0f %s/s, elapsed %s, ETA %s", p.step(), p.node(), p.done(), of, p.unit(),
+                p.perSecond(), p.unit(), Durations.short_(p.elapsed()), p.eta().map(Durations::short_).orElse("?")));
+    }
+
+    @Override
+    public void finished(String queryId) {
+        lastWait.remove(queryId);
     }
 
     @Override
     public synchronized void waiting(Step step, Node node, String why) {
-        // at most one line per node every 5 s: a wait can last minutes
-        String key = step.id() + "@" + node.id();
-        long now = clock.millis();
-        Long last = lastWait.get(key);
-        if (last == null || now - last >= 5000) {
-            lastWait.put(key, now);
+        if (!throttled(step.id() + "@" + node.id())) {
             line(step.id() + " @ " + node.id() + ": waiting - " + why.strip().replace("\n", "\n    "));
         }
+    }
+
+    /** At most one line per key every 5 s: waits and copies last minutes or hours. */
+    private boolean throttled(String key) {
+        long now = clock.millis();
+        Long last = lastWait.get(key);
+        if (last != null && now - last < 5000) {
+            return true;
+        }
+        lastWait.put(key, now);
+        return false;
     }
 
     @Override

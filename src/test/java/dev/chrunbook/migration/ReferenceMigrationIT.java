@@ -1,5 +1,7 @@
 package dev.chrunbook.migration;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chrunbook.testing.Cli;
 import dev.chrunbook.testing.ClusterNodes;
 import dev.chrunbook.testing.LocalCluster;
@@ -77,6 +79,8 @@ class ReferenceMigrationIT {
             assertEquals(3, cluster.count(1, "SELECT count() FROM system.columns WHERE database = '" + db
                     + "' AND table = 'sharded_events' AND default_kind = 'MATERIALIZED'"));
 
+            auditMatchesQueryLog(cluster);
+
             // the backup stays until drop-backup runs
             String backup = cluster.query(1, "SELECT name FROM system.tables WHERE database = '" + db
                     + "' AND name LIKE 'sharded_events_backup_%'");
@@ -86,6 +90,37 @@ class ReferenceMigrationIT {
                 assertEquals(0, cluster.count(n, "SELECT count() FROM system.tables WHERE database = '" + db
                         + "' AND name = '" + backup + "'"), "backup dropped on node " + n);
             }
+        }
+    }
+
+    /** audit.jsonl: one line per statement sent, with the rows and duration system.query_log recorded. */
+    private void auditMatchesQueryLog(ClusterNodes cluster) throws Exception {
+        cluster.flushLogs();
+        ObjectMapper json = new ObjectMapper();
+        List<String> lines = Files.readAllLines(tmp.resolve("state").resolve("audit.jsonl"));
+        JsonNode state = json.readTree(tmp.resolve("state").resolve("state.json").toFile());
+        int statements = 0;
+        for (JsonNode step : state.get("steps")) {
+            for (JsonNode node : step) {
+                for (JsonNode st : node.path("statements")) {
+                    if (st.get("queryId").asText().contains("-catch-up-offsets-") || st.get("queryId").asText().contains("-catch-up-lag-")) {
+                        continue; // Kafka steps send no SQL
+                    }
+                    statements++;
+                }
+            }
+        }
+        assertEquals(statements, lines.size(), "one audit line per statement");
+        for (String line : lines) {
+            JsonNode a = json.readTree(line);
+            int node = Integer.parseInt(a.get("node").asText().substring(a.get("node").asText().length() - 1));
+            List<String[]> logged = cluster.rows(node, "SELECT written_rows, query_duration_ms FROM system.query_log"
+                    + " WHERE query_id = '" + a.get("query_id").asText() + "' AND type = 2");
+            assertEquals(1, logged.size(), "query_log has " + line);
+            assertEquals(Long.parseLong(logged.get(0)[0]), a.get("rows_written").asLong(), "rows of " + line);
+            assertEquals(Long.parseLong(logged.get(0)[1]), a.get("duration_ms").asLong(), "duration of " + line);
+            assertEquals("done", a.get("outcome").asText());
+            assertTrue(!line.contains("password"), line);
         }
     }
 

@@ -1,0 +1,4 @@
+package dev.chrunbook.cli;
+
+/** What Ctrl-C during a run does. */
+enum InterruptChoice { ask, detach, cancel }
