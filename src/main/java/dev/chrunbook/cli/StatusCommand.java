@@ -1,6 +1,7 @@
 package dev.chrunbook.cli;
 
 import dev.chrunbook.runbook.Step;
+import dev.chrunbook.state.RunState;
 import dev.chrunbook.state.StatusReport;
 import dev.chrunbook.topology.Node;
 import dev.chrunbook.topology.Topology;
@@ -41,7 +42,11 @@ final class StatusCommand implements Callable<Integer> {
             steps.put(s.id(), s.on().yamlName());
             nodes.put(s.id(), topology == null ? List.of() : topology.nodesFor(s.on()).stream().map(Node::id).toList());
         }
-        StatusReport report = StatusReport.of(ws.runbook.name(), ws.state().orElse(null), steps, nodes);
+        RunState state = ws.state().orElse(null);
+        StatusReport report = StatusReport.of(ws.runbook.name(), state, steps, nodes);
+        if (topology != null && state != null) {
+            report = LiveProgress.add(report, state, topology, ws.connector("status"));
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(report.toJson());
@@ -60,6 +65,10 @@ final class StatusCommand implements Callable<Integer> {
                 out.printf("  %-22s %-8s attempts %-3d %-9s rows %-12d %s%n", n.node(), n.status(), n.attempts(),
                         n.durationMs() == null ? "-" : String.format("%.1fs", n.durationMs() / 1000.0),
                         n.rowsWritten(), n.error() != null ? n.error() : n.note() != null ? n.note() : "");
+                if (n.live() != null) {
+                    out.printf("    running now: %,d of ~%,d rows read, %,d written, %.0f s [%s]%n", n.live().rowsRead(),
+                            n.live().totalRowsApprox(), n.live().rowsWritten(), n.live().elapsedMs() / 1000.0, n.live().queryId());
+                }
             }
         }
     }

@@ -69,7 +69,7 @@ public final class ProgressMonitor implements ExecutionListener, AutoCloseable {
             try {
                 ClickHouseClient client = clients.computeIfAbsent(w.node.id(), id -> connector.connect(w.node.host(), w.node.httpPort()));
                 StatementProbe.Reading r = w.probe.read(client, w.queryId);
-                if (watches.containsKey(w.queryId)) {
+                if (r != null && watches.containsKey(w.queryId)) {
                     sink.update(w.snapshot(r, clock.millis()));
                 }
             } catch (RuntimeException e) {

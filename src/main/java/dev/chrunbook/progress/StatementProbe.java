@@ -14,6 +14,7 @@ abstract class StatementProbe {
     record Reading(String unit, long done, long total, long elapsedMs) {
     }
 
+    /** The current reading, or null when the server shows nothing to report (not running any more). */
     abstract Reading read(ClickHouseClient client, String queryId);
 
     static StatementProbe of(String sql) {
@@ -52,7 +53,7 @@ abstract class StatementProbe {
             List<List<String>> rows = client.select("SELECT read_rows, total_rows_approx, toUInt64(elapsed * 1000)"
                     + " FROM system.processes WHERE query_id = " + SqlQuoting.literal(queryId));
             if (rows.isEmpty()) {
-                return new Reading("rows", 0, 0, 0);
+                return null;
             }
             List<String> r = rows.get(0);
             return new Reading("rows", num(r.get(0)), num(r.get(1)), num(r.get(2)));

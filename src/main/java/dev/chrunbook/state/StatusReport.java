@@ -26,7 +26,24 @@ public record StatusReport(@JsonProperty("schema") int schema, String runbook, @
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record NodeRow(String node, String status, int attempts, Instant started, Instant finished,
                           @JsonProperty("duration_ms") Long durationMs, @JsonProperty("rows_written") long rowsWritten,
-                          String error, String note, @JsonProperty("query_ids") List<String> queryIds) {
+                          String error, String note, @JsonProperty("query_ids") List<String> queryIds, Live live) {
+
+        /** A running node whose statement the server still runs: what system.processes shows now. */
+        public NodeRow withLive(Live now) {
+            return new NodeRow(node, status, attempts, started, finished, durationMs, rowsWritten, error, note, queryIds, now);
+        }
+
+        /** The statement a running node waits on, if any. */
+        public String sentQueryId(RunState state, String step) {
+            return state.node(step, node).statements().stream().filter(s -> s.status().equals(StatementState.SENT))
+                    .map(StatementState::queryId).findFirst().orElse(null);
+        }
+    }
+
+    /** Live numbers of a statement still running on its node. */
+    public record Live(@JsonProperty("query_id") String queryId, @JsonProperty("elapsed_ms") long elapsedMs,
+                       @JsonProperty("rows_read") long rowsRead, @JsonProperty("total_rows_approx") long totalRowsApprox,
+                       @JsonProperty("rows_written") long rowsWritten) {
     }
 
     /**
@@ -43,7 +60,7 @@ public record StatusReport(@JsonProperty("schema") int schema, String runbook, @
             for (String n : ids) {
                 NodeState s = recorded.getOrDefault(n, NodeState.pending());
                 nodeRows.add(new NodeRow(n, s.status().label(), s.attempts(), s.started(), s.finished(), s.durationMs(),
-                        s.rowsWritten(), s.error(), s.note(), s.statements().stream().map(StatementState::queryId).toList()));
+                        s.rowsWritten(), s.error(), s.note(), s.statements().stream().map(StatementState::queryId).toList(), null));
             }
             rows.add(new StepRow(id, on, aggregate(nodeRows), nodeRows));
         });

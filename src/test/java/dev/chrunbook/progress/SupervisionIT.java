@@ -64,6 +64,21 @@ class SupervisionIT {
         awaitCopyRunning(cli);
         cli.destroyForcibly().waitFor();
 
+        // status shows the orphaned copy live from system.processes while the server still runs it
+        JsonNode live = new ObjectMapper().readTree(run("status", "--json").out());
+        boolean stillRunning = cluster.count(1, COPY_RUNNING) > 0;
+        JsonNode copyNode = null;
+        for (JsonNode s : live.get("steps")) {
+            if (s.get("id").asText().equals("copy")) {
+                copyNode = s.get("nodes").get(0);
+            }
+        }
+        assertEquals("running", copyNode.get("status").asText(), live.toString());
+        assertTrue(copyNode.has("live") || !stillRunning, "live progress of a running copy: " + copyNode);
+        if (copyNode.has("live")) {
+            assertTrue(copyNode.get("live").get("rows_read").asLong() > 0, copyNode.toString());
+        }
+
         Files.deleteIfExists(tmp.resolve("state/run.lock"));
         Cli.Result resumed = run("run", "--to", "copy", "--execute");
         assertEquals(0, resumed.exitCode(), resumed.toString());
