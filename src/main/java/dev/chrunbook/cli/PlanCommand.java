@@ -8,46 +8,35 @@ import dev.chrunbook.state.RunState;
 import dev.chrunbook.topology.Node;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 /** {@code chrunbook plan}: the exact SQL per step and node; executes nothing. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Print, step by step and node by node, the exact SQL that would run (macros, unique paths,"
                 + " settings and query ids resolved). Executes nothing on any node; reads the topology only.")
-final class PlanCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-    @Mixin
-    RunbookArgs runbookArgs;
-    @Mixin
-    ConnectionOptions connectionOptions;
+final class PlanCommand extends RunbookCommand {
 
     @Option(names = "--step", paramLabel = "ID", description = "Only these steps (repeatable).")
     List<String> steps = new ArrayList<>();
-    @Option(names = "--shard", paramLabel = "N", description = "Only nodes of these shards (repeatable).")
-    List<Integer> shards = new ArrayList<>();
-    @Option(names = "--node", paramLabel = "HOST:PORT", description = "Only this node.")
-    String node;
+    @Mixin
+    NodeFilter filter;
 
     @Override
     public Integer call() {
-        Workspace ws = Workspace.open(runbookArgs, connectionOptions);
+        Workspace ws = workspace();
         Optional<RunState> state = ws.state();
         String runId = state.map(RunState::runId).orElseGet(Workspace::newRunId);
         WorkPlanner planner = new WorkPlanner(ws.runbook, ws.topology("plan"),
                 ws.renderer(runId, new ClusterFacts(ws.connector("plan"), () -> state.orElse(null))));
         List<Step> chosen = steps.isEmpty() ? ws.runbook.steps() : steps.stream().map(ws.runbook::step).toList();
-        PlanPrinter printer = new PlanPrinter(spec.commandLine().getOut(), runId);
+        PlanPrinter printer = new PlanPrinter(out(), runId);
         printer.header(ws.runbook.name(), ws.runbook.cluster(), state.isEmpty());
         for (Step step : chosen) {
-            List<Node> nodes = planner.nodes(step, shards, Optional.ofNullable(node));
+            List<Node> nodes = planner.nodes(step, filter.shards, filter.node());
             List<NodeWork> work = List.copyOf(planner.render(step, nodes, false).values());
             printer.step(step, work.get(0).settings());
             for (NodeWork w : work) {

@@ -10,45 +10,34 @@ import dev.chrunbook.topology.Node;
 import dev.chrunbook.topology.Topology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code chrunbook reset}: marks a step pending again on some or all nodes. Never touches the cluster's data. */
 @Command(name = "reset", mixinStandardHelpOptions = true,
         description = {"Mark a step pending again (all its nodes, or --shard/--node). Changes only chrunbook's state:"
                 + " it never drops or alters data.", "A node whose statement may still be running is refused: run again to reattach first."})
-final class ResetCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-    @Mixin
-    RunbookArgs runbookArgs;
-    @Mixin
-    ConnectionOptions connectionOptions;
+final class ResetCommand extends RunbookCommand {
 
     @Option(names = "--step", paramLabel = "ID", required = true, description = "The step to mark pending.")
     String step;
-    @Option(names = "--shard", paramLabel = "N", description = "Only nodes of these shards (needs --connection).")
-    List<Integer> shards = new ArrayList<>();
-    @Option(names = "--node", paramLabel = "HOST:PORT", description = "Only this node.")
-    String node;
+    @Mixin
+    NodeFilter filter;
 
     @Override
     public Integer call() {
-        Workspace ws = Workspace.open(runbookArgs, connectionOptions);
+        Workspace ws = workspace();
         ws.runbook.step(step);
         RunState state = ws.state().orElseThrow(() -> ChrunbookException.invalidInput(
                 "nothing to reset: no state in " + ws.stateDir + " (the runbook has not run with --execute)"));
-        Topology topology = shards.isEmpty() ? null : ws.topology("reset --shard");
+        Topology topology = filter.shards.isEmpty() ? null : ws.topology("reset --shard");
         List<String> targets = new ArrayList<>();
         for (String id : state.steps().getOrDefault(step, java.util.Map.of()).keySet()) {
-            boolean byNode = node == null || id.equals(node) || (topology != null && topology.node(node).map(n -> n.id().equals(id)).orElse(false));
-            boolean byShard = shards.isEmpty() || topology.node(id).map(Node::shard).filter(shards::contains).isPresent();
+            boolean byNode = filter.node == null || id.equals(filter.node) || (topology != null && topology.node(filter.node).map(n -> n.id().equals(id)).orElse(false));
+            boolean byShard = filter.shards.isEmpty() || topology.node(id).map(Node::shard).filter(filter.shards::contains).isPresent();
             if (byNode && byShard) {
                 targets.add(id);
             }
@@ -64,11 +53,11 @@ final class ResetCommand implements Callable<Integer> {
             for (String id : targets) {
                 NodeState before = store.node(step, id);
                 store.update(step, id, NodeState::reset);
-                spec.commandLine().getOut().printf("step %s on %s: %s -> pending%n", step, id, before.status().label());
+                out().printf("step %s on %s: %s -> pending%n", step, id, before.status().label());
             }
         }
         if (targets.isEmpty()) {
-            spec.commandLine().getOut().printf("step %s: no recorded node matches; nothing changed%n", step);
+            out().printf("step %s: no recorded node matches; nothing changed%n", step);
         }
         return 0;
     }

@@ -17,15 +17,12 @@ import dev.chrunbook.topology.Topology;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 /** {@code chrunbook run}: executes steps (--execute) or shows what it would do now (--dry-run). */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -33,13 +30,7 @@ import java.util.concurrent.Callable;
                 "Exactly one of --execute or --dry-run is required: nothing runs without --execute.",
                 "State is checkpointed per step and node: a later run resumes, reattaching to statements still"
                         + " running on the server; --step ID --shard N reruns a failed step on one shard only."})
-final class RunCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-    @Mixin
-    RunbookArgs runbookArgs;
-    @Mixin
-    ConnectionOptions connectionOptions;
+final class RunCommand extends RunbookCommand {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Mode mode;
@@ -57,10 +48,8 @@ final class RunCommand implements Callable<Integer> {
     String to;
     @Option(names = "--all", description = "Run all pending steps.")
     boolean all;
-    @Option(names = "--shard", paramLabel = "N", description = "Only nodes of these shards (repeatable).")
-    List<Integer> shards = new ArrayList<>();
-    @Option(names = "--node", paramLabel = "HOST:PORT", description = "Only this node.")
-    String node;
+    @Mixin
+    NodeFilter filter;
     @Option(names = "--rerun", description = "Execute again on nodes where the step is already done (needs --step).")
     boolean rerun;
     @Option(names = "--yes", description = "Confirm steps marked confirm: true without asking.")
@@ -79,24 +68,24 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RunOptions options = options();
-        Workspace ws = Workspace.open(runbookArgs, connectionOptions);
+        Workspace ws = workspace();
         Topology topology = ws.topology("run");
         if (mode.dryRun) {
-            return new DryRun(spec.commandLine().getOut(), ws, topology).print(options);
+            return new DryRun(out(), ws, topology).print(options);
         }
         Clock clock = Clock.systemUTC();
         try (StateLock lock = StateLock.acquire(ws.stateDir, clock.instant());
-             Supervision supervision = Supervision.start(ws.connector("run"), spec.commandLine().getErr(), clock,
+             Supervision supervision = Supervision.start(ws.connector("run"), err(), clock,
                      quiet, json, new AuditLog(ws.stateDir, clock))) {
             StateStore store = StateStore.open(ws.stateDir, ws.runbook.name(), Workspace.newRunId(), clock);
             var connector = ws.connector("run");
             var renderer = ws.renderer(store.state().runId(), new ClusterFacts(connector, store::state));
             Cancellations cancellations = new Cancellations(connector);
             Migrator migrator = new Migrator(new WorkPlanner(ws.runbook, topology, renderer), renderer, store,
-                    connector, Sleeper.REAL, supervision.listener(), new TerminalConfirmation(yes, spec.commandLine().getOut()),
+                    connector, Sleeper.REAL, supervision.listener(), new TerminalConfirmation(yes, out()),
                     cancellations);
             try (InterruptHandler interrupts = InterruptHandler.install(onInterrupt, cancellations, lock,
-                    spec.commandLine().getErr())) {
+                    err())) {
                 RunResult result = migrator.run(options);
                 return report(ws, result);
             }
@@ -104,7 +93,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int report(Workspace ws, RunResult result) {
-        var out = spec.commandLine().getOut();
+        var out = out();
         if (result.steps().isEmpty()) {
             out.println("nothing to run: every selected step is done (see: chrunbook status " + ws.runbook.file() + ")");
             return 0;
@@ -148,7 +137,7 @@ final class RunCommand implements Callable<Integer> {
         if (parallel < 0) {
             throw ChrunbookException.invalidInput("--parallel must be at least 1");
         }
-        return new RunOptions(List.copyOf(steps), Optional.ofNullable(to), all, List.copyOf(shards),
-                Optional.ofNullable(node), rerun, yes, parallel, mode.execute);
+        return new RunOptions(List.copyOf(steps), Optional.ofNullable(to), all, List.copyOf(filter.shards),
+                filter.node(), rerun, yes, parallel, mode.execute);
     }
 }

@@ -6,35 +6,25 @@ import dev.chrunbook.state.StatusReport;
 import dev.chrunbook.topology.Node;
 import dev.chrunbook.topology.Topology;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code chrunbook status}: the step x node matrix from the state; reads no cluster unless --connection is given. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show each step on each node: pending / running / done / failed / skipped, attempts, duration,"
                 + " rows, last error.", "With --connection, nodes that have not run yet are listed too."})
-final class StatusCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-    @Mixin
-    RunbookArgs runbookArgs;
-    @Mixin
-    ConnectionOptions connectionOptions;
+final class StatusCommand extends RunbookCommand {
 
     @Option(names = "--json", description = "Print the matrix as JSON (schema in the README).")
     boolean json;
 
     @Override
     public Integer call() {
-        Workspace ws = Workspace.open(runbookArgs, connectionOptions);
+        Workspace ws = workspace();
         Topology topology = ws.connection.isPresent() ? ws.topology("status") : null;
         Map<String, String> steps = new LinkedHashMap<>();
         Map<String, List<String>> nodes = new LinkedHashMap<>();
@@ -47,7 +37,7 @@ final class StatusCommand implements Callable<Integer> {
         if (topology != null && state != null) {
             report = LiveProgress.add(report, state, topology, ws.connector("status"));
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (json) {
             out.println(report.toJson());
         } else {

@@ -4,33 +4,23 @@ import dev.chrunbook.exec.RunbookValidator;
 import dev.chrunbook.topology.Topology;
 import dev.chrunbook.topology.TopologyResolver;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
-import java.util.concurrent.Callable;
 
 /** {@code chrunbook validate}: static checks, no cluster needed. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = {"Check a runbook without touching a cluster: YAML and fields, templates render for every node,"
                 + " vars defined, values safe to put into SQL.",
                 "Renders against the nodes declared in --connection, or a made-up 2 shards x 2 replicas topology."})
-final class ValidateCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-    @Mixin
-    RunbookArgs runbookArgs;
-    @Mixin
-    ConnectionOptions connectionOptions;
+final class ValidateCommand extends RunbookCommand {
 
     @Override
     public Integer call() {
-        Workspace ws = Workspace.open(runbookArgs, connectionOptions);
+        Workspace ws = workspace();
         Topology topology = ws.connection.filter(c -> c.seed().isEmpty())
                 .map(c -> TopologyResolver.declared(c, ws.runbook.cluster()))
                 .orElseGet(() -> Topology.synthetic(ws.runbook.cluster(), 2, 2));
         RunbookValidator.Result r = new RunbookValidator(ws.runbook, topology, ws.renderer(ws.runIdOrNew())).validate();
-        spec.commandLine().getOut().printf("OK %s: %d steps, %d statements rendered for %d nodes%n",
+        out().printf("OK %s: %d steps, %d statements rendered for %d nodes%n",
                 ws.runbook.file(), r.steps(), r.statements(), r.nodes());
         return 0;
     }

@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BinaryOperator;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -46,22 +48,21 @@ public final class ClusterFacts implements NodeFacts {
 
     @Override
     public Optional<String> stepStarted(String stepId) {
-        RunState s = state.get();
-        if (s == null) {
-            return Optional.empty();
-        }
-        return s.steps().getOrDefault(stepId, Map.of()).values().stream().map(NodeState::started)
-                .filter(Objects::nonNull).min(Instant::compareTo).map(SECONDS::format);
+        return stepTime(stepId, NodeState::started, BinaryOperator.minBy(Instant::compareTo));
     }
 
     @Override
     public Optional<String> stepFinished(String stepId) {
+        return stepTime(stepId, NodeState::finished, BinaryOperator.maxBy(Instant::compareTo));
+    }
+
+    private Optional<String> stepTime(String stepId, Function<NodeState, Instant> time, BinaryOperator<Instant> pick) {
         RunState s = state.get();
         if (s == null) {
             return Optional.empty();
         }
-        return s.steps().getOrDefault(stepId, Map.of()).values().stream().map(NodeState::finished)
-                .filter(Objects::nonNull).max(Instant::compareTo).map(SECONDS::format);
+        return s.steps().getOrDefault(stepId, Map.of()).values().stream().map(time)
+                .filter(Objects::nonNull).reduce(pick).map(SECONDS::format);
     }
 
     private List<Map<String, Object>> read(Node node, String database, String table) {
