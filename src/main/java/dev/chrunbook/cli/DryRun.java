@@ -36,7 +36,8 @@ final class DryRun {
         RunState state = existing.orElseGet(() -> new RunState(ws.runbook.name(), runId, null, null));
         SqlRenderer renderer = ws.renderer(runId, new ClusterFacts(ws.connector("run --dry-run"), () -> state));
         WorkPlanner planner = new WorkPlanner(ws.runbook, topology, renderer);
-        List<Step> steps = planner.steps(options, state);
+        WorkPlanner.Selection selection = planner.steps(options, state);
+        List<Step> steps = selection.steps();
         planner.checkOrder(steps, state);
         Set<String> rerunning = new HashSet<>();
         if (options.rerun()) {
@@ -66,6 +67,8 @@ final class DryRun {
                 out.printf("-- step %s needs confirmation (a typed yes, or --yes)%n", step.id());
             }
         }
+        selection.pausedAt().ifPresent(p -> out.printf("%n-- then stops before step %s (pause_before): it starts only with"
+                + " --step %s%n", p.id(), p.id()));
         printer.flush();
         return 0;
     }

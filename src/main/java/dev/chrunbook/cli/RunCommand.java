@@ -94,7 +94,7 @@ final class RunCommand extends RunbookCommand {
 
     private int report(Workspace ws, RunResult result) {
         var out = out();
-        if (result.steps().isEmpty()) {
+        if (result.steps().isEmpty() && result.pausedAt().isEmpty()) {
             out.println("nothing to run: every selected step is done (see: chrunbook status " + ws.runbook.file() + ")");
             return 0;
         }
@@ -110,6 +110,8 @@ final class RunCommand extends RunbookCommand {
             });
         }
         out.flush();
+        result.pausedAt().ifPresent(p -> out.printf("stopped before step %s: it is marked pause_before. Start it when"
+                + " ready with: chrunbook run %s --step %s --execute%n", p.id(), ws.runbook.file(), p.id()));
         Optional<StepResult> failed = result.failed();
         if (failed.isPresent()) {
             String stepId = failed.get().step().id();

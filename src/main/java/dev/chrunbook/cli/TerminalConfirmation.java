@@ -20,9 +20,13 @@ final class TerminalConfirmation implements Confirmation {
     }
 
     @Override
-    public boolean confirm(Step step, List<Node> nodes) {
+    public boolean confirm(Step step, List<Node> nodes, List<String> impact) {
         out.printf("step '%s' is marked confirm: true and will run on %s%n", step.id(),
                 String.join(", ", nodes.stream().map(Node::id).toList()));
+        if (!impact.isEmpty()) {
+            out.println("it will change these tables:");
+            impact.forEach(out::println);
+        }
         if (yes) {
             out.println("confirmed by --yes");
             return true;

@@ -8,5 +8,6 @@ import java.util.List;
 /** Asks the operator before a {@code confirm: true} step; false means stop, nothing executed. */
 @FunctionalInterface
 public interface Confirmation {
-    boolean confirm(Step step, List<Node> nodes);
+    /** @param impact what the step drops or renames, one line per table and node (may be empty) */
+    boolean confirm(Step step, List<Node> nodes, List<String> impact);
 }

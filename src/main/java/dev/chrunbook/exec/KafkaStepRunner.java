@@ -73,8 +73,9 @@ final class KafkaStepRunner {
         Instant at = started.minus(margin);
         int members = admin.members(group);
         if (members > 0) {
-            return fail(work, "consumer group " + group + " already has " + members + " active member(s); its offsets cannot"
-                    + " be moved under a running consumer. Use a new group name, or stop its consumers first");
+            String problem = "consumer group " + group + " already has " + members + " active member(s): it is in use, and its"
+                    + " offsets cannot be moved under a running consumer. Use a new group name, or stop its consumers first";
+            return store.update(work.step().id(), work.node().id(), s -> s.failVerification(now(), problem));
         }
         Map<TopicPartition, Long> offsets = admin.offsetsAt(topic, at.toEpochMilli());
         admin.commit(group, offsets);

@@ -3,17 +3,22 @@ package dev.chrunbook.exec;
 import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
 import dev.chrunbook.kafka.KafkaAdmin;
+import dev.chrunbook.render.RenderedStatement;
 import dev.chrunbook.render.SqlRenderer;
+import dev.chrunbook.verify.ImpactReport;
 import dev.chrunbook.runbook.Step;
 import dev.chrunbook.state.NodeState;
 import dev.chrunbook.state.StateStore;
 import dev.chrunbook.topology.Node;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -25,6 +30,9 @@ import java.util.concurrent.Future;
  * confirm, then run each step on its nodes in parallel and stop at the first step that is not done.
  */
 public final class Migrator {
+    /** Present in the state dir: pause_before steps wait (e.g. during business hours). */
+    public static final String HOLD_FILE = "HOLD";
+
     private final WorkPlanner planner;
     private final SqlRenderer renderer;
     private final StateStore store;
@@ -32,6 +40,7 @@ public final class Migrator {
     private final KafkaStepRunner kafka;
     private final ExecutionListener listener;
     private final Confirmation confirmation;
+    private final ImpactReport impact;
 
     public Migrator(WorkPlanner planner, SqlRenderer renderer, StateStore store, ClickHouseConnector connector,
                     Sleeper sleeper, ExecutionListener listener, Confirmation confirmation, Cancellations cancellations) {
@@ -40,12 +49,15 @@ public final class Migrator {
         this.store = store;
         this.listener = listener;
         this.confirmation = confirmation;
+        this.impact = new ImpactReport(connector, planner.topology());
         this.applier = new NodeApplier(store, connector, sleeper, listener, store.state().runId(), cancellations);
         this.kafka = new KafkaStepRunner(store, sleeper, listener, KafkaAdmin::new);
     }
 
     public RunResult run(RunOptions options) {
-        List<Step> steps = planner.steps(options, store.state());
+        WorkPlanner.Selection selection = planner.steps(options, store.state());
+        List<Step> steps = selection.steps();
+        holdCheck(steps);
         planner.checkOrder(steps, store.state());
         Set<String> rerunning = new HashSet<>();
         if (options.rerun()) {
@@ -64,7 +76,19 @@ public final class Migrator {
                 break;
             }
         }
-        return new RunResult(store.state().runId(), results);
+        boolean stoppedEarly = results.size() < steps.size();
+        return new RunResult(store.state().runId(), results, stoppedEarly ? Optional.empty() : selection.pausedAt());
+    }
+
+    /** A HOLD file in the state dir keeps every pause_before step from starting, even when named. */
+    private void holdCheck(List<Step> steps) {
+        Path hold = store.dir().resolve(HOLD_FILE);
+        for (Step s : steps) {
+            if (s.pauseBefore() && Files.exists(hold)) {
+                throw ChrunbookException.stateConflict("step '" + s.id() + "' is held by " + hold
+                        + "; nothing was executed. Remove that file when the cut-over may start");
+            }
+        }
     }
 
     private StepResult runStep(Step step, Map<Node, NodeWork> work, RunOptions options) {
@@ -77,7 +101,8 @@ public final class Migrator {
             return new StepResult(step, states, true);
         }
         List<Node> nodes = todo.stream().map(NodeWork::node).toList();
-        if (step.confirm() && !confirmation.confirm(step, nodes)) {
+        if (step.confirm() && !confirmation.confirm(step, nodes, impact.describe(
+                todo.stream().flatMap(w -> w.statements().stream().map(RenderedStatement::sql)).toList(), nodes))) {
             throw ChrunbookException.invalidInput("step '" + step.id() + "' not confirmed; nothing was executed."
                     + " Answer 'yes' at the prompt or pass --yes");
         }

@@ -30,23 +30,37 @@ public final class WorkPlanner {
         this.renderer = renderer;
     }
 
-    /** The steps a run with these options covers, in runbook order. */
-    public List<Step> steps(RunOptions options, RunState state) {
+    /**
+     * The steps a run with these options covers, in runbook order, and the step it stopped short of
+     * because it is marked pause_before (such a step starts only when named with --step).
+     */
+    public Selection steps(RunOptions options, RunState state) {
         if (!options.steps().isEmpty()) {
-            List<Step> chosen = options.steps().stream().map(runbook::step).distinct()
-                    .sorted((a, b) -> Integer.compare(runbook.indexOf(a), runbook.indexOf(b))).toList();
-            return chosen;
+            return new Selection(options.steps().stream().map(runbook::step).distinct()
+                    .sorted((a, b) -> Integer.compare(runbook.indexOf(a), runbook.indexOf(b))).toList(), Optional.empty());
         }
         Optional<Step> next = runbook.steps().stream().filter(s -> !complete(s, state)).findFirst();
         if (next.isEmpty()) {
-            return List.of();
+            return new Selection(List.of(), Optional.empty());
         }
         int from = runbook.indexOf(next.get());
+        List<Step> chosen;
         if (options.to().isPresent()) {
             int to = runbook.indexOf(runbook.step(options.to().get()));
-            return to < from ? List.of() : runbook.steps().subList(from, to + 1);
+            chosen = to < from ? List.of() : runbook.steps().subList(from, to + 1);
+        } else {
+            chosen = options.all() ? runbook.steps().subList(from, runbook.steps().size()) : List.of(next.get());
         }
-        return options.all() ? runbook.steps().subList(from, runbook.steps().size()) : List.of(next.get());
+        for (int i = 0; i < chosen.size(); i++) {
+            if (chosen.get(i).pauseBefore()) {
+                return new Selection(List.copyOf(chosen.subList(0, i)), Optional.of(chosen.get(i)));
+            }
+        }
+        return new Selection(List.copyOf(chosen), Optional.empty());
+    }
+
+    /** @param pausedAt the pause_before step the selection stopped short of */
+    public record Selection(List<Step> steps, Optional<Step> pausedAt) {
     }
 
     /** The nodes of {@code step} after the --shard/--node filters; an empty selection is an input error. */

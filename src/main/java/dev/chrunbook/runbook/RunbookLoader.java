@@ -26,7 +26,7 @@ public final class RunbookLoader {
             Set.of("name", "description", "cluster", "database", "vars", "settings", "steps");
     private static final Set<String> STEP_KEYS =
             Set.of("id", "description", "kind", "template", "sql", "on", "settings", "assert", "wait", "check", "confirm",
-                    "timeout", "drop_unknown_settings", "kafka", "vars");
+                    "timeout", "drop_unknown_settings", "kafka", "vars", "pause_before");
     private static final Set<String> KAFKA_KEYS =
             Set.of("brokers", "topic", "group", "at_step_start", "past_step_start", "margin", "max_lag", "stable_for", "timeout");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
@@ -95,7 +95,7 @@ public final class RunbookLoader {
         }
         return new Step(id, s.optionalString("description", ""), kind, template, sql, on, ordered(settings),
                 List.copyOf(asserts), duration(s, id, "wait"), s.optionalString("check", null),
-                s.optionalBoolean("confirm", false), duration(s, id, "timeout"),
+                s.optionalBoolean("confirm", false), s.optionalBoolean("pause_before", false), duration(s, id, "timeout"),
                 s.optionalBoolean("drop_unknown_settings", false), params, stepVars(s, id), s.line());
     }
 

@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param asserts      queries run first on each node; every row they return is a problem (exit 4)
  * @param waitFor      keep re-running the asserts until they return no rows, for at most this long
  * @param check        optional SQL whose truthy first value means the step's effect already exists
+ * @param pauseBefore  the step does not start under --to/--all or as the next pending step: only when named with --step
  * @param dropUnknownSettings send only the settings the node's server knows (system.settings)
  * @param params       parameters of built-in kinds (kafka-*), FreeMarker text
  * @param vars         values for this step's templates only, over the runbook's vars
@@ -31,6 +32,7 @@ public record Step(
         Optional<Duration> waitFor,
         String check,
         boolean confirm,
+        boolean pauseBefore,
         Optional<Duration> timeout,
         boolean dropUnknownSettings,
         Map<String, String> params,

@@ -48,7 +48,13 @@ class ReferenceMigrationIT {
             expectOk(cli(runbook, common, "run", "--to", "settle", "--execute"));     // copy ... settle
             assertEquals(1, cluster.count(1, "SELECT count() FROM system.tables WHERE database = '" + db
                     + "' AND name = 'sharded_events_by_event'"));
-            Cli.Result cutover = cli(runbook, common, "run", "--to", "verify-after-swap", "--execute", "--yes");
+            Cli.Result paused = cli(runbook, common, "run", "--to", "verify-after-swap", "--execute", "--yes");
+            expectOk(paused);
+            assertTrue(paused.out().contains("stopped before step stop-ingestion"), paused.out());
+            assertEquals(1, cluster.count(1, "SELECT count() FROM system.tables WHERE database = '" + db + "' AND name = 'events_mv'"),
+                    "pause_before kept the cut-over from starting");
+            Cli.Result cutover = cli(runbook, common, "run", "--step", "stop-ingestion", "--step", "drain", "--step", "swap",
+                    "--step", "verify-after-swap", "--execute", "--yes");
             expectOk(cutover);
             assertTrue(cutover.out().contains("confirmed by --yes"), cutover.out());
             int producedAtSwap = producer.produced();

@@ -1,0 +1,84 @@
+package dev.chrunbook.verify;
+
+import dev.chrunbook.clickhouse.ClickHouseClient;
+import dev.chrunbook.clickhouse.ClickHouseConnector;
+import dev.chrunbook.clickhouse.ClickHouseException;
+import dev.chrunbook.render.SqlQuoting;
+import dev.chrunbook.topology.Node;
+import dev.chrunbook.topology.Topology;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a destructive step will drop or rename, per node, with rows and bytes: shown before the
+ * operator confirms. Reads the tables named by DROP TABLE and RENAME TABLE ... TO statements.
+ */
+public final class ImpactReport {
+    private static final String NAME = "(?:`([^`]+)`|([A-Za-z_][A-Za-z0-9_]*))\\.(?:`([^`]+)`|([A-Za-z_][A-Za-z0-9_]*))";
+    private static final Pattern DROP = Pattern.compile("^\\s*DROP\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?" + NAME, Pattern.CASE_INSENSITIVE);
+    private static final Pattern RENAMED = Pattern.compile(NAME + "\\s+TO\\s+", Pattern.CASE_INSENSITIVE);
+    private static final Pattern RENAME = Pattern.compile("^\\s*RENAME\\s+TABLE", Pattern.CASE_INSENSITIVE);
+    private static final Pattern ON_CLUSTER = Pattern.compile("\\bON\\s+CLUSTER\\b", Pattern.CASE_INSENSITIVE);
+
+    private final ClickHouseConnector connector;
+    private final Topology topology;
+
+    public ImpactReport(ClickHouseConnector connector, Topology topology) {
+        this.connector = connector;
+        this.topology = topology;
+    }
+
+    /** Lines describing each affected table on each node it lives on; empty when nothing is dropped or renamed. */
+    public List<String> describe(List<String> statements, List<Node> runsOn) {
+        Set<String> dropped = new LinkedHashSet<>();
+        Set<String> renamed = new LinkedHashSet<>();
+        boolean cluster = false;
+        for (String sql : statements) {
+            cluster |= ON_CLUSTER.matcher(sql).find();
+            Matcher d = DROP.matcher(sql);
+            if (d.find()) {
+                dropped.add(name(d));
+            } else if (RENAME.matcher(sql).find()) {
+                Matcher r = RENAMED.matcher(sql);
+                while (r.find()) {
+                    renamed.add(name(r));
+                }
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        if (dropped.isEmpty() && renamed.isEmpty()) {
+            return lines;
+        }
+        for (Node node : cluster ? topology.nodes() : runsOn) {
+            dropped.forEach(t -> lines.add(line(node, "drops", t)));
+            renamed.forEach(t -> lines.add(line(node, "renames", t)));
+        }
+        return lines;
+    }
+
+    private String line(Node node, String verb, String table) {
+        String[] dt = table.split("\\.", 2);
+        try (ClickHouseClient client = connector.connect(node.host(), node.httpPort())) {
+            List<String> t = client.select("SELECT count(), any(engine) FROM system.tables WHERE database = "
+                    + SqlQuoting.literal(dt[0]) + " AND name = " + SqlQuoting.literal(dt[1])).get(0);
+            if ("0".equals(t.get(0))) {
+                return String.format("  %-22s %s %s: not there", node.id(), verb, table);
+            }
+            List<String> p = client.select("SELECT sum(rows), formatReadableSize(sum(bytes_on_disk)) FROM system.parts WHERE active"
+                    + " AND database = " + SqlQuoting.literal(dt[0]) + " AND table = " + SqlQuoting.literal(dt[1])).get(0);
+            return String.format("  %-22s %s %s (%s): %,d rows, %s", node.id(), verb, table, t.get(1),
+                    Long.parseLong(p.get(0) == null ? "0" : p.get(0)), p.get(1));
+        } catch (ClickHouseException e) {
+            return String.format("  %-22s %s %s: cannot tell (%s)", node.id(), verb, table, e.getMessage());
+        }
+    }
+
+    private static String name(Matcher m) {
+        return (m.group(1) != null ? m.group(1) : m.group(2)) + "." + (m.group(3) != null ? m.group(3) : m.group(4));
+    }
+}

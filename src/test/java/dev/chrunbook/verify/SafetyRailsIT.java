@@ -1,0 +1,213 @@
+package dev.chrunbook.verify;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chrunbook.kafka.KafkaAdmin;
+import dev.chrunbook.testing.Cli;
+import dev.chrunbook.testing.ClusterNodes;
+import dev.chrunbook.testing.LocalCluster;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Each rail refuses with the right exit code and message, and nothing changes on any node: the
+ * tables of every node and the runbook statements in system.query_log are the same before and after.
+ */
+@ExtendWith(LocalCluster.class)
+class SafetyRailsIT {
+    private static final Path EXAMPLE = LocalCluster.ROOT.resolve("examples/local-cluster");
+
+    @TempDir
+    Path tmp;
+
+    private ClusterNodes cluster;
+    private String topic;
+
+    @Test
+    void everyRailRefusesAndLeavesTheClusterUntouched(ClusterNodes nodes) throws Exception {
+        cluster = nodes;
+        String db = nodes.database();
+        topic = "rails_" + db;
+        load(db);
+        produce(10); // the topic exists, so consumers can join their groups
+        Path runbook = runbook("main", Map.of("wait: 2m", "wait: 5s", "      timeout: 5m", "      timeout: 8s"));
+        Path unknownSetting = runbook("settings", Map.of("\nsteps:\n", "\nsettings:\n  no_such_setting_x: 1\nsteps:\n"));
+
+        // an unknown setting: check and run both refuse, naming it per node
+        Snapshot before = snapshot();
+        Cli.Result check = cli(unknownSetting, "state-settings", "check");
+        assertEquals(4, check.exitCode(), check.toString());
+        assertTrue(check.out().contains("unknown setting") && check.out().contains("no_such_setting_x"), check.out());
+        Cli.Result run = cli(unknownSetting, "state-settings", "run", "--execute");
+        assertEquals(4, run.exitCode(), run.toString());
+        assertEquals(before, snapshot(), "nothing changed");
+
+        // a ZooKeeper path already in use by another table
+        assertEquals(0, cli(runbook, "state", "run", "--execute").exitCode(), "preflight passes first");
+        String runId = new ObjectMapper().readTree(cli(runbook, "state", "status", "--json").out()).get("run_id").asText();
+        nodes.query(1, "CREATE TABLE " + db + ".squatter (x UInt8) ENGINE = ReplicatedMergeTree('/clickhouse/tables/1/"
+                + db + ".sharded_events_by_event_" + runId + "', 'squatter') ORDER BY x");
+        before = snapshot();
+        Cli.Result zk = cli(runbook, "state", "run", "--step", "preflight", "--rerun", "--execute");
+        assertEquals(4, zk.exitCode(), zk.toString());
+        assertTrue(zk.out().contains("ZooKeeper path already in use"), zk.out());
+        assertEquals(before, snapshot(), "nothing changed");
+        nodes.query(1, "DROP TABLE " + db + ".squatter");
+        assertEquals(0, cli(runbook, "state", "run", "--step", "preflight", "--rerun", "--execute").exitCode());
+
+        // a second CLI while the state is locked
+        Files.writeString(tmp.resolve("state/run.lock"), "pid=" + ProcessHandle.current().pid() + "\nhost="
+                + java.net.InetAddress.getLocalHost().getHostName() + "\nsince=now\n");
+        before = snapshot();
+        Cli.Result locked = cli(runbook, "state", "run", "--execute");
+        assertEquals(3, locked.exitCode(), locked.toString());
+        assertTrue(locked.err().contains("another chrunbook run holds"), locked.err());
+        assertEquals(before, snapshot(), "nothing changed");
+        Files.delete(tmp.resolve("state/run.lock"));
+
+        assertEquals(0, cli(runbook, "state", "run", "--to", "replicate", "--execute").exitCode());
+
+        // a replica whose fetches are stopped is not settled
+        nodes.query(2, "SYSTEM STOP FETCHES " + db + ".sharded_events_by_event");
+        nodes.query(1, "INSERT INTO " + db + ".sharded_events_by_event (uuid, event, timestamp, team_id, distinct_id)"
+                + " SELECT generateUUIDv4(), 'late', now(), 1, 'x' FROM system.numbers LIMIT 10");
+        before = snapshot();
+        Cli.Result settle = cli(runbook, "state", "check", "--step", "settle");
+        assertEquals(4, settle.exitCode(), settle.toString());
+        assertTrue(settle.out().contains("127.0.0.1:8122 settle:") && settle.out().contains("replica not settled"), settle.out());
+        assertEquals(before, snapshot(), "nothing changed");
+        nodes.query(2, "SYSTEM START FETCHES " + db + ".sharded_events_by_event");
+
+        // a consumer group that is already in use
+        String group = "clickhouse_events_catchup_" + runId;
+        nodes.query(1, "CREATE TABLE " + db + ".squat_kafka (uuid String) ENGINE = Kafka SETTINGS kafka_broker_list = '127.0.0.1:9092',"
+                + " kafka_topic_list = '" + topic + "', kafka_group_name = '" + group + "', kafka_format = 'JSONEachRow'");
+        nodes.query(1, "CREATE TABLE " + db + ".squat_sink (uuid String) ENGINE = Null");
+        nodes.query(1, "CREATE MATERIALIZED VIEW " + db + ".squat_mv TO " + db + ".squat_sink AS SELECT uuid FROM " + db + ".squat_kafka");
+        try (KafkaAdmin admin = new KafkaAdmin("127.0.0.1:9092")) {
+            waitUntil(() -> admin.members(group) > 0, "the squatting consumer joins " + group);
+            before = snapshot();
+            Cli.Result reused = cli(runbook, "state", "run", "--step", "catch-up-offsets", "--execute");
+            assertEquals(4, reused.exitCode(), reused.toString());
+            assertTrue(reused.out().contains("already has 1 active member(s)"), reused.out());
+            assertEquals(before, snapshot(), "nothing changed");
+            nodes.query(1, "DROP TABLE " + db + ".squat_mv");
+            nodes.query(1, "DROP TABLE " + db + ".squat_kafka");
+            waitUntil(() -> admin.members(group) == 0, "the squatter leaves");
+        }
+        assertEquals(0, cli(runbook, "state", "run", "--step", "catch-up-offsets", "--execute").exitCode());
+        assertEquals(0, cli(runbook, "state", "run", "--step", "catch-up", "--execute").exitCode());
+
+        // catch-up lag held above the threshold: its view is gone while events keep coming
+        nodes.query(1, "DROP TABLE " + db + ".events_mv_catchup ON CLUSTER posthog");
+        produce(2000);
+        Cli.Result lag = cli(runbook, "state", "run", "--step", "catch-up-lag", "--execute", "--set", "catchup_max_lag=10");
+        assertEquals(4, lag.exitCode(), lag.toString());
+        assertTrue(lag.out().contains("still lags") || lag.out().contains("lag"), lag.out());
+    }
+
+    @Test
+    void aNoAtTheConfirmationExecutesNothing(ClusterNodes nodes) throws Exception {
+        String db = nodes.database();
+        nodes.query(1, "CREATE TABLE " + db + ".precious ON CLUSTER posthog (x UInt8) ENGINE = MergeTree ORDER BY x");
+        Path runbook = tmp.resolve("confirm.yaml");
+        Files.writeString(runbook, """
+                name: confirm-it
+                cluster: posthog
+                database: %s
+                steps:
+                  - id: drop
+                    on: cluster-once
+                    confirm: true
+                    sql: DROP TABLE ${ident(database, "precious")} ON CLUSTER ${cluster}
+                """.formatted(db));
+        Cli.Result r = Cli.run("run", runbook.toString(), "--connection", EXAMPLE.resolve("connection.yaml").toString(),
+                "--state-dir", tmp.resolve("confirm-state").toString(), "--execute");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("needs confirmation but there is no terminal; pass --yes"), r.err());
+        assertTrue(r.out().contains("drops " + db + ".precious (MergeTree): 0 rows"), "names what it would destroy: " + r.out());
+        for (int n = 1; n <= 4; n++) {
+            assertEquals("1", nodes.query(n, "EXISTS TABLE " + db + ".precious"), "kept on node " + n);
+        }
+    }
+
+    /** Tables of the database on every node, and how many runbook statements every node finished. */
+    private record Snapshot(List<String> tables, List<Long> statements) {
+    }
+
+    private Snapshot snapshot() {
+        cluster.flushLogs();
+        List<String> tables = new ArrayList<>();
+        List<Long> statements = new ArrayList<>();
+        for (int n = 1; n <= 4; n++) {
+            tables.add(cluster.query(n, "SELECT groupArray(name) FROM (SELECT name FROM system.tables WHERE database = '"
+                    + cluster.database() + "' ORDER BY name)"));
+            statements.add(cluster.count(n, "SELECT count() FROM system.query_log WHERE query_id LIKE 'chrunbook-%' AND type = 2"));
+        }
+        return new Snapshot(tables, statements);
+    }
+
+    private void load(String db) throws Exception {
+        Process p = new ProcessBuilder(EXAMPLE.resolve("load-events").toString(), "--database", db, "--events", "20000",
+                "--topic", topic, "--group", "main_" + db)
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("load.log").toFile()).start();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0, Files.readString(tmp.resolve("load.log")));
+    }
+
+    private Path runbook(String name, Map<String, String> edits) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve(name));
+        String yaml = Files.readString(EXAMPLE.resolve("runbook.yaml"))
+                .replace("\ndatabase: posthog\n", "\ndatabase: " + cluster.database() + "\n");
+        for (Map.Entry<String, String> e : edits.entrySet()) {
+            assertTrue(yaml.contains(e.getKey()), "runbook has " + e.getKey());
+            yaml = yaml.replace(e.getKey(), e.getValue());
+        }
+        Files.copy(EXAMPLE.resolve("drain.sql.ftl"), dir.resolve("drain.sql.ftl"));
+        Path file = dir.resolve("runbook.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private Cli.Result cli(Path runbook, String state, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add(1, runbook.toString());
+        all.addAll(List.of("--connection", EXAMPLE.resolve("connection.yaml").toString(),
+                "--state-dir", tmp.resolve(state).toString(), "--set", "kafka_topic=" + topic));
+        return Cli.run(all.toArray(String[]::new));
+    }
+
+    private void produce(int n) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+            for (int i = 0; i < n; i++) {
+                producer.send(new ProducerRecord<>(topic, "{\"uuid\":\"" + java.util.UUID.randomUUID() + "\",\"event\":\"e\","
+                        + "\"properties\":\"{}\",\"timestamp\":\"2026-01-01 00:00:00\",\"team_id\":1,\"distinct_id\":\"d\","
+                        + "\"created_at\":\"2026-01-01 00:00:00\",\"elements_chain\":\"\"}"));
+            }
+        }
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
+            Thread.sleep(250);
+        }
+    }
+}
