@@ -84,6 +84,10 @@ class ReferenceMigrationIT {
             assertEquals(Set.of(), missing, "no produced id is missing");
             assertEquals(3, cluster.count(1, "SELECT count() FROM system.columns WHERE database = '" + db
                     + "' AND table = 'sharded_events' AND default_kind = 'MATERIALIZED'"));
+            for (int n = 1; n <= 4; n++) {
+                assertEquals(0, cluster.count(n, "SELECT count() FROM " + db + ".events WHERE `$session_id` = ''"),
+                        "the Distributed read table has the materialized columns on node " + n);
+            }
 
             auditMatchesQueryLog(cluster);
 
