@@ -5,6 +5,7 @@ import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
 import dev.chrunbook.exec.ClusterFacts;
 import dev.chrunbook.exec.NodeWork;
+import dev.chrunbook.exec.Sleeper;
 import dev.chrunbook.exec.WorkPlanner;
 import dev.chrunbook.runbook.Step;
 import dev.chrunbook.runbook.StepKind;
@@ -45,7 +46,7 @@ final class CheckCommand extends RunbookCommand {
         String runId = state.map(RunState::runId).orElseGet(Workspace::newRunId);
         WorkPlanner planner = new WorkPlanner(ws.runbook, topology,
                 ws.renderer(runId, new ClusterFacts(connector, () -> state.orElse(null))));
-        AssertChecker checker = new AssertChecker(d -> Thread.sleep(d.toMillis()));
+        AssertChecker checker = new AssertChecker(Sleeper.REAL::sleep);
         for (Step step : checkSteps(ws)) {
             for (NodeWork w : planner.render(step, topology.nodesFor(step.on()), false).values()) {
                 try (ClickHouseClient client = connector.connect(w.node().host(), w.node().httpPort())) {

@@ -26,10 +26,6 @@ public record Topology(String cluster, List<Node> nodes) {
         };
     }
 
-    public List<Integer> shards() {
-        return nodes.stream().map(Node::shard).distinct().toList();
-    }
-
     public Optional<Node> node(String hostPort) {
         return nodes.stream().filter(n -> n.matches(hostPort)).findFirst();
     }
