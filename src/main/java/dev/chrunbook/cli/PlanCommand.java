@@ -43,6 +43,14 @@ final class PlanCommand extends RunbookCommand {
                 int attempt = state.map(s -> s.node(step.id(), w.node().id()).attempts()).orElse(0) + 1;
                 printer.node(w, "", attempt);
             }
+            if (step.rollback() != null) {
+                out().printf("%n-- rollback of %s, run only by: chrunbook rollback %s --step %s --execute%n", step.id(),
+                        ws.runbook.file(), step.id());
+                Step undo = step.rollbackStep();
+                for (NodeWork w : planner.render(undo, planner.nodes(undo, filter.shards, filter.node()), true).values()) {
+                    printer.node(w, "", 1);
+                }
+            }
         }
         printer.flush();
         return 0;

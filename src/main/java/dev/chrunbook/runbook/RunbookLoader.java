@@ -26,7 +26,7 @@ public final class RunbookLoader {
             Set.of("name", "description", "cluster", "database", "vars", "settings", "steps");
     private static final Set<String> STEP_KEYS =
             Set.of("id", "description", "kind", "template", "sql", "on", "settings", "assert", "wait", "check", "confirm",
-                    "timeout", "drop_unknown_settings", "kafka", "vars", "pause_before");
+                    "timeout", "drop_unknown_settings", "kafka", "vars", "pause_before", "rollback");
     private static final Set<String> KAFKA_KEYS =
             Set.of("brokers", "topic", "group", "at_step_start", "past_step_start", "margin", "max_lag", "stable_for", "timeout");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
@@ -96,7 +96,7 @@ public final class RunbookLoader {
         return new Step(id, s.optionalString("description", ""), kind, template, sql, on, ordered(settings),
                 List.copyOf(asserts), duration(s, id, "wait"), s.optionalString("check", null),
                 s.optionalBoolean("confirm", false), s.optionalBoolean("pause_before", false), duration(s, id, "timeout"),
-                s.optionalBoolean("drop_unknown_settings", false), params, stepVars(s, id), s.line());
+                s.optionalBoolean("drop_unknown_settings", false), params, stepVars(s, id), rollback(s, id), s.line());
     }
 
     private static StepKind kind(YamlFields s, String id, boolean hasSql, boolean hasAsserts) {
@@ -119,6 +119,14 @@ public final class RunbookLoader {
             throw s.errorAt("kind", "step '" + id + "' (kind " + kind.yamlName() + ") takes no sql, template or assert");
         }
         return kind;
+    }
+
+    private static String rollback(YamlFields s, String id) {
+        String file = s.optionalString("rollback", null);
+        if (file != null && (file.contains("..") || file.startsWith("/"))) {
+            throw s.errorAt("rollback", "step '" + id + "': rollback must be a template file name, not '" + file + "'");
+        }
+        return file;
     }
 
     private static Map<String, Object> stepVars(YamlFields s, String id) {

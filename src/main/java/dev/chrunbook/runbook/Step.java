@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param dropUnknownSettings send only the settings the node's server knows (system.settings)
  * @param params       parameters of built-in kinds (kafka-*), FreeMarker text
  * @param vars         values for this step's templates only, over the runbook's vars
+ * @param rollback     template file of the compensating SQL ({@code chrunbook rollback}); null when none
  * @param line         1-based line of the step in the runbook file, for messages
  */
 public record Step(
@@ -37,6 +38,7 @@ public record Step(
         boolean dropUnknownSettings,
         Map<String, String> params,
         Map<String, Object> vars,
+        String rollback,
         int line) {
 
     /** True for steps whose rendered statements are queries to check rather than SQL to apply. */
@@ -47,6 +49,12 @@ public record Step(
     /** The FreeMarker source name used in error messages and the template cache. */
     public String sourceName() {
         return template != null ? template : "step '" + id + "' (inline sql)";
+    }
+
+    /** The compensating step: the rollback template run on this step's nodes, with its own state and query ids. */
+    public Step rollbackStep() {
+        return new Step(id + "-rollback", "undo " + id, StepKind.SQL, rollback, null, on, settings, List.of(),
+                Optional.empty(), null, true, false, timeout, false, Map.of(), vars, null, line);
     }
 
     public boolean hasStatements() {
