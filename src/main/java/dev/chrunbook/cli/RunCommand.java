@@ -13,6 +13,7 @@ import dev.chrunbook.exec.WorkPlanner;
 import dev.chrunbook.state.AuditLog;
 import dev.chrunbook.state.StateLock;
 import dev.chrunbook.state.StateStore;
+import dev.chrunbook.state.ZkLease;
 import dev.chrunbook.topology.Topology;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -56,6 +57,10 @@ final class RunCommand extends RunbookCommand {
     boolean yes;
     @Option(names = "--parallel", paramLabel = "N", description = "At most N nodes at once (default: all nodes of the step).")
     int parallel;
+    @Option(names = "--lock", paramLabel = "zk://HOST:PORT/PATH",
+            description = "Also hold an operator lease in ZooKeeper (an ephemeral node with owner, host, pid), so"
+                    + " that operators on different machines cannot run this runbook at once.")
+    String lease;
     @Option(names = "--quiet", description = "No progress output on stderr (results still go to stdout).")
     boolean quiet;
     @Option(names = "--json", description = "Progress as newline-delimited JSON events on stderr.")
@@ -66,7 +71,7 @@ final class RunCommand extends RunbookCommand {
     InterruptChoice onInterrupt = InterruptChoice.ask;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         RunOptions options = options();
         Workspace ws = workspace();
         Topology topology = ws.topology("run");
@@ -75,6 +80,7 @@ final class RunCommand extends RunbookCommand {
         }
         Clock clock = Clock.systemUTC();
         try (StateLock lock = StateLock.acquire(ws.stateDir, clock.instant());
+             AutoCloseable zkLease = lease == null ? () -> { } : ZkLease.acquire(lease, clock.instant());
              Supervision supervision = Supervision.start(ws.connector("run"), err(), clock,
                      quiet, json, new AuditLog(ws.stateDir, clock))) {
             StateStore store = StateStore.open(ws.stateDir, ws.runbook.name(), Workspace.newRunId(), clock);

@@ -145,6 +145,36 @@ class SafetyRailsIT {
         }
     }
 
+    @Test
+    void aSecondOperatorIsRefusedByTheZooKeeperLease(ClusterNodes nodes) throws Exception {
+        String db = nodes.database();
+        nodes.query(1, "CREATE TABLE " + db + ".leased ON CLUSTER posthog (x UInt8) ENGINE = MergeTree ORDER BY x");
+        Path runbook = tmp.resolve("lease.yaml");
+        Files.writeString(runbook, """
+                name: lease-it
+                cluster: posthog
+                database: %s
+                steps:
+                  - id: drop
+                    on: cluster-once
+                    sql: DROP TABLE ${ident(database, "leased")} ON CLUSTER ${cluster}
+                """.formatted(db));
+        String lease = "zk://127.0.0.1:2181/chrunbook/leases/" + db;
+        List<String> args = List.of("run", runbook.toString(), "--connection", EXAMPLE.resolve("connection.yaml").toString(),
+                "--state-dir", tmp.resolve("lease-state").toString(), "--execute", "--lock", lease);
+        try (dev.chrunbook.state.ZkLease other = dev.chrunbook.state.ZkLease.acquire(lease, java.time.Instant.now())) {
+            Cli.Result refused = Cli.run(args.toArray(String[]::new));
+            assertEquals(3, refused.exitCode(), refused.toString());
+            assertTrue(refused.err().contains("leased to another operator") && refused.err().contains("pid="), refused.err());
+            for (int n = 1; n <= 4; n++) {
+                assertEquals("1", nodes.query(n, "EXISTS TABLE " + db + ".leased"), "untouched on node " + n);
+            }
+        }
+        Cli.Result after = Cli.run(args.toArray(String[]::new));
+        assertEquals(0, after.exitCode(), "the lease is free once its holder ends: " + after);
+        assertEquals("0", nodes.query(1, "EXISTS TABLE " + db + ".leased"));
+    }
+
     /** Tables of the database on every node, and how many runbook statements every node finished. */
     private record Snapshot(List<String> tables, List<Long> statements) {
     }
