@@ -7,6 +7,8 @@ import dev.chrunbook.exec.ClusterFacts;
 import dev.chrunbook.exec.NodeWork;
 import dev.chrunbook.exec.Sleeper;
 import dev.chrunbook.exec.WorkPlanner;
+import dev.chrunbook.kafka.GroupCheck;
+import dev.chrunbook.kafka.KafkaAdmin;
 import dev.chrunbook.runbook.Step;
 import dev.chrunbook.runbook.StepKind;
 import dev.chrunbook.state.RunState;
@@ -49,6 +51,14 @@ final class CheckCommand extends RunbookCommand {
         AssertChecker checker = new AssertChecker(Sleeper.REAL::sleep);
         for (Step step : checkSteps(ws)) {
             for (NodeWork w : planner.render(step, topology.nodesFor(step.on()), false).values()) {
+                if (step.kind() == StepKind.KAFKA_GROUPS) {
+                    try (KafkaAdmin admin = new KafkaAdmin(w.params().get("brokers"))) {
+                        Optional<String> p = GroupCheck.problems(admin, w.params());
+                        out().printf("%-22s %s: %s%n", "kafka", step.id(), p.isEmpty() ? "ok" : "PROBLEM");
+                        p.ifPresent(text -> problems.add("kafka " + step.id() + ":\n" + text));
+                    }
+                    continue;
+                }
                 try (ClickHouseClient client = connector.connect(w.node().host(), w.node().httpPort())) {
                     Optional<String> p = checker.check(client, w.asserts(), Optional.empty(), (a, t) -> { });
                     out().printf("%-22s %s: %s%n", w.node().id(), step.id(), p.isEmpty() ? "ok" : "PROBLEM");
@@ -72,7 +82,7 @@ final class CheckCommand extends RunbookCommand {
         }
         List<Step> leading = new ArrayList<>();
         for (Step s : ws.runbook.steps()) {
-            if (s.kind() != StepKind.CHECK) {
+            if (s.kind() != StepKind.CHECK && s.kind() != StepKind.KAFKA_GROUPS) {
                 break;
             }
             leading.add(s);

@@ -1,6 +1,7 @@
 package dev.chrunbook.exec;
 
 import dev.chrunbook.ChrunbookException;
+import dev.chrunbook.kafka.GroupCheck;
 import dev.chrunbook.kafka.KafkaAdmin;
 import dev.chrunbook.kafka.KafkaException;
 import dev.chrunbook.render.RenderedStatement;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -47,7 +49,11 @@ final class KafkaStepRunner {
         Map<String, String> p = work.params();
         store.update(step, node, s -> s.status() == Status.RUNNING ? s.resume() : s.startAttempt(now()));
         try (KafkaAdmin admin = admins.apply(p.get("brokers"))) {
-            NodeState end = work.step().kind() == StepKind.KAFKA_OFFSETS ? offsets(work, admin) : lag(work, admin);
+            NodeState end = switch (work.step().kind()) {
+                case KAFKA_OFFSETS -> offsets(work, admin);
+                case KAFKA_GROUPS -> groups(work, admin);
+                default -> lag(work, admin);
+            };
             listener.nodeFinished(work.step(), work.node(), end);
             return end;
         } catch (KafkaException e) {
@@ -58,6 +64,16 @@ final class KafkaStepRunner {
             Thread.currentThread().interrupt();
             return store.node(step, node);
         }
+    }
+
+    private NodeState groups(NodeWork work, KafkaAdmin admin) {
+        Optional<String> problems = GroupCheck.problems(admin, work.params());
+        if (problems.isPresent()) {
+            return store.update(work.step().id(), work.node().id(), s -> s.failVerification(now(), problems.get()));
+        }
+        record(work, 0);
+        return store.update(work.step().id(), work.node().id(), s -> s.finish(Status.DONE, now(), null,
+                "consumer groups as expected on " + work.params().get("topic")));
     }
 
     private NodeState offsets(NodeWork work, KafkaAdmin admin) {

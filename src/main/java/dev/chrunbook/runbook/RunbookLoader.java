@@ -28,7 +28,7 @@ public final class RunbookLoader {
             Set.of("id", "description", "kind", "template", "sql", "on", "settings", "assert", "wait", "check", "confirm",
                     "timeout", "drop_unknown_settings", "kafka", "vars", "pause_before", "rollback");
     private static final Set<String> KAFKA_KEYS =
-            Set.of("brokers", "topic", "group", "at_step_start", "past_step_start", "margin", "max_lag", "stable_for", "timeout");
+            Set.of("brokers", "topic", "group", "at_step_start", "past_step_start", "margin", "max_lag", "stable_for", "timeout", "must_exist", "must_not_exist");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern STEP_ID = Pattern.compile("[a-z0-9][a-z0-9_-]*");
@@ -83,15 +83,15 @@ public final class RunbookLoader {
         if (kind.isKafka()) {
             YamlFields kafka = s.nested("kafka");
             if (kafka == null) {
-                throw s.errorAt("kind", "step '" + id + "' (kind " + kind.yamlName() + ") needs a 'kafka:' block with brokers, topic, group");
+                throw s.errorAt("kind", "step '" + id + "' (kind " + kind.yamlName() + ") needs a 'kafka:' block with brokers, topic and its group(s)");
             }
             kafka.onlyKeys(KAFKA_KEYS);
-            for (String required : List.of("brokers", "topic", "group")) {
+            for (String required : kind == StepKind.KAFKA_GROUPS ? List.of("brokers", "topic") : List.of("brokers", "topic", "group")) {
                 kafka.requiredString(required);
             }
             params = ordered(kafka.scalarMap(null));
         } else if (s.has("kafka")) {
-            throw s.errorAt("kafka", "step '" + id + "': a 'kafka:' block needs kind: kafka-offsets or kafka-lag");
+            throw s.errorAt("kafka", "step '" + id + "': a 'kafka:' block needs kind: kafka-offsets, kafka-lag or kafka-groups");
         }
         return new Step(id, s.optionalString("description", ""), kind, template, sql, on, ordered(settings),
                 List.copyOf(asserts), duration(s, id, "wait"), s.optionalString("check", null),

@@ -13,7 +13,9 @@ public enum StepKind {
     /** Commits a Kafka consumer group's offsets for a point in time (Kafka admin API, no SQL). */
     KAFKA_OFFSETS("kafka-offsets"),
     /** Waits until a Kafka consumer group's lag is at or below a threshold. */
-    KAFKA_LAG("kafka-lag");
+    KAFKA_LAG("kafka-lag"),
+    /** Checks that consumer groups exist (must_exist) or do not yet (must_not_exist); changes nothing. */
+    KAFKA_GROUPS("kafka-groups");
 
     private final String yamlName;
 
@@ -26,7 +28,7 @@ public enum StepKind {
     }
 
     public boolean isKafka() {
-        return this == KAFKA_OFFSETS || this == KAFKA_LAG;
+        return this == KAFKA_OFFSETS || this == KAFKA_LAG || this == KAFKA_GROUPS;
     }
 
     public static Optional<StepKind> fromYaml(String value) {

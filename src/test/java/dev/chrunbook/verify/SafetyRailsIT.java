@@ -56,6 +56,14 @@ class SafetyRailsIT {
         assertEquals(4, run.exitCode(), run.toString());
         assertEquals(before, snapshot(), "nothing changed");
 
+        // the main consumer group named wrong: preflight-kafka refuses; named right, check passes
+        Cli.Result noGroup = cli(runbook, "state-groups", "check", "--set", "main_group=no_such_group_" + db);
+        assertEquals(4, noGroup.exitCode(), noGroup.toString());
+        assertTrue(noGroup.out().contains("consumer group no_such_group_" + db + " does not exist"), noGroup.out());
+        Cli.Result goodGroup = cli(runbook, "state-groups", "check", "--set", "main_group=main_" + db);
+        assertEquals(0, goodGroup.exitCode(), goodGroup.toString());
+        assertEquals(before, snapshot(), "nothing changed");
+
         // a ZooKeeper path already in use by another table
         assertEquals(0, cli(runbook, "state", "run", "--execute").exitCode(), "preflight passes first");
         String runId = new ObjectMapper().readTree(cli(runbook, "state", "status", "--json").out()).get("run_id").asText();
