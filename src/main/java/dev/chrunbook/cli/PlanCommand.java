@@ -17,7 +17,8 @@ import java.util.Optional;
 /** {@code chrunbook plan}: the exact SQL per step and node; executes nothing. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Print, step by step and node by node, the exact SQL that would run (macros, unique paths,"
-                + " settings and query ids resolved). Executes nothing on any node; reads the topology only.")
+                + " settings and query ids resolved). Executes nothing on any node; reads only the topology and the catalog"
+                + " (system.clusters, system.macros, system.columns).")
 final class PlanCommand extends RunbookCommand {
 
     @Option(names = "--step", paramLabel = "ID", description = "Only these steps (repeatable).")
