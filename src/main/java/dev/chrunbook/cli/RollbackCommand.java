@@ -29,14 +29,7 @@ final class RollbackCommand extends RunbookCommand {
     String step;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
-    Mode mode;
-
-    static final class Mode {
-        @Option(names = "--execute", required = true, description = "Really execute.")
-        boolean execute;
-        @Option(names = "--dry-run", required = true, description = "Print the compensating SQL per node.")
-        boolean dryRun;
-    }
+    ExecuteMode mode;
 
     @Option(names = "--yes", description = "Confirm without asking.")
     boolean yes;

@@ -34,14 +34,7 @@ import java.util.Optional;
 final class RunCommand extends RunbookCommand {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
-    Mode mode;
-
-    static final class Mode {
-        @Option(names = "--execute", required = true, description = "Really execute.")
-        boolean execute;
-        @Option(names = "--dry-run", required = true, description = "Print what --execute would do now, given the state.")
-        boolean dryRun;
-    }
+    ExecuteMode mode;
 
     @Option(names = "--step", paramLabel = "ID", description = "Run these steps (repeatable).")
     List<String> steps = new ArrayList<>();

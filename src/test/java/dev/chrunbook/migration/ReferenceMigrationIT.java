@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chrunbook.testing.Cli;
 import dev.chrunbook.testing.ClusterNodes;
 import dev.chrunbook.testing.LocalCluster;
+import dev.chrunbook.testing.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -43,7 +45,7 @@ class ReferenceMigrationIT {
                 "--state-dir", tmp.resolve("state").toString(), "--set", "kafka_topic=" + topic);
 
         try (LiveProducer producer = new LiveProducer(topic, 100)) {
-            waitUntil(() -> producer.produced() > 300, "the producer gets going");
+            Waits.until(() -> producer.produced() > 300, Duration.ofMinutes(3), "the producer gets going");
 
             expectOk(cli(runbook, common, "run", "--execute"));                       // preflight
             expectOk(cli(runbook, common, "run", "--to", "settle", "--execute"));     // copy ... settle
@@ -60,9 +62,14 @@ class ReferenceMigrationIT {
             assertTrue(cutover.out().contains("confirmed by --yes"), cutover.out());
             int producedAtSwap = producer.produced();
 
-            waitUntil(() -> producer.produced() > producedAtSwap + 500, "events are produced after the swap");
+            Waits.until(() -> producer.produced() > producedAtSwap + 500, Duration.ofMinutes(3), "events are produced after the swap");
             Set<String> live = producer.stop();
-            waitUntil(() -> total(cluster, db, "sharded_events") >= BULK + live.size(), "every event lands in the new table");
+            try {
+                Waits.until(() -> total(cluster, db, "sharded_events") >= BULK + live.size(), Duration.ofMinutes(3),
+                        "every event lands in the new table");
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + ": " + missingLive(cluster, db, live), e);
+            }
 
             // the main table is the new table, with the new sort key and the materialized columns, filled
             assertTrue(cluster.query(1, "SELECT sorting_key FROM system.tables WHERE database = '" + db
@@ -136,6 +143,20 @@ class ReferenceMigrationIT {
         }
     }
 
+    /** For a failure message: lost (missing) vs late ids, and the rows per shard. */
+    private static String missingLive(ClusterNodes cluster, String db, Set<String> live) {
+        Set<String> present = new HashSet<>();
+        for (int n : new int[] {1, 3}) {
+            for (String[] row : cluster.rows(n, "SELECT toString(uuid) FROM " + db + ".sharded_events WHERE event LIKE 'live%'")) {
+                present.add(row[0]);
+            }
+        }
+        Set<String> missing = new HashSet<>(live);
+        missing.removeAll(present);
+        return missing.size() + " of " + live.size() + " produced ids missing, total " + total(cluster, db, "sharded_events")
+                + " rows (bulk " + BULK + ")";
+    }
+
     private static long total(ClusterNodes cluster, String db, String table) {
         return cluster.count(1, "SELECT count() FROM " + db + "." + table) + cluster.count(3, "SELECT count() FROM " + db + "." + table);
     }
@@ -167,11 +188,4 @@ class ReferenceMigrationIT {
         assertEquals(0, r.exitCode(), r.toString());
     }
 
-    private static void waitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
-            Thread.sleep(200);
-        }
-    }
 }

@@ -3,12 +3,14 @@ package dev.chrunbook.migration;
 import dev.chrunbook.testing.Cli;
 import dev.chrunbook.testing.ClusterNodes;
 import dev.chrunbook.testing.LocalCluster;
+import dev.chrunbook.testing.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -48,7 +50,7 @@ class RollbackIT {
             ok(cli(runbook, common, "run", "--to", "settle", "--execute"));
             ok(cli(runbook, common, "run", "--step", "stop-ingestion", "--step", "drain", "--step", "swap", "--execute", "--yes"));
             int atSwap = producer.produced();
-            waitUntil(() -> producer.produced() > atSwap + 300, "events arrive in the new table after the swap");
+            Waits.until(() -> producer.produced() > atSwap + 300, Duration.ofMinutes(3), "events arrive in the new table after the swap");
 
             Cli.Result refused = cli(runbook, common, "rollback", "--step", "swap", "--execute");
             assertEquals(2, refused.exitCode(), "no terminal, no --yes: " + refused);
@@ -56,9 +58,9 @@ class RollbackIT {
             ok(undone);
             assertTrue(undone.out().contains("renames " + db + ".sharded_events"), undone.out());
             int atRollback = producer.produced();
-            waitUntil(() -> producer.produced() > atRollback + 300, "events arrive after the rollback");
+            Waits.until(() -> producer.produced() > atRollback + 300, Duration.ofMinutes(3), "events arrive after the rollback");
             Set<String> live = producer.stop();
-            waitUntil(() -> liveIds(cluster, db).containsAll(live), "every produced event is in the restored table");
+            Waits.until(() -> liveIds(cluster, db).containsAll(live), Duration.ofMinutes(3), "every produced event is in the restored table");
 
             assertEquals(oldSortKey, cluster.query(1, "SELECT sorting_key FROM system.tables WHERE database = '" + db
                     + "' AND name = 'sharded_events'"), "the old table is the source again");
@@ -91,11 +93,4 @@ class RollbackIT {
         assertEquals(0, r.exitCode(), r.toString());
     }
 
-    private static void waitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
-            Thread.sleep(250);
-        }
-    }
 }

@@ -5,6 +5,7 @@ import dev.chrunbook.kafka.KafkaAdmin;
 import dev.chrunbook.testing.Cli;
 import dev.chrunbook.testing.ClusterNodes;
 import dev.chrunbook.testing.LocalCluster;
+import dev.chrunbook.testing.Waits;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -107,7 +109,7 @@ class SafetyRailsIT {
         nodes.query(1, "CREATE TABLE " + db + ".squat_sink (uuid String) ENGINE = Null");
         nodes.query(1, "CREATE MATERIALIZED VIEW " + db + ".squat_mv TO " + db + ".squat_sink AS SELECT uuid FROM " + db + ".squat_kafka");
         try (KafkaAdmin admin = new KafkaAdmin("127.0.0.1:9092")) {
-            waitUntil(() -> admin.members(group) > 0, "the squatting consumer joins " + group);
+            Waits.until(() -> admin.members(group) > 0, Duration.ofSeconds(90), "the squatting consumer joins " + group);
             before = snapshot();
             Cli.Result reused = cli(runbook, "state", "run", "--step", "catch-up-offsets", "--execute");
             assertEquals(4, reused.exitCode(), reused.toString());
@@ -115,7 +117,7 @@ class SafetyRailsIT {
             assertEquals(before, snapshot(), "nothing changed");
             nodes.query(1, "DROP TABLE " + db + ".squat_mv");
             nodes.query(1, "DROP TABLE " + db + ".squat_kafka");
-            waitUntil(() -> admin.members(group) == 0, "the squatter leaves");
+            Waits.until(() -> admin.members(group) == 0, Duration.ofSeconds(90), "the squatter leaves");
         }
         assertEquals(0, cli(runbook, "state", "run", "--step", "catch-up-offsets", "--execute").exitCode());
         assertEquals(0, cli(runbook, "state", "run", "--step", "catch-up", "--execute").exitCode());
@@ -241,11 +243,4 @@ class SafetyRailsIT {
         }
     }
 
-    private static void waitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
-            Thread.sleep(250);
-        }
-    }
 }
