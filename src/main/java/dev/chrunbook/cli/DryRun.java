@@ -1,7 +1,6 @@
 package dev.chrunbook.cli;
 
 import dev.chrunbook.exec.ClusterFacts;
-import dev.chrunbook.exec.DriftCheck;
 import dev.chrunbook.exec.NodeWork;
 import dev.chrunbook.exec.RunOptions;
 import dev.chrunbook.exec.WorkPlanner;
@@ -13,10 +12,8 @@ import dev.chrunbook.state.StatementState;
 import dev.chrunbook.topology.Topology;
 
 import java.io.PrintWriter;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /** {@code run --dry-run}: what --execute would do now, given the state; executes nothing, writes nothing. */
 final class DryRun {
@@ -36,14 +33,8 @@ final class DryRun {
         RunState state = existing.orElseGet(() -> new RunState(ws.runbook.name(), runId, null, null));
         SqlRenderer renderer = ws.renderer(runId, new ClusterFacts(ws.connector("run --dry-run"), () -> state));
         WorkPlanner planner = new WorkPlanner(ws.runbook, topology, renderer);
-        WorkPlanner.Selection selection = planner.steps(options, state);
+        WorkPlanner.Selection selection = planner.prepare(options, state);
         List<Step> steps = selection.steps();
-        planner.checkOrder(steps, state);
-        Set<String> rerunning = new HashSet<>();
-        if (options.rerun()) {
-            steps.forEach(s -> rerunning.add(s.id()));
-        }
-        DriftCheck.verify(ws.runbook, topology, renderer, state, rerunning);
         PlanPrinter printer = new PlanPrinter(out, runId);
         printer.header(ws.runbook.name(), ws.runbook.cluster(), existing.isEmpty());
         out.println("-- DRY RUN: nothing is executed; pass --execute instead of --dry-run to run this");

@@ -1,6 +1,7 @@
 package dev.chrunbook.cli;
 
 import dev.chrunbook.ChrunbookException;
+import dev.chrunbook.clickhouse.ClickHouseConnector;
 import dev.chrunbook.exec.Cancellations;
 import dev.chrunbook.exec.ClusterFacts;
 import dev.chrunbook.exec.Migrator;
@@ -72,12 +73,12 @@ final class RunCommand extends RunbookCommand {
             return new DryRun(out(), ws, topology).print(options);
         }
         Clock clock = Clock.systemUTC();
+        ClickHouseConnector connector = ws.connector("run");
         try (StateLock lock = StateLock.acquire(ws.stateDir, clock.instant());
              AutoCloseable zkLease = lease == null ? () -> { } : ZkLease.acquire(lease, clock.instant());
-             Supervision supervision = Supervision.start(ws.connector("run"), err(), clock,
+             Supervision supervision = Supervision.start(connector, err(), clock,
                      quiet, json, new AuditLog(ws.stateDir, clock))) {
             StateStore store = StateStore.open(ws.stateDir, ws.runbook.name(), Workspace.newRunId(), clock);
-            var connector = ws.connector("run");
             var renderer = ws.renderer(store.state().runId(), new ClusterFacts(connector, store::state));
             Cancellations cancellations = new Cancellations(connector);
             Migrator migrator = new Migrator(new WorkPlanner(ws.runbook, topology, renderer), renderer, store,

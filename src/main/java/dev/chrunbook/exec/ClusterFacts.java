@@ -7,22 +7,17 @@ import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.ExitCode;
 import dev.chrunbook.render.NodeFacts;
 import dev.chrunbook.render.SqlQuoting;
-import dev.chrunbook.state.NodeState;
 import dev.chrunbook.state.RunState;
 import dev.chrunbook.topology.Node;
 
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BinaryOperator;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -48,21 +43,12 @@ public final class ClusterFacts implements NodeFacts {
 
     @Override
     public Optional<String> stepStarted(String stepId) {
-        return stepTime(stepId, NodeState::started, BinaryOperator.minBy(Instant::compareTo));
+        return Optional.ofNullable(state.get()).flatMap(s -> s.firstStart(stepId)).map(SECONDS::format);
     }
 
     @Override
     public Optional<String> stepFinished(String stepId) {
-        return stepTime(stepId, NodeState::finished, BinaryOperator.maxBy(Instant::compareTo));
-    }
-
-    private Optional<String> stepTime(String stepId, Function<NodeState, Instant> time, BinaryOperator<Instant> pick) {
-        RunState s = state.get();
-        if (s == null) {
-            return Optional.empty();
-        }
-        return s.steps().getOrDefault(stepId, Map.of()).values().stream().map(time)
-                .filter(Objects::nonNull).reduce(pick).map(SECONDS::format);
+        return Optional.ofNullable(state.get()).flatMap(s -> s.lastFinish(stepId)).map(SECONDS::format);
     }
 
     private List<Map<String, Object>> read(Node node, String database, String table) {

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -174,8 +173,7 @@ final class KafkaStepRunner {
     }
 
     private Instant firstStart(String stepId) {
-        return store.state().steps().getOrDefault(stepId, Map.of()).values().stream()
-                .map(NodeState::started).filter(Objects::nonNull).min(Instant::compareTo).orElse(null);
+        return store.state().firstStart(stepId).orElse(null);
     }
 
     private static String describe(Map<TopicPartition, Long> perPartition) {

@@ -14,12 +14,10 @@ import dev.chrunbook.topology.Node;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,15 +53,9 @@ public final class Migrator {
     }
 
     public RunResult run(RunOptions options) {
-        WorkPlanner.Selection selection = planner.steps(options, store.state());
+        WorkPlanner.Selection selection = planner.prepare(options, store.state());
         List<Step> steps = selection.steps();
         holdCheck(steps);
-        planner.checkOrder(steps, store.state());
-        Set<String> rerunning = new HashSet<>();
-        if (options.rerun()) {
-            steps.forEach(s -> rerunning.add(s.id()));
-        }
-        DriftCheck.verify(planner.runbook(), planner.topology(), renderer, store.state(), rerunning);
         Map<Step, Map<Node, NodeWork>> work = new LinkedHashMap<>();
         for (Step step : steps) {
             work.put(step, planner.render(step, planner.nodes(step, options.shards(), options.node()), options.rerun()));

@@ -10,10 +10,12 @@ import dev.chrunbook.topology.Node;
 import dev.chrunbook.topology.Topology;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Decides what a run touches: which steps (explicit, up to, all, or the next pending one), which
@@ -57,6 +59,21 @@ public final class WorkPlanner {
             }
         }
         return new Selection(List.copyOf(chosen), Optional.empty());
+    }
+
+    /**
+     * What both {@code run --execute} and {@code --dry-run} check before anything else: the selection,
+     * step order, and that what already ran still renders the same (drift).
+     */
+    public Selection prepare(RunOptions options, RunState state) {
+        Selection selection = steps(options, state);
+        checkOrder(selection.steps(), state);
+        Set<String> rerunning = new HashSet<>();
+        if (options.rerun()) {
+            selection.steps().forEach(s -> rerunning.add(s.id()));
+        }
+        DriftCheck.verify(runbook, topology, renderer, state, rerunning);
+        return selection;
     }
 
     /** @param pausedAt the pause_before step the selection stopped short of */

@@ -3,6 +3,8 @@ package dev.chrunbook.state;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything chrunbook remembers about one runbook: the run_id fixed at the first --execute and
@@ -20,6 +22,18 @@ public record RunState(String runbook, String runId, Instant created, Map<String
 
     public NodeState node(String step, String node) {
         return steps.getOrDefault(step, Map.of()).getOrDefault(node, NodeState.pending());
+    }
+
+    /** When the step first started on any of its nodes; empty if it has not. */
+    public Optional<Instant> firstStart(String step) {
+        return steps.getOrDefault(step, Map.of()).values().stream().map(NodeState::started)
+                .filter(Objects::nonNull).min(Instant::compareTo);
+    }
+
+    /** When the step last finished on any of its nodes; empty if it has not. */
+    public Optional<Instant> lastFinish(String step) {
+        return steps.getOrDefault(step, Map.of()).values().stream().map(NodeState::finished)
+                .filter(Objects::nonNull).max(Instant::compareTo);
     }
 
     RunState with(String step, String node, NodeState state) {

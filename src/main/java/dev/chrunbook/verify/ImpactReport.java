@@ -55,15 +55,19 @@ public final class ImpactReport {
             return lines;
         }
         for (Node node : cluster ? topology.nodes() : runsOn) {
-            dropped.forEach(t -> lines.add(line(node, "drops", t)));
-            renamed.forEach(t -> lines.add(line(node, "renames", t)));
+            try (ClickHouseClient client = connector.connect(node.host(), node.httpPort())) {
+                dropped.forEach(t -> lines.add(line(client, node, "drops", t)));
+                renamed.forEach(t -> lines.add(line(client, node, "renames", t)));
+            } catch (ClickHouseException e) {
+                lines.add(String.format("  %-22s cannot tell what changes (%s)", node.id(), e.getMessage()));
+            }
         }
         return lines;
     }
 
-    private String line(Node node, String verb, String table) {
+    private static String line(ClickHouseClient client, Node node, String verb, String table) {
         String[] dt = table.split("\\.", 2);
-        try (ClickHouseClient client = connector.connect(node.host(), node.httpPort())) {
+        try {
             List<String> t = client.select("SELECT count(), any(engine) FROM system.tables WHERE database = "
                     + SqlQuoting.literal(dt[0]) + " AND name = " + SqlQuoting.literal(dt[1])).get(0);
             if ("0".equals(t.get(0))) {

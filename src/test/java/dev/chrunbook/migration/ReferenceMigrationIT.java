@@ -13,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -47,16 +46,16 @@ class ReferenceMigrationIT {
         try (LiveProducer producer = new LiveProducer(topic, 100)) {
             Waits.until(() -> producer.produced() > 300, Duration.ofMinutes(3), "the producer gets going");
 
-            expectOk(cli(runbook, common, "run", "--execute"));                       // preflight
-            expectOk(cli(runbook, common, "run", "--to", "settle", "--execute"));     // copy ... settle
+            expectOk(Cli.runbook(runbook, common, "run", "--execute"));                       // preflight
+            expectOk(Cli.runbook(runbook, common, "run", "--to", "settle", "--execute"));     // copy ... settle
             assertEquals(1, cluster.count(1, "SELECT count() FROM system.tables WHERE database = '" + db
                     + "' AND name = 'sharded_events_by_event'"));
-            Cli.Result paused = cli(runbook, common, "run", "--to", "verify-after-swap", "--execute", "--yes");
+            Cli.Result paused = Cli.runbook(runbook, common, "run", "--to", "verify-after-swap", "--execute", "--yes");
             expectOk(paused);
             assertTrue(paused.out().contains("stopped before step stop-ingestion"), paused.out());
             assertEquals(1, cluster.count(1, "SELECT count() FROM system.tables WHERE database = '" + db + "' AND name = 'events_mv'"),
                     "pause_before kept the cut-over from starting");
-            Cli.Result cutover = cli(runbook, common, "run", "--step", "stop-ingestion", "--step", "drain", "--step", "swap",
+            Cli.Result cutover = Cli.runbook(runbook, common, "run", "--step", "stop-ingestion", "--step", "drain", "--step", "swap",
                     "--step", "verify-after-swap", "--execute", "--yes");
             expectOk(cutover);
             assertTrue(cutover.out().contains("confirmed by --yes"), cutover.out());
@@ -103,7 +102,7 @@ class ReferenceMigrationIT {
             String backup = cluster.query(1, "SELECT name FROM system.tables WHERE database = '" + db
                     + "' AND name LIKE 'sharded_events_backup_%'");
             assertTrue(!backup.isEmpty(), "backup exists after the swap");
-            expectOk(cli(runbook, common, "run", "--step", "drop-backup", "--execute", "--yes"));
+            expectOk(Cli.runbook(runbook, common, "run", "--step", "drop-backup", "--execute", "--yes"));
             for (int n = 1; n <= 4; n++) {
                 assertEquals(0, cluster.count(n, "SELECT count() FROM system.tables WHERE database = '" + db
                         + "' AND name = '" + backup + "'"), "backup dropped on node " + n);
@@ -177,12 +176,6 @@ class ReferenceMigrationIT {
         return runbook;
     }
 
-    private static Cli.Result cli(Path runbook, List<String> common, String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add(1, runbook.toString());
-        all.addAll(common);
-        return Cli.run(all.toArray(String[]::new));
-    }
 
     private static void expectOk(Cli.Result r) {
         assertEquals(0, r.exitCode(), r.toString());

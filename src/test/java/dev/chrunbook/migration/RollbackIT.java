@@ -11,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -47,14 +46,14 @@ class RollbackIT {
         String oldSortKey = cluster.query(1, "SELECT sorting_key FROM system.tables WHERE database = '" + db + "' AND name = 'sharded_events'");
 
         try (LiveProducer producer = new LiveProducer(topic, 100)) {
-            ok(cli(runbook, common, "run", "--to", "settle", "--execute"));
-            ok(cli(runbook, common, "run", "--step", "stop-ingestion", "--step", "drain", "--step", "swap", "--execute", "--yes"));
+            ok(Cli.runbook(runbook, common, "run", "--to", "settle", "--execute"));
+            ok(Cli.runbook(runbook, common, "run", "--step", "stop-ingestion", "--step", "drain", "--step", "swap", "--execute", "--yes"));
             int atSwap = producer.produced();
             Waits.until(() -> producer.produced() > atSwap + 300, Duration.ofMinutes(3), "events arrive in the new table after the swap");
 
-            Cli.Result refused = cli(runbook, common, "rollback", "--step", "swap", "--execute");
+            Cli.Result refused = Cli.runbook(runbook, common, "rollback", "--step", "swap", "--execute");
             assertEquals(2, refused.exitCode(), "no terminal, no --yes: " + refused);
-            Cli.Result undone = cli(runbook, common, "rollback", "--step", "swap", "--execute", "--yes");
+            Cli.Result undone = Cli.runbook(runbook, common, "rollback", "--step", "swap", "--execute", "--yes");
             ok(undone);
             assertTrue(undone.out().contains("renames " + db + ".sharded_events"), undone.out());
             int atRollback = producer.produced();
@@ -68,7 +67,7 @@ class RollbackIT {
             Set<String> missing = new HashSet<>(live);
             missing.removeAll(liveIds(cluster, db));
             assertEquals(Set.of(), missing, "no produced id is missing");
-            assertTrue(cli(runbook, common, "status").out().contains("swap                     pending"), "swap can run again");
+            assertTrue(Cli.runbook(runbook, common, "status").out().contains("swap                     pending"), "swap can run again");
         }
     }
 
@@ -82,12 +81,6 @@ class RollbackIT {
         return ids;
     }
 
-    private static Cli.Result cli(Path runbook, List<String> common, String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add(1, runbook.toString());
-        all.addAll(common);
-        return Cli.run(all.toArray(String[]::new));
-    }
 
     private static void ok(Cli.Result r) {
         assertEquals(0, r.exitCode(), r.toString());

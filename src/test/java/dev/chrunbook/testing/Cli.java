@@ -18,6 +18,14 @@ public final class Cli {
         }
     }
 
+    /** {@code args[0]} is the verb; the runbook goes right after it and the shared options at the end. */
+    public static Result runbook(java.nio.file.Path runbook, java.util.List<String> common, String... args) {
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args));
+        all.add(1, runbook.toString());
+        all.addAll(common);
+        return run(all.toArray(String[]::new));
+    }
+
     public static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
