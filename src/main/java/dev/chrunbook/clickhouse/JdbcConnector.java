@@ -14,6 +14,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Opens JDBC sessions. First asks the node its version and time zone over plain HTTP (which every
@@ -25,6 +27,8 @@ public final class JdbcConnector implements ClickHouseConnector {
     private final Credentials credentials;
     private final boolean tls;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Version and time zone per node: asked once per run, not once per connection. */
+    private final Map<String, String> probed = new ConcurrentHashMap<>();
 
     public JdbcConnector(Credentials credentials, boolean tls) {
         this.credentials = credentials;
@@ -34,7 +38,7 @@ public final class JdbcConnector implements ClickHouseConnector {
     @Override
     public ClickHouseClient connect(String host, int httpPort) {
         String base = (tls ? "https" : "http") + "://" + host + ":" + httpPort;
-        String[] versionAndZone = probe(base).split("\t");
+        String[] versionAndZone = probed.computeIfAbsent(base, this::probe).split("\t");
         ServerVersion version = ServerVersion.parse(versionAndZone[0]);
         String zone = versionAndZone.length > 1 ? versionAndZone[1].trim() : "UTC";
         try {
