@@ -62,6 +62,9 @@ class SafetyRailsIT {
         Cli.Result noGroup = cli(runbook, "state-groups", "check", "--set", "main_group=no_such_group_" + db);
         assertEquals(4, noGroup.exitCode(), noGroup.toString());
         assertTrue(noGroup.out().contains("consumer group no_such_group_" + db + " does not exist"), noGroup.out());
+        try (KafkaAdmin admin = new KafkaAdmin("127.0.0.1:9092")) {
+            Waits.until(() -> admin.members("main_" + db) > 0, Duration.ofSeconds(90), "the main group's consumers join");
+        }
         Cli.Result goodGroup = cli(runbook, "state-groups", "check", "--set", "main_group=main_" + db);
         assertEquals(0, goodGroup.exitCode(), goodGroup.toString());
         assertEquals(before, snapshot(), "nothing changed");
