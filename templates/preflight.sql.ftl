@@ -1,7 +1,11 @@
 <#--
   preflight (kind: check, on: every-replica)
   Each query returns one row per problem; no rows means this node is ready.
-  vars: source, staging, zk_prefix
+  vars: source, staging, zk_prefix,
+        disk_factor (default 2; 0 skips): free disk on the data path must hold this many times the source here,
+        check_drop_size (default true): max_table_size_to_drop must not block dropping the backup later.
+  Free disk and max_table_size_to_drop come from system.disks / system.server_settings on current servers
+  and over SSH (df, the config files) on older ones: the connection file's ssh: section.
 -->
 -- the source table exists here
 SELECT 'source table missing' AS problem, ${lit(database + "." + source)} AS object
@@ -17,6 +21,27 @@ SELECT 'ZooKeeper path already in use' AS problem, concat(path, '/', name) AS ob
 FROM system.zookeeper
 WHERE path = ${lit(zk_prefix + "/" + node.macros.shard)} AND name = ${lit(database + "." + staging + "_" + run_id)};
 
+<#assign factor = (disk_factor!2)?number>
+<#if factor gt 0>
+-- free disk on this node's data path: at least disk_factor x the source's bytes on this node
+SELECT 'not enough free disk' AS problem,
+       concat(formatReadableSize(${free_disk_bytes()}), ' free, need ', formatReadableSize(bytes * ${factor}),
+              ' (disk_factor ${factor} x source ', formatReadableSize(bytes), '): free space or lower disk_factor') AS object
+FROM (SELECT sum(bytes_on_disk) AS bytes FROM system.parts
+      WHERE active AND database = ${lit(database)} AND table = ${lit(source)})
+WHERE bytes * ${factor} > ${free_disk_bytes()};
+
+</#if>
+<#if check_drop_size!true>
+-- drop-backup will be allowed to drop today's source: max_table_size_to_drop is 0 (no limit) or above its size
+SELECT 'max_table_size_to_drop blocks dropping the backup' AS problem,
+       concat('source ', formatReadableSize(bytes), ' > max_table_size_to_drop ', formatReadableSize(max_drop),
+              ': raise it in the server config, or create the flag file flags/force_drop_table in the data path before drop-backup') AS object
+FROM (SELECT sum(bytes_on_disk) AS bytes, toUInt64(${server_setting('max_table_size_to_drop', '50000000000')}) AS max_drop
+      FROM system.parts WHERE active AND database = ${lit(database)} AND table = ${lit(source)})
+WHERE max_drop > 0 AND bytes > max_drop;
+
+</#if>
 <#if settings?has_content>
 -- every setting the runbook sends (outside drop_unknown_settings steps) exists on this server
 SELECT 'unknown setting' AS problem, name AS object

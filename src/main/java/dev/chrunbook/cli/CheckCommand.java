@@ -3,7 +3,6 @@ package dev.chrunbook.cli;
 import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
-import dev.chrunbook.exec.ClusterFacts;
 import dev.chrunbook.exec.NodeWork;
 import dev.chrunbook.exec.Sleeper;
 import dev.chrunbook.exec.WorkPlanner;
@@ -47,7 +46,7 @@ final class CheckCommand extends RunbookCommand {
         Optional<RunState> state = ws.state();
         String runId = state.map(RunState::runId).orElseGet(Workspace::newRunId);
         WorkPlanner planner = new WorkPlanner(ws.runbook, topology,
-                ws.renderer(runId, new ClusterFacts(connector, () -> state.orElse(null))));
+                ws.renderer(runId, ws.facts(connector, () -> state.orElse(null))));
         AssertChecker checker = new AssertChecker(Sleeper.REAL::sleep);
         for (Step step : checkSteps(ws)) {
             for (NodeWork w : planner.render(step, topology.nodesFor(step.on()), false).values()) {

@@ -1,6 +1,5 @@
 package dev.chrunbook.cli;
 
-import dev.chrunbook.exec.ClusterFacts;
 import dev.chrunbook.exec.NodeWork;
 import dev.chrunbook.exec.RunOptions;
 import dev.chrunbook.exec.WorkPlanner;
@@ -31,7 +30,7 @@ final class DryRun {
         Optional<RunState> existing = ws.state();
         String runId = existing.map(RunState::runId).orElseGet(Workspace::newRunId);
         RunState state = existing.orElseGet(() -> new RunState(ws.runbook.name(), runId, null, null));
-        SqlRenderer renderer = ws.renderer(runId, new ClusterFacts(ws.connector("run --dry-run"), () -> state));
+        SqlRenderer renderer = ws.renderer(runId, ws.facts(ws.connector("run --dry-run"), () -> state));
         WorkPlanner planner = new WorkPlanner(ws.runbook, topology, renderer);
         WorkPlanner.Selection selection = planner.prepare(options, state);
         List<Step> steps = selection.steps();

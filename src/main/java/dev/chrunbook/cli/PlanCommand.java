@@ -1,6 +1,5 @@
 package dev.chrunbook.cli;
 
-import dev.chrunbook.exec.ClusterFacts;
 import dev.chrunbook.exec.NodeWork;
 import dev.chrunbook.exec.WorkPlanner;
 import dev.chrunbook.runbook.Step;
@@ -32,7 +31,7 @@ final class PlanCommand extends RunbookCommand {
         Optional<RunState> state = ws.state();
         String runId = state.map(RunState::runId).orElseGet(Workspace::newRunId);
         WorkPlanner planner = new WorkPlanner(ws.runbook, ws.topology("plan"),
-                ws.renderer(runId, new ClusterFacts(ws.connector("plan"), () -> state.orElse(null))));
+                ws.renderer(runId, ws.facts(ws.connector("plan"), () -> state.orElse(null))));
         List<Step> chosen = steps.isEmpty() ? ws.runbook.steps() : steps.stream().map(ws.runbook::step).toList();
         PlanPrinter printer = new PlanPrinter(out(), runId);
         printer.header(ws.runbook.name(), ws.runbook.cluster(), state.isEmpty());

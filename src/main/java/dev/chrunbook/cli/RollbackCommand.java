@@ -2,7 +2,6 @@ package dev.chrunbook.cli;
 
 import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.exec.Cancellations;
-import dev.chrunbook.exec.ClusterFacts;
 import dev.chrunbook.exec.NodeWork;
 import dev.chrunbook.exec.Rollback;
 import dev.chrunbook.exec.Sleeper;
@@ -43,7 +42,7 @@ final class RollbackCommand extends RunbookCommand {
         Clock clock = Clock.systemUTC();
         if (mode.dryRun) {
             var state = ws.state().orElseThrow(() -> ChrunbookException.invalidInput("nothing ran yet: no state in " + ws.stateDir));
-            var renderer = ws.renderer(state.runId(), new ClusterFacts(connector, () -> state));
+            var renderer = ws.renderer(state.runId(), ws.facts(connector, () -> state));
             PlanPrinter printer = new PlanPrinter(out(), state.runId());
             Rollback preview = new Rollback(new WorkPlanner(ws.runbook, topology, renderer), StateStore.open(ws.stateDir,
                     ws.runbook.name(), state.runId(), clock), connector, Sleeper.REAL, null, (s, n, i) -> false, null);
@@ -57,7 +56,7 @@ final class RollbackCommand extends RunbookCommand {
         try (StateLock lock = StateLock.acquire(ws.stateDir, clock.instant());
              Supervision supervision = Supervision.start(connector, err(), clock, false, false, new AuditLog(ws.stateDir, clock))) {
             StateStore store = StateStore.open(ws.stateDir, ws.runbook.name(), Workspace.newRunId(), clock);
-            var renderer = ws.renderer(store.state().runId(), new ClusterFacts(connector, store::state));
+            var renderer = ws.renderer(store.state().runId(), ws.facts(connector, store::state));
             Rollback rollback = new Rollback(new WorkPlanner(ws.runbook, topology, renderer), store, connector, Sleeper.REAL,
                     supervision.listener(), new TerminalConfirmation(yes, out()), new Cancellations(connector));
             StepResult result = rollback.run(forward);

@@ -3,7 +3,6 @@ package dev.chrunbook.cli;
 import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
 import dev.chrunbook.exec.Cancellations;
-import dev.chrunbook.exec.ClusterFacts;
 import dev.chrunbook.exec.Migrator;
 import dev.chrunbook.state.NodeState;
 import dev.chrunbook.exec.RunOptions;
@@ -79,7 +78,7 @@ final class RunCommand extends RunbookCommand {
              Supervision supervision = Supervision.start(connector, err(), clock,
                      quiet, json, new AuditLog(ws.stateDir, clock))) {
             StateStore store = StateStore.open(ws.stateDir, ws.runbook.name(), Workspace.newRunId(), clock);
-            var renderer = ws.renderer(store.state().runId(), new ClusterFacts(connector, store::state));
+            var renderer = ws.renderer(store.state().runId(), ws.facts(connector, store::state));
             Cancellations cancellations = new Cancellations(connector);
             Migrator migrator = new Migrator(new WorkPlanner(ws.runbook, topology, renderer), renderer, store,
                     connector, Sleeper.REAL, supervision.listener(), new TerminalConfirmation(yes, out()),

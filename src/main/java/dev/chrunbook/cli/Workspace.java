@@ -3,6 +3,10 @@ package dev.chrunbook.cli;
 import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
 import dev.chrunbook.clickhouse.JdbcConnector;
+import dev.chrunbook.clickhouse.ServerFacts;
+import dev.chrunbook.exec.ClusterFacts;
+import dev.chrunbook.ssh.HostShell;
+import dev.chrunbook.ssh.JschShell;
 import dev.chrunbook.render.NodeFacts;
 import dev.chrunbook.render.SqlRenderer;
 import dev.chrunbook.runbook.Runbook;
@@ -20,6 +24,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /** What every command starts from: the loaded runbook, the connection, the state dir. */
 final class Workspace {
@@ -52,6 +57,12 @@ final class Workspace {
     ClickHouseConnector connector(String command) {
         ConnectionConfig c = requireConnection(command);
         return new JdbcConnector(c.credentials(), c.tls());
+    }
+
+    /** Facts templates read from the cluster: catalog, server and host (over SSH when configured), run state. */
+    NodeFacts facts(ClickHouseConnector connector, Supplier<RunState> state) {
+        Optional<HostShell> host = connection.flatMap(ConnectionConfig::ssh).map(JschShell::new);
+        return new ClusterFacts(connector, new ServerFacts(connector, host), state);
     }
 
     Topology topology(String command) {

@@ -3,6 +3,7 @@ package dev.chrunbook.exec;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
 import dev.chrunbook.clickhouse.ClickHouseException;
+import dev.chrunbook.clickhouse.ServerFacts;
 import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.ExitCode;
 import dev.chrunbook.render.NodeFacts;
@@ -29,11 +30,23 @@ public final class ClusterFacts implements NodeFacts {
 
     private final ClickHouseConnector connector;
     private final Supplier<RunState> state;
+    private final ServerFacts server;
     private final Map<String, List<Map<String, Object>>> columns = new ConcurrentHashMap<>();
 
-    public ClusterFacts(ClickHouseConnector connector, Supplier<RunState> state) {
+    public ClusterFacts(ClickHouseConnector connector, ServerFacts server, Supplier<RunState> state) {
         this.connector = connector;
+        this.server = server;
         this.state = state;
+    }
+
+    @Override
+    public long freeDiskBytes(Node node) {
+        return server.freeDiskBytes(node);
+    }
+
+    @Override
+    public String serverSetting(Node node, String name, String fallback) {
+        return server.serverSetting(node, name, fallback);
     }
 
     @Override

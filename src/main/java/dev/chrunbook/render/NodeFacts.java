@@ -26,6 +26,16 @@ public interface NodeFacts {
         public Optional<String> stepFinished(String stepId) {
             return Optional.empty();
         }
+
+        @Override
+        public long freeDiskBytes(Node node) {
+            return 0;
+        }
+
+        @Override
+        public String serverSetting(Node node, String name, String fallback) {
+            return fallback;
+        }
     };
 
     /** Columns of a table on that node: name, type, default_kind, default_expression, in order. */
@@ -36,4 +46,10 @@ public interface NodeFacts {
 
     /** When the step last finished on any node, as 'YYYY-MM-DD hh:mm:ss' UTC; empty if it has not. */
     Optional<String> stepFinished(String stepId);
+
+    /** Bytes free on the filesystem of the node's data path (0 offline). */
+    long freeDiskBytes(Node node);
+
+    /** A server-level setting of the node (config.xml), {@code fallback} when unset (and offline). */
+    String serverSetting(Node node, String name, String fallback);
 }

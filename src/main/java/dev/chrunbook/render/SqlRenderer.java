@@ -109,6 +109,12 @@ public final class SqlRenderer {
         try {
             template.process(TemplateModel.of(runbook, runId, step, node, facts), out);
         } catch (TemplateException e) {
+            // a fact lookup that failed (node unreachable, no SSH access) keeps its own message and exit code
+            for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                if (c instanceof ChrunbookException fact) {
+                    throw new ChrunbookException(fact.exitCode(), where(step) + " on " + node.id() + ": " + fact.getMessage(), fact);
+                }
+            }
             throw ChrunbookException.invalidInput(where(step) + ": " + describe(e));
         } catch (IOException e) {
             throw new IllegalStateException("writing to a StringWriter failed", e);

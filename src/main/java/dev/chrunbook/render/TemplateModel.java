@@ -52,6 +52,18 @@ final class TemplateModel {
         m.put("table_columns", columnsFunction(facts, node));
         m.put("step_started", stepTimeFunction("step_started", facts::stepStarted));
         m.put("step_finished", stepTimeFunction("step_finished", facts::stepFinished));
+        m.put("free_disk_bytes", (TemplateMethodModelEx) args -> {
+            if (!args.isEmpty()) {
+                throw new TemplateModelException("free_disk_bytes() takes no arguments");
+            }
+            return facts.freeDiskBytes(node);
+        });
+        m.put("server_setting", (TemplateMethodModelEx) args -> {
+            if (args.size() != 2) {
+                throw new TemplateModelException("server_setting(name, default) takes two arguments");
+            }
+            return facts.serverSetting(node, text(args.get(0)), text(args.get(1)));
+        });
         return m;
     }
 

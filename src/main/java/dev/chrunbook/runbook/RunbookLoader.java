@@ -165,17 +165,30 @@ public final class RunbookLoader {
                 throw ChrunbookException.invalidInput("--set " + k + ": no var '" + k + "' in " + top.file()
                         + " (vars: " + String.join(", ", vars.keySet()) + "); declare it under 'vars:' first");
             }
-            merged.put(k, vars.get(k) instanceof Long ? parseLong(k, v) : v);
+            merged.put(k, typed(k, vars.get(k), v));
         });
         return merged;
     }
 
-    private static Long parseLong(String key, String value) {
+    /** An override keeps the declared var's type: a number stays a number, a boolean a boolean. */
+    private static Object typed(String key, Object declared, String value) {
         try {
-            return Long.parseLong(value);
+            if (declared instanceof Long) {
+                return Long.parseLong(value);
+            }
+            if (declared instanceof Double) {
+                return Double.parseDouble(value);
+            }
         } catch (NumberFormatException e) {
             throw ChrunbookException.invalidInput("--set " + key + "=" + value + ": var '" + key + "' is a number");
         }
+        if (declared instanceof Boolean) {
+            if (!value.equals("true") && !value.equals("false")) {
+                throw ChrunbookException.invalidInput("--set " + key + "=" + value + ": var '" + key + "' is true or false");
+            }
+            return Boolean.parseBoolean(value);
+        }
+        return value;
     }
 
     private static Map<String, String> settings(YamlFields top) {

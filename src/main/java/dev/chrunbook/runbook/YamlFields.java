@@ -87,6 +87,11 @@ public final class YamlFields {
         return this;
     }
 
+    /** The keys of this mapping, in file order. */
+    public java.util.Set<String> keys() {
+        return java.util.Collections.unmodifiableSet(byKey.keySet());
+    }
+
     public boolean has(String key) {
         return byKey.containsKey(key);
     }
@@ -233,6 +238,9 @@ public final class YamlFields {
             }
             if (Tag.INT.equals(s.getTag())) {
                 return Long.parseLong(s.getValue().replace("_", ""));
+            }
+            if (Tag.FLOAT.equals(s.getTag())) {
+                return Double.parseDouble(s.getValue().replace("_", ""));
             }
             if (Tag.BOOL.equals(s.getTag())) {
                 return Boolean.parseBoolean(s.getValue());

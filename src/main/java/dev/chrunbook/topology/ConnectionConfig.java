@@ -1,6 +1,7 @@
 package dev.chrunbook.topology;
 
 import dev.chrunbook.clickhouse.Credentials;
+import dev.chrunbook.ssh.SshSettings;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Optional;
  *
  * @param httpPort  HTTP port of discovered nodes unless {@code httpPorts} maps their native address
  * @param httpPorts native address as in system.clusters ({@code host:port}) to that node's HTTP port
+ * @param ssh       how to reach the nodes' machines for host checks; empty when not configured
  */
 public record ConnectionConfig(
         Optional<String> seed,
@@ -20,6 +22,7 @@ public record ConnectionConfig(
         boolean tls,
         int httpPort,
         Map<String, Integer> httpPorts,
+        Optional<SshSettings> ssh,
         Path file) {
 
     public int httpPortFor(String host, int nativePort) {

@@ -19,7 +19,7 @@ import java.util.function.Function;
 /** Reads a connection file (YAML). Passwords come from an environment variable or a file only. */
 public final class ConnectionLoader {
     private static final Set<String> KEYS = Set.of("seed", "nodes", "user", "password_env", "password_file",
-            "tls", "http_port", "http_ports");
+            "tls", "http_port", "http_ports", "ssh");
     private static final Set<String> NODE_KEYS = Set.of("host", "port", "native_port", "shard", "replica", "macros");
 
     private final Function<String, String> env;
@@ -50,7 +50,7 @@ public final class ConnectionLoader {
         });
         return new ConnectionConfig(seed, List.copyOf(nodes), new Credentials(f.optionalString("user", "default"),
                 password(f)), f.optionalBoolean("tls", false), f.optionalInt("http_port", 8123),
-                Map.copyOf(httpPorts), file);
+                Map.copyOf(httpPorts), Optional.ofNullable(f.nested("ssh")).map(SshSection::read), file);
     }
 
     private String password(YamlFields f) {

@@ -40,7 +40,7 @@ class ReferenceMigrationIT {
         String topic = "events_" + db;
         load(db, topic);
         Path runbook = copyRunbook(db);
-        List<String> common = List.of("--connection", EXAMPLE.resolve("connection.yaml").toString(),
+        List<String> common = List.of("--connection", LocalCluster.CONNECTION.toString(),
                 "--state-dir", tmp.resolve("state").toString(), "--set", "kafka_topic=" + topic);
 
         try (LiveProducer producer = new LiveProducer(topic, 100)) {

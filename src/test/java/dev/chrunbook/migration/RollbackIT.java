@@ -41,7 +41,7 @@ class RollbackIT {
         Files.copy(EXAMPLE.resolve("drain.sql.ftl"), dir.resolve("drain.sql.ftl"));
         Path runbook = dir.resolve("runbook.yaml");
         Files.writeString(runbook, Files.readString(EXAMPLE.resolve("runbook.yaml")).replace("\ndatabase: posthog\n", "\ndatabase: " + db + "\n"));
-        List<String> common = List.of("--connection", EXAMPLE.resolve("connection.yaml").toString(),
+        List<String> common = List.of("--connection", LocalCluster.CONNECTION.toString(),
                 "--state-dir", tmp.resolve("state").toString(), "--set", "kafka_topic=" + topic);
         String oldSortKey = cluster.query(1, "SELECT sorting_key FROM system.tables WHERE database = '" + db + "' AND name = 'sharded_events'");
 

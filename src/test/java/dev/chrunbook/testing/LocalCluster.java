@@ -20,6 +20,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LocalCluster implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
     public static final Path ROOT = Path.of(System.getProperty("chrunbook.root", ".")).toAbsolutePath().normalize();
+    /** The connection file scripts/local-cluster up writes: the example's plus SSH access for the host checks. */
+    public static final Path DIR = Path.of(System.getenv().getOrDefault("CHRUNBOOK_CLUSTER_DIR",
+            ROOT.resolve(".local-cluster").toString()));
+    public static final Path CONNECTION = DIR.resolve("connection.yaml");
 
     private ClusterNodes nodes;
 

@@ -58,6 +58,31 @@ class SafetyRailsIT {
         assertEquals(4, run.exitCode(), run.toString());
         assertEquals(before, snapshot(), "nothing changed");
 
+        // free disk: a factor no disk meets (18.16 has no system.disks: df over SSH on every node's host)
+        Cli.Result disk = cli(runbook, "state-disk", "run", "--execute", "--set", "disk_factor=1000000000");
+        assertEquals(4, disk.exitCode(), disk.toString());
+        for (int port = 8121; port <= 8124; port++) {
+            assertTrue(disk.out().matches("(?s).*127\\.0\\.0\\.1:" + port + " +failed.*"), "every node reports: " + disk.out());
+        }
+        assertTrue(disk.out().contains("not enough free disk") && disk.out().contains("disk_factor 1000000000 x source"), disk.out());
+        assertEquals(before, snapshot(), "nothing changed");
+
+        // max_table_size_to_drop below the source's size on node 3 (read from its config.d over SSH)
+        Path configD = Files.createDirectories(LocalCluster.DIR.resolve("ch/node3/config.d"));
+        Path limit = configD.resolve("zz-chrunbook-it.xml");
+        try {
+            Files.writeString(limit, "<yandex><max_table_size_to_drop>1000</max_table_size_to_drop></yandex>\n");
+            Cli.Result drop = cli(runbook, "state-drop", "run", "--execute");
+            assertEquals(4, drop.exitCode(), drop.toString());
+            assertTrue(drop.out().matches("(?s).*127\\.0\\.0\\.1:8123 +failed.*") && drop.out().matches("(?s).*127\\.0\\.0\\.1:8121 +done.*"),
+                    "only node 3 refuses: " + drop.out());
+            assertTrue(drop.out().contains("max_table_size_to_drop blocks dropping the backup")
+                    && drop.out().contains("> max_table_size_to_drop 1000.00 B"), drop.out());
+        } finally {
+            Files.deleteIfExists(limit);
+        }
+        assertEquals(before, snapshot(), "nothing changed");
+
         // the main consumer group named wrong: preflight-kafka refuses; named right, check passes
         Cli.Result noGroup = cli(runbook, "state-groups", "check", "--set", "main_group=no_such_group_" + db);
         assertEquals(4, noGroup.exitCode(), noGroup.toString());
@@ -92,7 +117,7 @@ class SafetyRailsIT {
         assertEquals(before, snapshot(), "nothing changed");
         Files.delete(tmp.resolve("state/run.lock"));
 
-        assertEquals(0, cli(runbook, "state", "run", "--to", "replicate", "--execute").exitCode());
+        assertEquals(0, cli(runbook, "state", "run", "--to", "distributed-columns", "--execute").exitCode());
 
         // a replica whose fetches are stopped is not settled
         nodes.query(2, "SYSTEM STOP FETCHES " + db + ".sharded_events_by_event");
@@ -134,6 +159,38 @@ class SafetyRailsIT {
     }
 
     @Test
+    void hostChecksNeedAReachableHostWithAKnownKey(ClusterNodes nodes) throws Exception {
+        cluster = nodes;
+        topic = "rails_host_" + nodes.database();
+        nodes.query(1, "CREATE TABLE " + nodes.database() + ".host_source ON CLUSTER posthog (x UInt8) ENGINE = MergeTree ORDER BY x");
+        Path runbook = runbook("host", Map.of("  source: sharded_events\n", "  source: host_source\n"));
+        String connection = Files.readString(LocalCluster.CONNECTION);
+        Path emptyKnownHosts = Files.writeString(tmp.resolve("known_hosts"), "");
+        Snapshot before = snapshot();
+
+        Path unknownKey = Files.writeString(tmp.resolve("unknown-key.yaml"), connection
+                .replaceAll("known_hosts: .*", "known_hosts: " + emptyKnownHosts)
+                .replaceAll("identity_file: ssh/", "identity_file: " + LocalCluster.DIR.resolve("ssh") + "/"));
+        Cli.Result refused = Cli.run("check", runbook.toString(), "--connection", unknownKey.toString(), "--step", "preflight",
+                "--state-dir", tmp.resolve("s1").toString(), "--set", "kafka_topic=" + topic);
+        assertEquals(4, refused.exitCode(), refused.toString());
+        assertTrue(refused.err().contains("HostKey") && refused.err().contains("ssh-keyscan"), refused.err());
+
+        Path closedPort = Files.writeString(tmp.resolve("closed-port.yaml"), connection.replace("port: 2222", "port: 2229")
+                .replaceAll("(identity_file|known_hosts): ssh/", "$1: " + LocalCluster.DIR.resolve("ssh") + "/"));
+        Cli.Result unreachable = Cli.run("check", runbook.toString(), "--connection", closedPort.toString(), "--step", "preflight",
+                "--state-dir", tmp.resolve("s2").toString(), "--set", "kafka_topic=" + topic);
+        assertEquals(4, unreachable.exitCode(), unreachable.toString());
+        assertTrue(unreachable.err().contains("@127.0.0.1:2229 (for 127.0.0.1:8121)"), unreachable.err());
+
+        Cli.Result noSsh = Cli.run("check", runbook.toString(), "--connection", EXAMPLE.resolve("connection.yaml").toString(),
+                "--step", "preflight", "--state-dir", tmp.resolve("s3").toString(), "--set", "kafka_topic=" + topic);
+        assertEquals(2, noSsh.exitCode(), noSsh.toString());
+        assertTrue(noSsh.err().contains("has no system.disks") && noSsh.err().contains("add an 'ssh:' section"), noSsh.err());
+        assertEquals(before, snapshot(), "nothing changed");
+    }
+
+    @Test
     void aNoAtTheConfirmationExecutesNothing(ClusterNodes nodes) throws Exception {
         String db = nodes.database();
         nodes.query(1, "CREATE TABLE " + db + ".precious ON CLUSTER posthog (x UInt8) ENGINE = MergeTree ORDER BY x");
@@ -148,7 +205,7 @@ class SafetyRailsIT {
                     confirm: true
                     sql: DROP TABLE ${ident(database, "precious")} ON CLUSTER ${cluster}
                 """.formatted(db));
-        Cli.Result r = Cli.run("run", runbook.toString(), "--connection", EXAMPLE.resolve("connection.yaml").toString(),
+        Cli.Result r = Cli.run("run", runbook.toString(), "--connection", LocalCluster.CONNECTION.toString(),
                 "--state-dir", tmp.resolve("confirm-state").toString(), "--execute");
         assertEquals(2, r.exitCode(), r.toString());
         assertTrue(r.err().contains("needs confirmation but there is no terminal; pass --yes"), r.err());
@@ -173,7 +230,7 @@ class SafetyRailsIT {
                     sql: DROP TABLE ${ident(database, "leased")} ON CLUSTER ${cluster}
                 """.formatted(db));
         String lease = "zk://127.0.0.1:2181/chrunbook/leases/" + db;
-        List<String> args = List.of("run", runbook.toString(), "--connection", EXAMPLE.resolve("connection.yaml").toString(),
+        List<String> args = List.of("run", runbook.toString(), "--connection", LocalCluster.CONNECTION.toString(),
                 "--state-dir", tmp.resolve("lease-state").toString(), "--execute", "--lock", lease);
         try (dev.chrunbook.state.ZkLease other = dev.chrunbook.state.ZkLease.acquire(lease, java.time.Instant.now())) {
             Cli.Result refused = Cli.run(args.toArray(String[]::new));
@@ -228,7 +285,7 @@ class SafetyRailsIT {
     private Cli.Result cli(Path runbook, String state, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.add(1, runbook.toString());
-        all.addAll(List.of("--connection", EXAMPLE.resolve("connection.yaml").toString(),
+        all.addAll(List.of("--connection", LocalCluster.CONNECTION.toString(),
                 "--state-dir", tmp.resolve(state).toString(), "--set", "kafka_topic=" + topic));
         return Cli.run(all.toArray(String[]::new));
     }
