@@ -167,7 +167,7 @@ class SupervisionIT {
     private List<String> withCommon(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.add(1, runbook.toString());
-        all.addAll(List.of("--connection", EXAMPLE.resolve("connection.yaml").toString(),
+        all.addAll(List.of("--connection", LocalCluster.CONNECTION.toString(),
                 "--state-dir", tmp.resolve("state").toString(), "--set", "kafka_topic=sup_" + cluster.database()));
         return all;
     }
