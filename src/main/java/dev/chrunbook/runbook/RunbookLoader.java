@@ -20,7 +20,8 @@ public final class RunbookLoader {
     /** Names the engine puts into every template's model; a var may not shadow them. */
     public static final Set<String> RESERVED_NAMES =
             Set.of("node", "runbook", "run_id", "cluster", "database", "step", "settings",
-                    "ident", "lit", "sql", "table_columns", "step_started", "step_finished");
+                    "ident", "lit", "sql", "table_columns", "step_started", "step_finished", "free_disk_bytes",
+                    "server_setting");
 
     private static final Set<String> TOP_KEYS =
             Set.of("name", "description", "cluster", "database", "vars", "settings", "steps");
