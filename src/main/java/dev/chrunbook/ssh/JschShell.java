@@ -8,15 +8,21 @@ import dev.chrunbook.topology.Node;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** {@link HostShell} over SSH (jsch): key authentication, host key checked against known_hosts. */
 public final class JschShell implements HostShell {
     private static final Logger LOG = LoggerFactory.getLogger(JschShell.class);
+    private static final String EXIT_MARK = "__chrunbook_exit=";
 
     private final SshSettings settings;
 
@@ -44,27 +50,26 @@ public final class JschShell implements HostShell {
             session.setConfig("PreferredAuthentications", "publickey");
             session.connect(timeoutMs);
             channel = (ChannelExec) session.openChannel("exec");
-            channel.setCommand(command);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            channel.setOutputStream(out);
-            channel.setErrStream(err);
+            // stderr joins stdout and the exit code comes last, so one blocking read to EOF says it all
+            // (a subshell, so that an 'exit' in the command still reaches the printf)
+            channel.setCommand("( " + command + "\n) 2>&1; printf '\\n" + EXIT_MARK + "%d\\n' $?");
+            InputStream in = channel.getInputStream();
             channel.connect(timeoutMs);
-            long deadline = System.nanoTime() + settings.timeout().toNanos();
-            while (!channel.isClosed()) {
-                if (System.nanoTime() > deadline) {
-                    throw new SshException("ssh " + target + " (for " + node.id() + "): '" + command + "' still running after "
-                            + settings.timeout().toSeconds() + " s", null);
-                }
-                Thread.sleep(10);
+            String all = readToEnd(in, target, node, command);
+            int mark = all.lastIndexOf("\n" + EXIT_MARK);
+            if (mark < 0) {
+                throw new SshException("ssh " + target + " (for " + node.id() + "): '" + command + "' ended without an exit"
+                        + " code (is the login shell a POSIX shell?): " + all.strip(), null);
             }
-            LOG.debug("ssh {}: {} -> exit {}", target, command, channel.getExitStatus());
-            if (channel.getExitStatus() != 0) {
+            String output = all.substring(0, mark);
+            int exit = Integer.parseInt(all.substring(mark + 1 + EXIT_MARK.length()).strip());
+            LOG.debug("ssh {}: {} -> exit {}", target, command, exit);
+            if (exit != 0) {
                 throw new SshException("ssh " + target + " (for " + node.id() + "): '" + command + "' exited with "
-                        + channel.getExitStatus() + ": " + err.toString(StandardCharsets.UTF_8).strip(), null);
+                        + exit + ": " + output.strip(), null);
             }
-            return out.toString(StandardCharsets.UTF_8);
-        } catch (JSchException e) {
+            return output;
+        } catch (JSchException | IOException e) {
             throw new SshException("ssh " + target + " (for " + node.id() + "): " + e.getMessage() + hint(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -79,6 +84,23 @@ public final class JschShell implements HostShell {
         }
     }
 
+    /** Reads the channel to its end, for at most the timeout: the read blocks, so it runs on its own thread. */
+    private String readToEnd(InputStream in, SshSettings.SshTarget target, Node node, String command) throws InterruptedException {
+        FutureTask<byte[]> read = new FutureTask<>(in::readAllBytes);
+        Thread reader = new Thread(read, "chrunbook-ssh-" + target.host());
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            return new String(read.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS), StandardCharsets.UTF_8);
+        } catch (TimeoutException e) {
+            throw new SshException("ssh " + target + " (for " + node.id() + "): '" + command + "' still running after "
+                    + settings.timeout().toSeconds() + " s", e);
+        } catch (ExecutionException e) {
+            throw new SshException("ssh " + target + " (for " + node.id() + "): reading the output failed: "
+                    + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
     private Path identity() {
         if (settings.identityFile().isPresent()) {
             return settings.identityFile().get();
@@ -89,7 +111,7 @@ public final class JschShell implements HostShell {
                         + " (none of ~/.ssh/id_ed25519, id_ecdsa, id_rsa exists)", null));
     }
 
-    private String hint(JSchException e) {
+    private String hint(Exception e) {
         String m = String.valueOf(e.getMessage());
         if (m.contains("UnknownHostKey") || m.contains("reject HostKey")) {
             return "; the host key is not in " + settings.knownHosts() + ": verify it and add it (ssh-keyscan -p PORT HOST)";

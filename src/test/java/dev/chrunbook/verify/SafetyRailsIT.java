@@ -185,6 +185,14 @@ class SafetyRailsIT {
         assertEquals(4, unreachable.exitCode(), unreachable.toString());
         assertTrue(unreachable.err().contains("@127.0.0.1:2229 (for 127.0.0.1:8121)"), unreachable.err());
 
+        Path missingConfig = Files.writeString(tmp.resolve("missing-config.yaml"), connection.replace("node3/config.xml", "node3/nope.xml")
+                .replaceAll("(identity_file|known_hosts): ssh/", "$1: " + LocalCluster.DIR.resolve("ssh") + "/"));
+        Cli.Result noConfig = Cli.run("check", runbook.toString(), "--connection", missingConfig.toString(), "--step", "preflight",
+                "--state-dir", tmp.resolve("s4").toString(), "--set", "kafka_topic=" + topic);
+        assertEquals(4, noConfig.exitCode(), noConfig.toString());
+        assertTrue(noConfig.err().contains("(for 127.0.0.1:8123)") && noConfig.err().contains("exited with 3: cannot read ")
+                && noConfig.err().contains("node3/nope.xml"), noConfig.err());
+
         Cli.Result noSsh = Cli.run("check", runbook.toString(), "--connection", EXAMPLE.resolve("connection.yaml").toString(),
                 "--step", "preflight", "--state-dir", tmp.resolve("s3").toString(), "--set", "kafka_topic=" + topic);
         assertEquals(2, noSsh.exitCode(), noSsh.toString());
