@@ -23,13 +23,14 @@ WHERE path = ${lit(zk_prefix + "/" + node.macros.shard)} AND name = ${lit(databa
 
 <#assign factor = (disk_factor!2)?number>
 <#if factor gt 0>
+<#assign free = free_disk_bytes()>
 -- free disk on this node's data path: at least disk_factor x the source's bytes on this node
 SELECT 'not enough free disk' AS problem,
-       concat(formatReadableSize(${free_disk_bytes()}), ' free, need ', formatReadableSize(bytes * ${factor}),
+       concat(formatReadableSize(${free}), ' free, need ', formatReadableSize(bytes * ${factor}),
               ' (disk_factor ${factor} x source ', formatReadableSize(bytes), '): free space or lower disk_factor') AS object
 FROM (SELECT sum(bytes_on_disk) AS bytes FROM system.parts
       WHERE active AND database = ${lit(database)} AND table = ${lit(source)})
-WHERE bytes * ${factor} > ${free_disk_bytes()};
+WHERE bytes * ${factor} > ${free};
 
 </#if>
 <#if check_drop_size!true>

@@ -30,14 +30,19 @@ public final class ServerFacts {
     private final Optional<HostShell> host;
     private final Map<String, Set<String>> systemTables = new ConcurrentHashMap<>();
     private final Map<String, ServerConfigFiles> configs = new ConcurrentHashMap<>();
+    private final Map<String, Long> freeBytes = new ConcurrentHashMap<>();
 
     public ServerFacts(ClickHouseConnector connector, Optional<HostShell> host) {
         this.connector = connector;
         this.host = host;
     }
 
-    /** Bytes free on the filesystem holding the node's data path. */
+    /** Bytes free on the filesystem holding the node's data path, measured once per command. */
     public long freeDiskBytes(Node node) {
+        return freeBytes.computeIfAbsent(node.id(), k -> measureFreeDisk(node));
+    }
+
+    private long measureFreeDisk(Node node) {
         if (systemTables(node).contains("disks")) {
             return Long.parseLong(query(node, "SELECT free_space FROM system.disks WHERE name = 'default'"));
         }
