@@ -2,6 +2,7 @@ package dev.chrunbook.clickhouse;
 
 import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.ExitCode;
+import dev.chrunbook.ssh.HostShell;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.xml.sax.InputSource;
@@ -12,8 +13,10 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,7 +31,7 @@ final class ServerConfigFiles {
     private static final Pattern HEADER = Pattern.compile("^==> (.*) <==$", Pattern.MULTILINE);
 
     private final Map<String, String> values = new LinkedHashMap<>();
-    private final List<String> unresolved = new ArrayList<>();
+    private final Set<String> unresolved = new LinkedHashSet<>();
     private final List<String> files = new ArrayList<>();
 
     private ServerConfigFiles() {
@@ -38,13 +41,11 @@ final class ServerConfigFiles {
     static String catCommand(String configFile) {
         int slash = configFile.lastIndexOf('/');
         String dir = slash < 0 ? "." : configFile.substring(0, slash);
-        return "test -r " + quote(configFile) + " || { echo 'cannot read '" + quote(configFile) + " >&2; exit 3; }; "
-                + "for f in " + quote(configFile) + " " + quote(dir) + "/conf.d/*.xml " + quote(dir) + "/config.d/*.xml; do "
+        String file = HostShell.quote(configFile);
+        String folder = HostShell.quote(dir);
+        return "test -r " + file + " || { echo 'cannot read '" + file + " >&2; exit 3; }; "
+                + "for f in " + file + " " + folder + "/conf.d/*.xml " + folder + "/config.d/*.xml; do "
                 + "[ -f \"$f\" ] && { echo \"==> $f <==\"; cat -- \"$f\"; echo; }; done; true";
-    }
-
-    static String quote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
     }
 
     /** Parses the output of {@link #catCommand}. */

@@ -48,7 +48,7 @@ public final class ServerFacts {
         }
         HostShell shell = shell(node, "system.disks", "free disk");
         String path = config(node, shell).value("path", DEFAULT_DATA_PATH);
-        return parseDfAvailable(ssh(() -> shell.run(node, "df -P -B1 -- " + ServerConfigFiles.quote(path))), node, path);
+        return parseDfAvailable(ssh(() -> shell.run(node, "df -P -B1 -- " + HostShell.quote(path))), node, path);
     }
 
     /** A server-level setting (config.xml), or {@code fallback} when the server does not set it. */

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,8 +89,8 @@ public final class YamlFields {
     }
 
     /** The keys of this mapping, in file order. */
-    public java.util.Set<String> keys() {
-        return java.util.Collections.unmodifiableSet(byKey.keySet());
+    public Set<String> keys() {
+        return Collections.unmodifiableSet(byKey.keySet());
     }
 
     public boolean has(String key) {

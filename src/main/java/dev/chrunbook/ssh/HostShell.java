@@ -9,4 +9,9 @@ public interface HostShell {
 
     /** The config file this node's server reads, as the connection file names it. */
     String configFile(Node node);
+
+    /** {@code s} as one single-quoted shell word. */
+    static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
 }

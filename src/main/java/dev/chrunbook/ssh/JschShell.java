@@ -38,6 +38,7 @@ public final class JschShell implements HostShell {
     @Override
     public String run(Node node, String command) {
         SshSettings.SshTarget target = settings.target(node);
+        String where = "ssh " + target + " (for " + node.id() + "): ";
         int timeoutMs = (int) settings.timeout().toMillis();
         Session session = null;
         ChannelExec channel = null;
@@ -55,25 +56,25 @@ public final class JschShell implements HostShell {
             channel.setCommand("( " + command + "\n) 2>&1; printf '\\n" + EXIT_MARK + "%d\\n' $?");
             InputStream in = channel.getInputStream();
             channel.connect(timeoutMs);
-            String all = readToEnd(in, target, node, command);
+            String all = readToEnd(in, target.host(), where, command);
             int mark = all.lastIndexOf("\n" + EXIT_MARK);
             if (mark < 0) {
-                throw new SshException("ssh " + target + " (for " + node.id() + "): '" + command + "' ended without an exit"
+                throw new SshException(where + "'" + command + "' ended without an exit"
                         + " code (is the login shell a POSIX shell?): " + all.strip(), null);
             }
             String output = all.substring(0, mark);
             int exit = Integer.parseInt(all.substring(mark + 1 + EXIT_MARK.length()).strip());
             LOG.debug("ssh {}: {} -> exit {}", target, command, exit);
             if (exit != 0) {
-                throw new SshException("ssh " + target + " (for " + node.id() + "): '" + command + "' exited with "
+                throw new SshException(where + "'" + command + "' exited with "
                         + exit + ": " + output.strip(), null);
             }
             return output;
         } catch (JSchException | IOException e) {
-            throw new SshException("ssh " + target + " (for " + node.id() + "): " + e.getMessage() + hint(e), e);
+            throw new SshException(where + e.getMessage() + hint(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SshException("ssh " + target + ": interrupted", e);
+            throw new SshException(where + "interrupted", e);
         } finally {
             if (channel != null) {
                 channel.disconnect();
@@ -85,18 +86,18 @@ public final class JschShell implements HostShell {
     }
 
     /** Reads the channel to its end, for at most the timeout: the read blocks, so it runs on its own thread. */
-    private String readToEnd(InputStream in, SshSettings.SshTarget target, Node node, String command) throws InterruptedException {
+    private String readToEnd(InputStream in, String host, String where, String command) throws InterruptedException {
         FutureTask<byte[]> read = new FutureTask<>(in::readAllBytes);
-        Thread reader = new Thread(read, "chrunbook-ssh-" + target.host());
+        Thread reader = new Thread(read, "chrunbook-ssh-" + host);
         reader.setDaemon(true);
         reader.start();
         try {
             return new String(read.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS), StandardCharsets.UTF_8);
         } catch (TimeoutException e) {
-            throw new SshException("ssh " + target + " (for " + node.id() + "): '" + command + "' still running after "
+            throw new SshException(where + "'" + command + "' still running after "
                     + settings.timeout().toSeconds() + " s", e);
         } catch (ExecutionException e) {
-            throw new SshException("ssh " + target + " (for " + node.id() + "): reading the output failed: "
+            throw new SshException(where + "reading the output failed: "
                     + e.getCause().getMessage(), e.getCause());
         }
     }

@@ -170,31 +170,20 @@ class SafetyRailsIT {
         Path emptyKnownHosts = Files.writeString(tmp.resolve("known_hosts"), "");
         Snapshot before = snapshot();
 
-        Path unknownKey = Files.writeString(tmp.resolve("unknown-key.yaml"), connection
-                .replaceAll("known_hosts: .*", "known_hosts: " + emptyKnownHosts)
-                .replaceAll("identity_file: ssh/", "identity_file: " + LocalCluster.DIR.resolve("ssh") + "/"));
-        Cli.Result refused = Cli.run("check", runbook.toString(), "--connection", unknownKey.toString(), "--step", "preflight",
-                "--state-dir", tmp.resolve("s1").toString(), "--set", "kafka_topic=" + topic);
+        Cli.Result refused = hostCheck(runbook, "unknown-key", connection.replaceAll("known_hosts: .*", "known_hosts: " + emptyKnownHosts));
         assertEquals(4, refused.exitCode(), refused.toString());
         assertTrue(refused.err().contains("HostKey") && refused.err().contains("ssh-keyscan"), refused.err());
 
-        Path closedPort = Files.writeString(tmp.resolve("closed-port.yaml"), connection.replace("port: 2222", "port: 2229")
-                .replaceAll("(identity_file|known_hosts): ssh/", "$1: " + LocalCluster.DIR.resolve("ssh") + "/"));
-        Cli.Result unreachable = Cli.run("check", runbook.toString(), "--connection", closedPort.toString(), "--step", "preflight",
-                "--state-dir", tmp.resolve("s2").toString(), "--set", "kafka_topic=" + topic);
+        Cli.Result unreachable = hostCheck(runbook, "closed-port", connection.replace("port: 2222", "port: 2229"));
         assertEquals(4, unreachable.exitCode(), unreachable.toString());
         assertTrue(unreachable.err().contains("@127.0.0.1:2229 (for 127.0.0.1:8121)"), unreachable.err());
 
-        Path missingConfig = Files.writeString(tmp.resolve("missing-config.yaml"), connection.replace("node3/config.xml", "node3/nope.xml")
-                .replaceAll("(identity_file|known_hosts): ssh/", "$1: " + LocalCluster.DIR.resolve("ssh") + "/"));
-        Cli.Result noConfig = Cli.run("check", runbook.toString(), "--connection", missingConfig.toString(), "--step", "preflight",
-                "--state-dir", tmp.resolve("s4").toString(), "--set", "kafka_topic=" + topic);
+        Cli.Result noConfig = hostCheck(runbook, "missing-config", connection.replace("node3/config.xml", "node3/nope.xml"));
         assertEquals(4, noConfig.exitCode(), noConfig.toString());
         assertTrue(noConfig.err().contains("(for 127.0.0.1:8123)") && noConfig.err().contains("exited with 3: cannot read ")
                 && noConfig.err().contains("node3/nope.xml"), noConfig.err());
 
-        Cli.Result noSsh = Cli.run("check", runbook.toString(), "--connection", EXAMPLE.resolve("connection.yaml").toString(),
-                "--step", "preflight", "--state-dir", tmp.resolve("s3").toString(), "--set", "kafka_topic=" + topic);
+        Cli.Result noSsh = hostCheck(runbook, "no-ssh", Files.readString(EXAMPLE.resolve("connection.yaml")));
         assertEquals(2, noSsh.exitCode(), noSsh.toString());
         assertTrue(noSsh.err().contains("has no system.disks") && noSsh.err().contains("add an 'ssh:' section"), noSsh.err());
         assertEquals(before, snapshot(), "nothing changed");
@@ -253,6 +242,14 @@ class SafetyRailsIT {
         Cli.Result after = Cli.run(args.toArray(String[]::new));
         assertEquals(0, after.exitCode(), "the lease is free once its holder ends: " + after);
         assertEquals("0", nodes.query(1, "EXISTS TABLE " + db + ".leased"));
+    }
+
+    /** {@code check --step preflight} with a variant of the local cluster's connection file, its key paths made absolute. */
+    private Cli.Result hostCheck(Path runbook, String name, String connection) throws Exception {
+        Path file = Files.writeString(tmp.resolve(name + ".yaml"),
+                connection.replaceAll("(identity_file|known_hosts): ssh/", "$1: " + LocalCluster.DIR.resolve("ssh") + "/"));
+        return Cli.run("check", runbook.toString(), "--connection", file.toString(), "--step", "preflight",
+                "--state-dir", tmp.resolve("state-" + name).toString(), "--set", "kafka_topic=" + topic);
     }
 
     /** Tables of the database on every node, and how many runbook statements every node finished. */
