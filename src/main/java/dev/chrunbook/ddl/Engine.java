@@ -1,0 +1,90 @@
+package dev.chrunbook.ddl;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** A table engine with its arguments, e.g. {@code ReplicatedReplacingMergeTree('/zk/path', '{replica}', _timestamp)}. */
+public record Engine(String name, List<String> args, boolean hasParentheses) {
+
+    static Engine parse(List<Token> body) {
+        List<Token> t = SqlLexer.strip(body);
+        if (t.isEmpty() || t.get(0).kind() != Token.Kind.WORD) {
+            throw new DdlException("cannot read the engine '" + SqlLexer.join(body) + "'");
+        }
+        String name = t.get(0).text();
+        int open = 1;
+        while (open < t.size() && t.get(open).isBlank()) {
+            open++;
+        }
+        if (open >= t.size() || !t.get(open).isSymbol('(')) {
+            return new Engine(name, List.of(), false);
+        }
+        int close = SqlLexer.closingParen(t, open);
+        List<String> args = new ArrayList<>();
+        for (List<Token> a : SqlLexer.splitTopLevel(t.subList(open + 1, close), ',')) {
+            args.add(SqlLexer.join(a));
+        }
+        return new Engine(name, List.copyOf(args), true);
+    }
+
+    public boolean isReplicated() {
+        return name.startsWith("Replicated");
+    }
+
+    /** The MergeTree family without replication: ReplicatedReplacingMergeTree is ReplacingMergeTree. */
+    public String family() {
+        return isReplicated() ? name.substring("Replicated".length()) : name;
+    }
+
+    /** How many leading arguments are the replication path and replica name (0 when they are left to defaults). */
+    int replicationArgs() {
+        return isReplicated() && !args.isEmpty() && args.get(0).startsWith("'") ? Math.min(2, args.size()) : 0;
+    }
+
+    /** The engine's own parameters after the replication arguments (a Replacing engine's version column, ...). */
+    public List<String> params() {
+        return args.subList(replicationArgs(), args.size());
+    }
+
+    public Optional<String> zookeeperPath() {
+        return replicationArgs() > 0 ? Optional.of(args.get(0)) : Optional.empty();
+    }
+
+    /** The same engine replicated under another ZooKeeper path ({replica} for the replica name when it had none). */
+    public Engine withZookeeperPath(String path) {
+        if (!isReplicated()) {
+            throw new DdlException("engine " + name + " is not replicated: there is no ZooKeeper path to set");
+        }
+        List<String> out = new ArrayList<>();
+        out.add(Names.literal(path));
+        out.add(replicationArgs() == 2 ? args.get(1) : "'{replica}'");
+        out.addAll(params());
+        return new Engine(name, List.copyOf(out), true);
+    }
+
+    /** A Replacing/Collapsing engine's version column set, or added when the source has none. */
+    public Engine withVersionColumn(String column) {
+        if (!family().equals("ReplacingMergeTree")) {
+            throw new DdlException("engine " + name + " has no version column (only ReplacingMergeTree does)");
+        }
+        List<String> out = new ArrayList<>(args.subList(0, replicationArgs()));
+        out.add(Names.quote(column));
+        out.addAll(params().size() > 1 ? params().subList(1, params().size()) : List.of());
+        return new Engine(name, List.copyOf(out), true);
+    }
+
+    /** A Distributed engine reading another local table (the third argument). */
+    public Engine withDistributedTable(String table) {
+        if (!name.equals("Distributed") || args.size() < 3) {
+            throw new DdlException("engine " + name + " is not Distributed(cluster, database, table, ...)");
+        }
+        List<String> out = new ArrayList<>(args);
+        out.set(2, args.get(2).startsWith("'") ? Names.literal(table) : Names.quote(table));
+        return new Engine(name, List.copyOf(out), true);
+    }
+
+    public String sql() {
+        return hasParentheses ? name + "(" + String.join(", ", args) + ")" : name;
+    }
+}
