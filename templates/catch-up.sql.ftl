@@ -1,29 +1,18 @@
 <#--
   catch-up (on: cluster-once)
-  A new consumer group reads the topic into the staging table through its own Kafka table,
-  materialized view and Distributed table, mirroring the main ones. Its offsets were set by the
-  kafka-offsets step before this runs, so it starts just before the copy began.
-  vars: source, staging, catchup_writable, kafka_table, catchup_kafka_table, catchup_mv,
-        kafka_brokers, kafka_topic, kafka_format, catchup_group, kafka_max_block_size,
-        kafka_extra_settings (SQL, e.g. ", kafka_skip_broken_messages = 10"), mv_select (SQL), sharding_key (SQL)
+  A new consumer group reads the topic into the staging table through mirrors of the cluster's own
+  ingestion objects, read from this node's catalog:
+   - the writable Distributed table, same columns, cluster and sharding key, writing to staging;
+   - the main Kafka table, every setting kept (format, schema, consumers, ...), only the group new;
+   - the main materialized view, same SELECT, reading the new Kafka table into the new Distributed one.
+  Its offsets were set by the kafka-offsets step before this runs, so it starts just before the copy.
+  vars: staging, writable, catchup_writable, kafka_table, catchup_kafka_table, kafka_mv, catchup_mv,
+        catchup_group; optional catchup_select: another SELECT for the catch-up view (plan shows it)
 -->
-CREATE TABLE ${ident(database, catchup_writable)} ON CLUSTER ${cluster}
-(
-<#list table_columns(database, source)?filter(c -> c.default_kind == "") as c>
-    ${ident(c.name)} ${sql(c.type)}<#sep>,</#sep>
-</#list>
-)
-ENGINE = Distributed(${cluster}, ${database}, ${staging}, ${sql(sharding_key)});
+${mirror(database, writable, {"name": catchup_writable, "on_cluster": cluster, "distributed_table": staging})};
 
-CREATE TABLE ${ident(database, catchup_kafka_table)} ON CLUSTER ${cluster}
-(
-<#list table_columns(database, kafka_table) as c>
-    ${ident(c.name)} ${sql(c.type)}<#sep>,</#sep>
-</#list>
-)
-ENGINE = Kafka SETTINGS kafka_broker_list = ${lit(kafka_brokers)}, kafka_topic_list = ${lit(kafka_topic)},
-    kafka_group_name = ${lit(catchup_group + "_" + run_id)}, kafka_format = ${lit(kafka_format)},
-    kafka_max_block_size = ${kafka_max_block_size}${sql(kafka_extra_settings)};
+${mirror(database, kafka_table, {"name": catchup_kafka_table, "on_cluster": cluster,
+        "settings": {"kafka_group_name": catchup_group + "_" + run_id}})};
 
-CREATE MATERIALIZED VIEW ${ident(database, catchup_mv)} ON CLUSTER ${cluster} TO ${ident(database, catchup_writable)}
-AS SELECT ${sql(mv_select)} FROM ${ident(database, catchup_kafka_table)}
+${mirror(database, kafka_mv, {"name": catchup_mv, "on_cluster": cluster, "target": catchup_writable,
+        "replace_table": {kafka_table: catchup_kafka_table}, "select": catchup_select!""})}

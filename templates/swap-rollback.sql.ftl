@@ -1,24 +1,23 @@
 <#--
   swap-rollback (rollback of swap; on: cluster-once)
   Puts the pre-migration table back as the source, keeps ingesting with the same consumer group
-  (so nothing is skipped or read twice), and copies back what the new table received after the
-  swap began (by the version column, which the main view sets to the ingestion time). Rows ingested
-  in that second may then be in the source twice; its ReplacingMergeTree
-  key removes them at the next merge (OPTIMIZE ... FINAL to force it).
-  vars: source, staging, backup_suffix, kafka_table, catchup_kafka_table, kafka_mv, writable, mv_select
+  and the same view (detached and attached again, as the swap did), and copies back what the new
+  table received after the swap began, by the ingestion column. Rows ingested in that second may
+  then be in the source twice; its ReplacingMergeTree key removes them at the next merge
+  (OPTIMIZE ... FINAL to force it).
+  vars: source, staging, backup_suffix, kafka_mv, writable, ingested_column
 -->
-DROP TABLE IF EXISTS ${ident(database, kafka_mv)} ON CLUSTER ${cluster};
+DETACH TABLE ${ident(database, kafka_mv)} ON CLUSTER ${cluster};
 
 RENAME TABLE
     ${ident(database, source)} TO ${ident(database, staging)},
     ${ident(database, source + "_" + backup_suffix + "_" + run_id)} TO ${ident(database, source)}
 ON CLUSTER ${cluster};
 
-CREATE MATERIALIZED VIEW ${ident(database, kafka_mv)} ON CLUSTER ${cluster} TO ${ident(database, writable)}
-AS SELECT ${sql(mv_select)} FROM ${ident(database, kafka_table)};
+ATTACH TABLE ${ident(database, kafka_mv)} ON CLUSTER ${cluster};
 
-<#assign base = table_columns(database, source)?filter(c -> c.default_kind == "")>
-INSERT INTO ${ident(database, writable)} (<#list base as c>${ident(c.name)}<#sep>, </#list>)
-SELECT <#list base as c>${ident(c.name)}<#sep>, </#list>
+<#assign stored = table_columns(database, source)?filter(c -> c.default_kind == "" || c.default_kind == "DEFAULT")>
+INSERT INTO ${ident(database, writable)} (<#list stored as c>${ident(c.name)}<#sep>, </#list>)
+SELECT <#list stored as c>${ident(c.name)}<#sep>, </#list>
 FROM cluster(${cluster}, ${database}, ${staging})
-WHERE ${ident(version_column)} >= toDateTime(${lit(step_started("swap"))})
+WHERE ${ident(ingested_column)} >= toDateTime(${lit(step_started("swap"))})

@@ -1,11 +1,10 @@
 <#--
   swap (on: cluster-once)
   One RENAME: the source becomes the backup, staging becomes the source, and the catch-up Kafka
-  table (already in the right consumer group, with committed offsets) becomes the main one. Then
-  the main materialized view comes back and ingestion resumes exactly where catch-up stopped.
-  Ingestion is stopped from stop-ingestion until the CREATE below.
-  vars: source, staging, backup_suffix, kafka_table, catchup_kafka_table, kafka_mv, writable,
-        catchup_writable, mv_select (SQL)
+  table (a mirror of the main one in its own consumer group, with committed offsets) takes the main
+  one's name. Then the main view, detached by stop-ingestion, is attached again as it was: it reads
+  that Kafka table by name, so ingestion resumes exactly where the catch-up stopped.
+  vars: source, staging, backup_suffix, kafka_table, catchup_kafka_table, kafka_mv, catchup_writable
 -->
 RENAME TABLE
     ${ident(database, source)} TO ${ident(database, source + "_" + backup_suffix + "_" + run_id)},
@@ -14,8 +13,7 @@ RENAME TABLE
     ${ident(database, catchup_kafka_table)} TO ${ident(database, kafka_table)}
 ON CLUSTER ${cluster};
 
-CREATE MATERIALIZED VIEW ${ident(database, kafka_mv)} ON CLUSTER ${cluster} TO ${ident(database, writable)}
-AS SELECT ${sql(mv_select)} FROM ${ident(database, kafka_table)};
+ATTACH TABLE ${ident(database, kafka_mv)} ON CLUSTER ${cluster};
 
 DROP TABLE IF EXISTS ${ident(database, catchup_writable)} ON CLUSTER ${cluster};
 DROP TABLE IF EXISTS ${ident(database, kafka_table + "_" + backup_suffix + "_" + run_id)} ON CLUSTER ${cluster}

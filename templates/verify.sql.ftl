@@ -1,10 +1,18 @@
 <#--
   verify (kind: check, on: one-replica-per-shard)
-  The handbook's checks, automated, on this shard's local tables. A row is a problem:
-   1. per partition and day, rows of the copied period (event time before the catch-up's start)
-      in old_table but not in new_table (diff < 0) or extra ones (diff > 0);
-   2. per partition, rows of new_table whose uuid appears more than once.
-  vars: source, staging, backup_suffix, copy_step, catchup_margin_seconds;
+  The handbook's checks, by identity rather than row counts, on this shard's local tables. Each row
+  is a problem:
+   1. per partition and day of the copied period, the distinct ids of old_table and new_table differ
+      in number or in fingerprint (the sum of a 64-bit hash over the distinct ids: order-independent);
+   2. for those days, the first ids missing from new_table or only in it;
+   3. an id that new_table holds more than once (after dedupe there is none).
+  The copied period is chosen by ingestion order, not event time: rows whose ingested_column is
+  before the copy's start minus catchup_margin_seconds. Those were in the source when the copy
+  began, so both tables hold them; a late or back-dated event (old event time, ingested later) is
+  outside it however old its timestamp. Exact duplicate rows and unmerged ReplacingMergeTree
+  versions in the source count once, as their id does.
+  vars: source, staging, backup_suffix, copy_step, catchup_margin_seconds, id_column (default uuid),
+        time_column (event time, default timestamp), ingested_column (default _timestamp);
         after_swap (step var): compare the backup with the new source instead of source with staging
 -->
 <#if after_swap!false>
@@ -12,23 +20,42 @@
 <#else>
   <#assign old_table = source, new_table = staging>
 </#if>
-<#assign cut>toDateTime(${lit(step_started(copy_step))}) - ${catchup_margin_seconds}</#assign>
-SELECT partition, day, old, new, toInt64(new) - toInt64(old) AS diff
-FROM
-(
-    SELECT toYYYYMM(timestamp) AS partition, toDate(timestamp) AS day, count() AS old
-    FROM ${ident(database, old_table)} WHERE timestamp < ${cut} GROUP BY partition, day
-) AS o
-ALL FULL OUTER JOIN
-(
-    SELECT toYYYYMM(timestamp) AS partition, toDate(timestamp) AS day, count() AS new
-    FROM ${ident(database, new_table)} WHERE timestamp < ${cut} GROUP BY partition, day
-) AS n USING (partition, day)
-WHERE diff != 0
+<#assign id = ident(id_column!"uuid"), day = ident(time_column!"timestamp"), ingested = ident(ingested_column!"_timestamp")>
+<#assign part = table_clause(database, old_table, "PARTITION BY")>
+<#if !part?has_content><#assign part = "0"></#if>
+<#assign copied>${ingested} < toDateTime(${lit(step_started(copy_step))}) - ${catchup_margin_seconds}</#assign>
+<#macro ids table side>
+    SELECT partition, day, count() AS ${side}_ids, sum(cityHash64(toString(vid))) AS ${side}_fingerprint
+    FROM (SELECT DISTINCT ${sql(part)} AS partition, toDate(${day}) AS day, ${id} AS vid
+          FROM ${ident(database, table)} WHERE ${copied})
+    GROUP BY partition, day
+</#macro>
+<#assign per_day>
+SELECT partition, day, old_ids, new_ids, toInt64(new_ids) - toInt64(old_ids) AS diff, old_fingerprint, new_fingerprint
+FROM (<@ids old_table "old"/>) AS o
+ALL FULL OUTER JOIN (<@ids new_table "new"/>) AS n USING (partition, day)
+WHERE old_ids != new_ids OR old_fingerprint != new_fingerprint
+</#assign>
+${per_day}
 ORDER BY partition, day;
 
-SELECT toYYYYMM(timestamp) AS partition, count() AS rows, uniqExact(uuid) AS ids, rows - ids AS duplicates
+SELECT if(sum(side) = 1, 'id missing in the new table', 'id only in the new table') AS problem, partition, day, toString(vid) AS id
+FROM
+(
+    SELECT DISTINCT ${sql(part)} AS partition, toDate(${day}) AS day, ${id} AS vid, 1 AS side
+    FROM ${ident(database, old_table)} WHERE ${copied} AND (partition, day) IN (SELECT partition, day FROM (${per_day}))
+    UNION ALL
+    SELECT DISTINCT ${sql(part)} AS partition, toDate(${day}) AS day, ${id} AS vid, 2 AS side
+    FROM ${ident(database, new_table)} WHERE ${copied} AND (partition, day) IN (SELECT partition, day FROM (${per_day}))
+)
+GROUP BY partition, day, vid
+HAVING sum(side) != 3
+ORDER BY partition, day, id
+LIMIT 20;
+
+SELECT 'id more than once in the new table' AS problem, ${sql(part)} AS partition, toString(${id}) AS vid, count() AS copies
 FROM ${ident(database, new_table)}
-GROUP BY partition
-HAVING duplicates > 0
-ORDER BY partition
+GROUP BY partition, vid
+HAVING copies > 1
+ORDER BY partition, vid
+LIMIT 20

@@ -1,6 +1,7 @@
 package dev.chrunbook.cli;
 
 import dev.chrunbook.exec.NodeWork;
+import dev.chrunbook.exec.PlanRenderings;
 import dev.chrunbook.exec.RunOptions;
 import dev.chrunbook.exec.WorkPlanner;
 import dev.chrunbook.render.SqlRenderer;
@@ -40,8 +41,14 @@ final class DryRun {
         if (steps.isEmpty()) {
             out.println("-- nothing to run: every selected step is done");
         }
+        PlanRenderings renderings = new PlanRenderings(planner);
         for (Step step : steps) {
-            var work = planner.render(step, planner.nodes(step, options.shards(), options.node()), options.rerun());
+            var rendered = renderings.render(step, planner.nodes(step, options.shards(), options.node()), options.rerun());
+            if (rendered.isEmpty()) {
+                out.printf("%n-- step %s: %s%n", step.id(), renderings.why());
+                continue;
+            }
+            var work = rendered.get();
             printer.step(step, work.values().iterator().next().settings());
             for (NodeWork w : work.values()) {
                 NodeState ns = state.node(step.id(), w.node().id());

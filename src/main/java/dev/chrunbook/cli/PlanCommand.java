@@ -1,6 +1,7 @@
 package dev.chrunbook.cli;
 
 import dev.chrunbook.exec.NodeWork;
+import dev.chrunbook.exec.PlanRenderings;
 import dev.chrunbook.exec.WorkPlanner;
 import dev.chrunbook.runbook.Step;
 import dev.chrunbook.state.RunState;
@@ -35,9 +36,15 @@ final class PlanCommand extends RunbookCommand {
         List<Step> chosen = steps.isEmpty() ? ws.runbook.steps() : steps.stream().map(ws.runbook::step).toList();
         PlanPrinter printer = new PlanPrinter(out(), runId);
         printer.header(ws.runbook.name(), ws.runbook.cluster(), state.isEmpty());
+        PlanRenderings renderings = new PlanRenderings(planner);
         for (Step step : chosen) {
             List<Node> nodes = planner.nodes(step, filter.shards, filter.node());
-            List<NodeWork> work = List.copyOf(planner.render(step, nodes, false).values());
+            var rendered = renderings.render(step, nodes, false);
+            if (rendered.isEmpty()) {
+                out().printf("%n-- step %s: %s%n", step.id(), renderings.why());
+                continue;
+            }
+            List<NodeWork> work = List.copyOf(rendered.get().values());
             printer.step(step, work.get(0).settings());
             for (NodeWork w : work) {
                 int attempt = state.map(s -> s.node(step.id(), w.node().id()).attempts()).orElse(0) + 1;

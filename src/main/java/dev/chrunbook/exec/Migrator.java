@@ -56,13 +56,23 @@ public final class Migrator {
         WorkPlanner.Selection selection = planner.prepare(options, store.state());
         List<Step> steps = selection.steps();
         holdCheck(steps);
+        // everything is rendered before anything is sent; a step built from a table that an earlier
+        // step of this run creates (the schema gate reads staging) is rendered again when its turn comes
         Map<Step, Map<Node, NodeWork>> work = new LinkedHashMap<>();
-        for (Step step : steps) {
-            work.put(step, planner.render(step, planner.nodes(step, options.shards(), options.node()), options.rerun()));
+        for (int i = 0; i < steps.size(); i++) {
+            try {
+                work.put(steps.get(i), render(steps.get(i), options));
+            } catch (ChrunbookException e) {
+                if (i == 0 || !MissingObjectException.causes(e)) {
+                    throw e;
+                }
+                work.put(steps.get(i), null);
+            }
         }
         List<StepResult> results = new ArrayList<>();
         for (Map.Entry<Step, Map<Node, NodeWork>> e : work.entrySet()) {
-            StepResult result = runStep(e.getKey(), e.getValue(), options);
+            Map<Node, NodeWork> rendered = e.getValue() != null ? e.getValue() : render(e.getKey(), options);
+            StepResult result = runStep(e.getKey(), rendered, options);
             results.add(result);
             if (!result.complete()) {
                 break;
@@ -70,6 +80,10 @@ public final class Migrator {
         }
         boolean stoppedEarly = results.size() < steps.size();
         return new RunResult(store.state().runId(), results, stoppedEarly ? Optional.empty() : selection.pausedAt());
+    }
+
+    private Map<Node, NodeWork> render(Step step, RunOptions options) {
+        return planner.render(step, planner.nodes(step, options.shards(), options.node()), options.rerun());
     }
 
     /** A HOLD file in the state dir keeps every pause_before step from starting, even when named. */

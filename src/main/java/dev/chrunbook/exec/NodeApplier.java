@@ -67,7 +67,7 @@ final class NodeApplier {
                     return finish(work, store.update(step, node, s -> s.finish(Status.SKIPPED, now(), null,
                             "check found the step's effect already in place")));
                 }
-                state = store.update(step, node, s -> s.startAttempt(now()));
+                state = store.update(step, node, s -> s.startAttempt(now(), work.definitions()));
             }
             // asserts guard statements not yet sent; a check step has nothing else, so it always asks again
             if (!resuming || work.step().isCheck()) {

@@ -116,7 +116,7 @@ public final class WorkPlanner {
                 KafkaStepRunner.checkParams(step, params);
             }
             work.put(n, new NodeWork(step, n, statements, java.util.Collections.unmodifiableMap(settings), renderer.renderCheck(step, n),
-                    List.copyOf(asserts), params, rerun));
+                    List.copyOf(asserts), params, rerun, renderer.definitionsRead(step, n)));
         }
         return work;
     }

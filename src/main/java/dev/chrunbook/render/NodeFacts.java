@@ -18,6 +18,16 @@ public interface NodeFacts {
         }
 
         @Override
+        public Optional<String> definition(String stepId, Node node, String database, String table) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Map<String, String> definitionsRead(String stepId, Node node) {
+            return Map.of();
+        }
+
+        @Override
         public Optional<String> stepStarted(String stepId) {
             return Optional.empty();
         }
@@ -40,6 +50,16 @@ public interface NodeFacts {
 
     /** Columns of a table on that node: name, type, default_kind, default_expression, in order. */
     List<Map<String, Object>> columns(Node node, String database, String table);
+
+    /**
+     * The table's or view's CREATE statement as that node's catalog reports it
+     * ({@code system.tables.create_table_query}); empty offline. A step that ran keeps seeing what it
+     * was rendered from, so drift checks do not depend on what later steps changed.
+     */
+    Optional<String> definition(String stepId, Node node, String database, String table);
+
+    /** The definitions read for that step and node so far, by {@code database.table}, to keep in the state. */
+    Map<String, String> definitionsRead(String stepId, Node node);
 
     /** When the step first started on any node, as 'YYYY-MM-DD hh:mm:ss' UTC; empty if it has not. */
     Optional<String> stepStarted(String stepId);

@@ -100,8 +100,9 @@ public final class SqlRenderer {
         return Optional.of(statements.get(0));
     }
 
-    public String runId() {
-        return runId;
+    /** The catalog definitions rendering {@code step} for {@code node} read, by database.table. */
+    public Map<String, String> definitionsRead(Step step, Node node) {
+        return facts.definitionsRead(step.id(), node);
     }
 
     private String render(Template template, Step step, Node node) {

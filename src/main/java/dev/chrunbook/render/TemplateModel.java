@@ -50,6 +50,7 @@ final class TemplateModel {
         m.put("lit", SqlQuoting.litFunction());
         m.put("sql", SqlQuoting.sqlFunction());
         m.put("table_columns", columnsFunction(facts, node));
+        new DefinitionFunctions(facts, node, step.isCheck() ? null : step.id()).register(m);
         m.put("step_started", stepTimeFunction("step_started", facts::stepStarted));
         m.put("step_finished", stepTimeFunction("step_finished", facts::stepFinished));
         m.put("free_disk_bytes", (TemplateMethodModelEx) args -> {
