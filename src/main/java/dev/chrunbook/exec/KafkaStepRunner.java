@@ -71,8 +71,10 @@ final class KafkaStepRunner {
             return store.update(work.step().id(), work.node().id(), s -> s.failVerification(now(), problems.get()));
         }
         record(work, 0);
+        String topic = work.params().get("topic");
+        String retention = retention(admin, topic);
         return store.update(work.step().id(), work.node().id(), s -> s.finish(Status.DONE, now(), null,
-                "consumer groups as expected on " + work.params().get("topic")));
+                "consumer groups as expected on " + topic + "; " + retention));
     }
 
     private NodeState offsets(NodeWork work, KafkaAdmin admin) {
@@ -92,12 +94,48 @@ final class KafkaStepRunner {
                     + " offsets cannot be moved under a running consumer. Use a new group name, or stop its consumers first";
             return store.update(work.step().id(), work.node().id(), s -> s.failVerification(now(), problem));
         }
+        Optional<String> lost = retentionProblem(admin, topic, at);
+        if (lost.isPresent()) {
+            return store.update(work.step().id(), work.node().id(), s -> s.failVerification(now(), lost.get()));
+        }
         Map<TopicPartition, Long> offsets = admin.offsetsAt(topic, at.toEpochMilli());
         admin.commit(group, offsets);
         String note = "group " + group + " starts " + topic + " at " + describe(offsets) + " (first messages at or after "
                 + at + " = start of step '" + after + "' minus " + margin.toSeconds() + " s)";
         record(work, offsets.size());
         return store.update(work.step().id(), work.node().id(), s -> s.finish(Status.DONE, now(), null, note));
+    }
+
+    /**
+     * Messages the catch-up needs may be gone: a partition whose retention deleted messages and
+     * whose first retained one is newer than the moment the group must start from (or that holds
+     * none any more). Kafka would silently start at what is left, and the events in between would
+     * be missing from the new table.
+     */
+    private static String retention(KafkaAdmin admin, String topic) {
+        try {
+            return "its " + admin.retentionConfig(topic) + ": the copy and catch-up must finish well within retention.ms";
+        } catch (KafkaException e) {
+            return "its retention is unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    private static Optional<String> retentionProblem(KafkaAdmin admin, String topic, Instant at) {
+        StringBuilder problems = new StringBuilder();
+        admin.retained(topic).forEach((tp, r) -> {
+            if (r.lostMessages() && (r.firstTimestampMs() < 0 || r.firstTimestampMs() > at.toEpochMilli())) {
+                problems.append(problems.isEmpty() ? "" : "; ").append("partition ").append(tp.partition())
+                        .append(": wanted the first message at or after ").append(at).append(", but retention deleted offsets before ")
+                        .append(r.logStartOffset()).append(r.firstTimestampMs() < 0 ? " (none retained)"
+                                : " (earliest retained offset " + r.logStartOffset() + " is from " + Instant.ofEpochMilli(r.firstTimestampMs()) + ")");
+            }
+        });
+        if (problems.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("topic " + topic + " no longer holds every message since the copy started (minus the margin): " + problems
+                + "; its " + admin.retentionConfig(topic) + ". The copy outlived the topic's retention: raise retention.ms"
+                + " (and retention.bytes) above the copy's duration and run the migration again from create-staging; nothing was committed");
     }
 
     /**

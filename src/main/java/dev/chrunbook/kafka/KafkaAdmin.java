@@ -55,6 +55,44 @@ public final class KafkaAdmin implements AutoCloseable {
         return out;
     }
 
+    /**
+     * What retention left of a partition: the log start offset (0 when nothing was ever deleted) and
+     * the first retained message's time (-1 when the partition holds none).
+     */
+    public record Retained(long logStartOffset, long firstTimestampMs) {
+        public boolean lostMessages() {
+            return logStartOffset > 0;
+        }
+    }
+
+    public Map<TopicPartition, Retained> retained(String topic) {
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> first = new HashMap<>();
+        for (TopicPartition tp : partitions(topic)) {
+            earliest.put(tp, OffsetSpec.earliest());
+            first.put(tp, OffsetSpec.forTimestamp(0));
+        }
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> start = get(admin.listOffsets(earliest).all());
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> oldest = get(admin.listOffsets(first).all());
+        Map<TopicPartition, Retained> out = new TreeMap<>((a, b) -> Integer.compare(a.partition(), b.partition()));
+        start.forEach((tp, info) -> out.put(tp, new Retained(info.offset(),
+                oldest.get(tp).offset() >= 0 ? oldest.get(tp).timestamp() : -1)));
+        return out;
+    }
+
+    /** The topic's retention.ms and retention.bytes, as the broker applies them. */
+    public Map<String, String> retentionConfig(String topic) {
+        org.apache.kafka.common.config.ConfigResource r =
+                new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+        org.apache.kafka.clients.admin.Config c = get(admin.describeConfigs(List.of(r)).all()).get(r);
+        Map<String, String> out = new TreeMap<>();
+        for (String k : List.of("retention.ms", "retention.bytes")) {
+            org.apache.kafka.clients.admin.ConfigEntry e = c.get(k);
+            out.put(k, e == null ? "?" : e.value());
+        }
+        return out;
+    }
+
     public Map<TopicPartition, Long> endOffsets(String topic) {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         partitions(topic).forEach(tp -> latest.put(tp, OffsetSpec.latest()));
@@ -124,7 +162,8 @@ public final class KafkaAdmin implements AutoCloseable {
         try {
             return f.get(TIMEOUT_S, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw new KafkaException(e.getCause().getMessage(), e.getCause());
+            Throwable c = e.getCause();
+            throw new KafkaException(c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName(), c);
         } catch (InterruptedException | TimeoutException e) {
             throw interrupted(e);
         }

@@ -24,19 +24,34 @@ final class LiveProducer implements AutoCloseable {
     private final Thread thread;
     private volatile RuntimeException failure;
 
+    /** The JSON of message n with this id, sent at ts ('YYYY-MM-DD hh:mm:ss' UTC). */
+    interface Message {
+        String json(String id, long n, String ts);
+    }
+
+    /** PostHog's events, as the local cluster's kafka_events_json reads them. */
+    static final Message POSTHOG = (id, n, ts) -> "{\"uuid\":\"" + id + "\",\"event\":\"live_" + (n % 3) + "\","
+            + "\"properties\":\"{\\\"$session_id\\\":\\\"live" + (n % 50) + "\\\"}\",\"timestamp\":\"" + ts
+            + "\",\"team_id\":" + (n % 5 + 1) + ",\"distinct_id\":\"live" + (n % 997) + "\",\"created_at\":\""
+            + ts + "\",\"elements_chain\":\"\"}";
+
     LiveProducer(String topic, int perSecond) {
+        this(topic, perSecond, POSTHOG);
+    }
+
+    LiveProducer(String topic, int perSecond, Message message) {
         producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092",
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 20,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
-        thread = new Thread(() -> loop(topic, perSecond), "live-producer");
+        thread = new Thread(() -> loop(topic, perSecond, message), "live-producer");
         thread.setDaemon(true);
         thread.start();
     }
 
-    private void loop(String topic, int perSecond) {
+    private void loop(String topic, int perSecond, Message message) {
         long n = 0;
         int perTick = Math.max(1, perSecond / 10);
         try {
@@ -44,10 +59,7 @@ final class LiveProducer implements AutoCloseable {
                 String ts = LocalDateTime.now(ZoneOffset.UTC).format(TS);
                 for (int i = 0; i < perTick; i++, n++) {
                     String id = UUID.randomUUID().toString();
-                    String json = "{\"uuid\":\"" + id + "\",\"event\":\"live_" + (n % 3) + "\","
-                            + "\"properties\":\"{\\\"$session_id\\\":\\\"live" + (n % 50) + "\\\"}\",\"timestamp\":\"" + ts
-                            + "\",\"team_id\":" + (n % 5 + 1) + ",\"distinct_id\":\"live" + (n % 997) + "\",\"created_at\":\""
-                            + ts + "\",\"elements_chain\":\"\"}";
+                    String json = message.json(id, n, ts);
                     producer.send(new ProducerRecord<>(topic, json), (meta, e) -> {
                         if (e == null) {
                             acked.add(id);

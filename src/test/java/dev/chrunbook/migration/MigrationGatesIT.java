@@ -1,0 +1,80 @@
+package dev.chrunbook.migration;
+
+import dev.chrunbook.testing.Cli;
+import dev.chrunbook.testing.ClusterNodes;
+import dev.chrunbook.testing.LocalCluster;
+import dev.chrunbook.testing.Waits;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The gates before the cut-over judge identity and definitions: on {@link ForeignSchema} (exact
+ * duplicates in the source, so row counts differ from ids), faults planted in staging fail the
+ * right gate with exit 4 naming the id or the column, and the gate passes again once repaired.
+ */
+@ExtendWith(LocalCluster.class)
+class MigrationGatesIT {
+    private static final String STAGING = "app_events_by_kind";
+    private static final String STORED = "event_id, kind, payload, happened_at, org_id, user_key, app_version, ingested_at";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void plantedFaultsFailTheGateThatOwnsThem(ClusterNodes cluster) throws Exception {
+        String db = cluster.database();
+        String topic = "gates_" + db;
+        ForeignSchema.create(cluster, topic, 30_000);
+        Path runbook = ForeignSchema.runbook(tmp.resolve("runbook"), db, topic);
+        List<String> common = List.of("--connection", LocalCluster.CONNECTION.toString(), "--state-dir", tmp.resolve("state").toString());
+        expect(0, Cli.runbook(runbook, common, "run", "--execute"));
+        expect(0, Cli.runbook(runbook, common, "run", "--to", "settle", "--execute"));
+        String staging = db + "." + STAGING;
+
+        // one id deleted from staging on shard 1
+        String gone = cluster.query(1, "SELECT toString(event_id) FROM " + staging + " ORDER BY event_id LIMIT 1");
+        cluster.query(1, "ALTER TABLE " + staging + " DELETE WHERE event_id = toUUID('" + gone + "')");
+        Waits.until(() -> cluster.count(1, "SELECT count() FROM " + staging + " WHERE event_id = toUUID('" + gone + "')") == 0,
+                Duration.ofMinutes(1), "the delete is applied");
+        Cli.Result missing = Cli.runbook(runbook, common, "run", "--step", "verify", "--rerun", "--execute");
+        expect(4, missing);
+        assertTrue(missing.toString().contains("id missing in the new table") && missing.toString().contains(gone), missing.toString());
+        cluster.query(1, "INSERT INTO " + staging + " (" + STORED + ") SELECT " + STORED + " FROM " + db + ".app_events"
+                + " WHERE event_id = toUUID('" + gone + "') LIMIT 1");
+        expect(0, Cli.runbook(runbook, common, "run", "--step", "verify", "--rerun", "--execute"));
+
+        // one id doubled in staging after dedupe, on shard 2
+        String twice = cluster.query(3, "SELECT toString(event_id) FROM " + staging + " ORDER BY event_id DESC LIMIT 1");
+        cluster.query(3, "INSERT INTO " + staging + " (" + STORED + ") SELECT " + STORED + " FROM " + staging
+                + " WHERE event_id = toUUID('" + twice + "')");
+        Cli.Result doubled = Cli.runbook(runbook, common, "run", "--step", "verify", "--rerun", "--execute");
+        expect(4, doubled);
+        assertTrue(doubled.toString().contains("id more than once in the new table") && doubled.toString().contains(twice), doubled.toString());
+        cluster.query(3, "OPTIMIZE TABLE " + staging + " FINAL DEDUPLICATE");
+        expect(0, Cli.runbook(runbook, common, "run", "--step", "verify", "--rerun", "--execute"));
+
+        // another default expression on shard 1, another type on shard 2
+        expect(0, Cli.runbook(runbook, common, "run", "--step", "schema-gate", "--rerun", "--execute"));
+        cluster.query(1, "ALTER TABLE " + staging + " MODIFY COLUMN app_version String DEFAULT 'v2'");
+        cluster.query(3, "ALTER TABLE " + staging + " MODIFY COLUMN org_id UInt64");
+        Cli.Result schema = Cli.runbook(runbook, common, "run", "--step", "schema-gate", "--rerun", "--execute");
+        expect(4, schema);
+        String text = schema.toString();
+        assertTrue(text.contains("column app_version") && text.contains("app_version String DEFAULT 'v2'"), text);
+        assertTrue(text.contains("column org_id") && text.contains("org_id UInt64"), text);
+        assertEquals(1, cluster.count(1, "SELECT count() FROM system.tables WHERE database = '" + db + "' AND name = 'app_mv'"),
+                "nothing of the cut-over ran");
+    }
+
+    private static void expect(int code, Cli.Result r) {
+        assertEquals(code, r.exitCode(), r.toString());
+    }
+}
