@@ -5,7 +5,9 @@
    1. per partition and day of the copied period, the distinct ids of old_table and new_table differ
       in number or in fingerprint (the sum of a 64-bit hash over the distinct ids: order-independent);
    2. for those days, the first ids missing from new_table or only in it;
-   3. an id that new_table holds more than once (after dedupe there is none).
+   3. an id that new_table holds more than once (after dedupe there is none);
+   4. a copied period without rows while the source has some: nothing would be compared (check
+      ingested_column, or wait until the copy's start is more than the margin after the data's ingestion).
   The copied period is chosen by ingestion order, not event time: rows whose ingested_column is
   before the copy's start minus catchup_margin_seconds. Those were in the source when the copy
   began, so both tables hold them; a late or back-dated event (old event time, ingested later) is
@@ -36,6 +38,11 @@ FROM (<@ids old_table "old"/>) AS o
 ALL FULL OUTER JOIN (<@ids new_table "new"/>) AS n USING (partition, day)
 WHERE old_ids != new_ids OR old_fingerprint != new_fingerprint
 </#assign>
+SELECT 'nothing to compare: no row of the old table was ingested before the copy started (minus the margin)' AS problem,
+       count() AS old_rows, min(${ingested}) AS first_ingested
+FROM ${ident(database, old_table)}
+HAVING countIf(${copied}) = 0 AND old_rows > 0;
+
 ${per_day}
 ORDER BY partition, day;
 

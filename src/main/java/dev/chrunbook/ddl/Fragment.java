@@ -17,12 +17,14 @@ public final class Fragment {
         } catch (DdlException e) {
             throw new DdlException(what + " '" + CreateQuery.abbreviate(text) + "': " + e.getMessage());
         }
-        int depth = 0;
         for (Token t : tokens) {
             if (t.kind() == Token.Kind.COMMENT || t.isSymbol(';')) {
                 throw new DdlException(what + " '" + CreateQuery.abbreviate(text) + "' contains '" + t.text().strip()
                         + "': it must be one SQL expression list, not statements or comments");
             }
+        }
+        int depth = 0;
+        for (Token t : tokens) {
             depth += t.isSymbol('(') || t.isSymbol('[') ? 1 : t.isSymbol(')') || t.isSymbol(']') ? -1 : 0;
             if (depth < 0) {
                 break;

@@ -33,7 +33,7 @@ final class DefinitionFunctions {
     private static final Set<String> STAGING_KEYS = Set.of("name", "zookeeper_path", "order_by", "primary_key", "sample_by",
             "partition_by", "version_column", "if_not_exists", "on_cluster");
     private static final Set<String> MIRROR_KEYS = Set.of("name", "on_cluster", "if_not_exists", "target", "replace_table",
-            "distributed_table", "settings", "select");
+            "distributed_table", "settings", "select", "from_step");
 
     private final NodeFacts facts;
     private final Node node;
@@ -49,14 +49,16 @@ final class DefinitionFunctions {
     void register(Map<String, Object> model) {
         model.put("staging_table", fn("staging_table(database, source, {name: ..., zookeeper_path: ..., order_by: ...})", 3, a -> {
             Map<String, Object> spec = hash(a.get(2), STAGING_KEYS, "staging_table");
+            // runbook fragments are checked before anything is read, so validate refuses them too
+            StagingDerivation.Spec derivation = new StagingDerivation.Spec(text(a.get(0)), required(spec, "name"),
+                    optional(spec, "zookeeper_path"), fragment(spec, "order_by"), fragment(spec, "primary_key"),
+                    fragment(spec, "sample_by"), fragment(spec, "partition_by"), optional(spec, "version_column"));
             Optional<CreateQuery> source = read(text(a.get(0)), text(a.get(1)));
             String onCluster = optional(spec, "on_cluster");
             if (source.isEmpty()) {
-                return placeholder(text(a.get(0)), required(spec, "name"), onCluster, text(a.get(1)));
+                return placeholder(text(a.get(0)), derivation.name(), onCluster, text(a.get(1)));
             }
-            StagingDerivation.Result r = StagingDerivation.derive(source.get(), new StagingDerivation.Spec(text(a.get(0)),
-                    required(spec, "name"), optional(spec, "zookeeper_path"), fragment(spec, "order_by"), fragment(spec, "primary_key"),
-                    fragment(spec, "sample_by"), fragment(spec, "partition_by"), optional(spec, "version_column")));
+            StagingDerivation.Result r = StagingDerivation.derive(source.get(), derivation);
             return markup(r.staging().sql(Boolean.TRUE.equals(spec.get("if_not_exists")), onCluster));
         }));
         model.put("added_later", fn("added_later(database, source)", 2, a -> {
@@ -74,7 +76,11 @@ final class DefinitionFunctions {
         model.put("mirror", fn("mirror(database, table, {name: ..., on_cluster: ..., target: ..., settings: {...}})", 3, a -> {
             String db = text(a.get(0));
             Map<String, Object> spec = hash(a.get(2), MIRROR_KEYS, "mirror");
-            Optional<CreateQuery> q = read(db, text(a.get(1)));
+            if (spec.get("select") != null && !text(spec.get("select")).isBlank()) {
+                Fragment.check("select", text(spec.get("select")));
+            }
+            Optional<CreateQuery> q = spec.get("from_step") == null ? read(db, text(a.get(1)))
+                    : facts.definition(text(spec.get("from_step")), node, db, text(a.get(1))).map(CreateQuery::parse);
             String onCluster = optional(spec, "on_cluster");
             if (q.isEmpty()) {
                 return placeholder(db, required(spec, "name"), onCluster, text(a.get(1)));
@@ -101,6 +107,10 @@ final class DefinitionFunctions {
                 }
             }
             return markup(m.sql(Boolean.TRUE.equals(spec.get("if_not_exists")), onCluster));
+        }));
+        model.put("remember_definition", fn("remember_definition(database, table)", 2, a -> {
+            read(text(a.get(0)), text(a.get(1)));
+            return "";
         }));
         model.put("table_clause", fn("table_clause(database, table, 'PARTITION BY')", 3, a -> {
             String keyword = text(a.get(2));

@@ -21,7 +21,8 @@ public final class RunbookLoader {
     public static final Set<String> RESERVED_NAMES =
             Set.of("node", "runbook", "run_id", "cluster", "database", "step", "settings",
                     "ident", "lit", "sql", "table_columns", "step_started", "step_finished", "free_disk_bytes",
-                    "server_setting", "staging_table", "added_later", "mirror", "table_clause", "schema_differences");
+                    "server_setting", "staging_table", "added_later", "mirror", "table_clause", "schema_differences",
+                    "remember_definition");
 
     private static final Set<String> TOP_KEYS =
             Set.of("name", "description", "cluster", "database", "vars", "settings", "steps");

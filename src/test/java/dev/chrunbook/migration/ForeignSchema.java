@@ -6,6 +6,11 @@ import dev.chrunbook.testing.LocalCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * An events table that is not PostHog's, for proving the migration on a schema it was not written
@@ -19,8 +24,13 @@ final class ForeignSchema {
     private ForeignSchema() {
     }
 
-    static void create(ClusterNodes cluster, String topic, int rows) {
+    static void create(ClusterNodes cluster, String topic, int rows) throws Exception {
         String db = cluster.database();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092"))) {
+            if (!admin.listTopics().names().get().contains(topic)) {
+                admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+            }
+        }
         cluster.query(1, "CREATE TABLE " + db + ".app_events ON CLUSTER posthog (event_id UUID, kind String, payload String,"
                 + " happened_at DateTime, org_id UInt32, user_key String, app_version String DEFAULT 'v1', ingested_at DateTime,"
                 + " day Date ALIAS toDate(happened_at), mat_plan String MATERIALIZED visitParamExtractString(payload, 'plan'))"
@@ -43,7 +53,8 @@ final class ForeignSchema {
         if (rows > 0) {
             cluster.query(1, "INSERT INTO " + db + ".app_writable SELECT generateUUIDv4(), ['open', 'click', 'buy'][rand() % 3 + 1],"
                     + " concat('{\"plan\":\"p', toString(rand(1) % 4), '\"}'), toDateTime('2025-03-01 00:00:00') + number * 37,"
-                    + " toUInt32(rand(2) % 40), concat('k', toString(rand(3) % 7000)), concat('v', toString(number % 7)), now()"
+                    + " toUInt32(rand(2) % 40), concat('k', toString(rand(3) % 7000)), concat('v', toString(number % 7)),"
+                    + " now() - 3600"
                     + " FROM system.numbers LIMIT " + rows);
             for (int n : new int[] {1, 3}) {
                 // exact duplicates in parts of their own, as a retried insert leaves them

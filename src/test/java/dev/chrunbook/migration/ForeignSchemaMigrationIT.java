@@ -100,7 +100,8 @@ class ForeignSchemaMigrationIT {
     }
 
     private static String definition(ClusterNodes cluster, String db, String table) {
-        return cluster.query(2, "SELECT create_table_query FROM system.tables WHERE database = '" + db + "' AND name = '" + table + "'");
+        return cluster.query(2, "SELECT create_table_query FROM system.tables WHERE database = '" + db + "' AND name = '" + table + "'")
+                .replace("\\'", "'"); // TSV escapes quotes
     }
 
     private static long rows(ClusterNodes cluster, String sql) {

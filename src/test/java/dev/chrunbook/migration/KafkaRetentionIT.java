@@ -39,7 +39,6 @@ class KafkaRetentionIT {
         String db = cluster.database();
         String topic = "retention_" + db;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092"))) {
-            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
             ForeignSchema.create(cluster, topic, 5_000);
             Path runbook = ForeignSchema.runbook(tmp.resolve("runbook"), db, topic);
             List<String> common = List.of("--connection", LocalCluster.CONNECTION.toString(), "--state-dir", tmp.resolve("state").toString());

@@ -53,7 +53,18 @@ public final class LocalCluster implements BeforeAllCallback, AfterAllCallback, 
             // (rd_kafka_cgrp_destroy_final assert): start the node again for the next class, and say so
             System.err.println("[LocalCluster] a node died while dropping " + nodes.database() + " (" + e.getMessage()
                     + "); restarting it");
-            start();
+            // the aborting server can still hold its pid file for a moment: up then reports it running but not ready
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    start();
+                    break;
+                } catch (IllegalStateException again) {
+                    if (attempt == 3) {
+                        throw again;
+                    }
+                    Thread.sleep(5_000);
+                }
+            }
         }
     }
 
