@@ -11,6 +11,7 @@ import java.util.Set;
  * (ZooKeeper path, sort key, and the partition key or version column when asked). Columns that
  * are computed (MATERIALIZED, ALIAS) and the entries that use them are left for later, so the
  * copy inserts stored columns only; {@link Result#later()} lists them in the source's order.
+ * A source that is not replicated (a single server) gets a staging table that is not either.
  */
 public final class StagingDerivation {
     private StagingDerivation() {
@@ -57,7 +58,7 @@ public final class StagingDerivation {
             }
         }
         Engine engine = source.engine();
-        if (spec.zookeeperPath() != null && !spec.zookeeperPath().isEmpty()) {
+        if (engine.isReplicated() && spec.zookeeperPath() != null && !spec.zookeeperPath().isEmpty()) {
             engine = engine.withZookeeperPath(spec.zookeeperPath());
         } else if (engine.isReplicated()) {
             throw new DdlException(source.name() + " is replicated: the staging table needs a ZooKeeper path of its own");
