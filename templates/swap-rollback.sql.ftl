@@ -1,11 +1,13 @@
 <#--
   swap-rollback (rollback of swap; on: cluster-once)
   Puts the pre-migration table back as the source, keeps ingesting with the same consumer group
-  and the same view (recreated from the definition stop-ingestion kept), and copies back what the
-  new table received after the swap began, by the ingestion column. Rows ingested in that second
-  may then be in the source twice; its ReplacingMergeTree key removes them at the next merge
-  (OPTIMIZE ... FINAL to force it).
-  vars: source, staging, backup_suffix, kafka_mv, writable, ingested_column
+  and the same view (recreated from the definition stop-ingestion kept), then copies back what
+  only the new table has: its rows ingested since stop-ingestion began (minus the catch-up margin)
+  whose id the old table lacks. By identity, not by time alone: with message timestamps as the
+  ingestion column, events produced during the ingestion pause and consumed after the swap are
+  older than the swap, and events the catch-up had read before the main view stopped never reached
+  the old table; both are copied back, and nothing the old table has is copied twice.
+  vars: source, staging, backup_suffix, kafka_mv, writable, id_column, ingested_column, catchup_margin_seconds
 -->
 DROP TABLE IF EXISTS ${ident(database, kafka_mv)} ON CLUSTER ${cluster};
 
@@ -17,7 +19,10 @@ ON CLUSTER ${cluster};
 ${mirror(database, kafka_mv, {"name": kafka_mv, "on_cluster": cluster, "from_step": "stop-ingestion"})};
 
 <#assign stored = table_columns(database, source)?filter(c -> c.default_kind == "" || c.default_kind == "DEFAULT")>
+<#assign since>toDateTime(${lit(step_started("stop-ingestion"))}) - ${catchup_margin_seconds}</#assign>
 INSERT INTO ${ident(database, writable)} (<#list stored as c>${ident(c.name)}<#sep>, </#list>)
 SELECT <#list stored as c>${ident(c.name)}<#sep>, </#list>
 FROM cluster(${cluster}, ${database}, ${staging})
-WHERE ${ident(ingested_column)} >= toDateTime(${lit(step_started("swap"))})
+WHERE ${ident(ingested_column)} >= ${since}
+  AND ${ident(id_column)} NOT IN (SELECT ${ident(id_column)} FROM cluster(${cluster}, ${database}, ${source})
+                                  WHERE ${ident(ingested_column)} >= ${since} - ${catchup_margin_seconds})

@@ -57,17 +57,12 @@ public final class Migrator {
         List<Step> steps = selection.steps();
         holdCheck(steps);
         // everything is rendered before anything is sent; a step built from a table that an earlier
-        // step of this run creates (the schema gate reads staging) is rendered again when its turn comes
+        // step of this run creates (the schema gate reads staging) is rendered again when its turn comes;
+        // a table that nothing before it creates stops the run here, before anything is sent
         Map<Step, Map<Node, NodeWork>> work = new LinkedHashMap<>();
-        for (int i = 0; i < steps.size(); i++) {
-            try {
-                work.put(steps.get(i), render(steps.get(i), options));
-            } catch (ChrunbookException e) {
-                if (i == 0 || !MissingObjectException.causes(e)) {
-                    throw e;
-                }
-                work.put(steps.get(i), null);
-            }
+        PlanRenderings renderings = new PlanRenderings(planner);
+        for (Step step : steps) {
+            work.put(step, renderings.render(step, planner.nodes(step, options.shards(), options.node()), options.rerun()).orElse(null));
         }
         List<StepResult> results = new ArrayList<>();
         for (Map.Entry<Step, Map<Node, NodeWork>> e : work.entrySet()) {

@@ -7,8 +7,8 @@ import dev.chrunbook.render.SqlQuoting;
 import java.util.Optional;
 
 /**
- * A table a step is built from is not in a node's catalog. Before a run starts this may only mean
- * that an earlier step of the same run creates it, so such a step is rendered again when its turn comes.
+ * A table a step is built from is not in a node's catalog. When an earlier step of the same plan or
+ * run names it (creates or renames it), the step is rendered when its turn comes ({@link PlanRenderings}).
  */
 final class MissingObjectException extends ChrunbookException {
     private final String quotedName;
@@ -32,7 +32,4 @@ final class MissingObjectException extends ChrunbookException {
         return Optional.empty();
     }
 
-    static boolean causes(Throwable e) {
-        return in(e).isPresent();
-    }
 }

@@ -9,13 +9,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Renders steps in runbook order for plan and dry-run. A step built from a table that is not there
+ * Renders steps in runbook order for plan, dry-run and run. A step built from a table that is not there
  * yet is shown as "rendered when it runs" when an earlier step's SQL names that table (creates or
  * renames it); a table nothing creates is an error naming it and the node.
  */
 public final class PlanRenderings {
     private final WorkPlanner planner;
     private final StringBuilder earlierSql = new StringBuilder();
+    private String why = "";
 
     public PlanRenderings(WorkPlanner planner) {
         this.planner = planner;
@@ -36,8 +37,6 @@ public final class PlanRenderings {
             throw e;
         }
     }
-
-    private String why = "";
 
     public String why() {
         return why;

@@ -25,6 +25,11 @@ final class ForeignSchema {
     }
 
     static void create(ClusterNodes cluster, String topic, int rows) throws Exception {
+        create(cluster, topic, rows, false);
+    }
+
+    /** @param messageTime the ingestion column is the message's own time (happened_at), as Kafka's timestamp is on current servers */
+    static void create(ClusterNodes cluster, String topic, int rows, boolean messageTime) throws Exception {
         String db = cluster.database();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092"))) {
             if (!admin.listTopics().names().get().contains(topic)) {
@@ -48,7 +53,7 @@ final class ForeignSchema {
                 + " kafka_broker_list = '127.0.0.1:9092', kafka_topic_list = '" + topic + "', kafka_group_name = 'app_main_" + db + "',"
                 + " kafka_format = 'JSONEachRow', kafka_max_block_size = 50, kafka_num_consumers = 1");
         cluster.query(1, "CREATE MATERIALIZED VIEW " + db + ".app_mv ON CLUSTER posthog TO " + db + ".app_writable AS SELECT"
-                + " toUUID(event_id) AS event_id, kind, payload, happened_at, org_id, user_key, app_version, now() AS ingested_at"
+                + " toUUID(event_id) AS event_id, kind, payload, happened_at, org_id, user_key, app_version, " + (messageTime ? "happened_at" : "now()") + " AS ingested_at"
                 + " FROM " + db + ".app_kafka");
         if (rows > 0) {
             cluster.query(1, "INSERT INTO " + db + ".app_writable SELECT generateUUIDv4(), ['open', 'click', 'buy'][rand() % 3 + 1],"

@@ -35,6 +35,17 @@ class MigrationGatesIT {
         ForeignSchema.create(cluster, topic, 30_000);
         Path runbook = ForeignSchema.runbook(tmp.resolve("runbook"), db, topic);
         List<String> common = List.of("--connection", LocalCluster.CONNECTION.toString(), "--state-dir", tmp.resolve("state").toString());
+        // an ingestion object the runbook names but the cluster lacks: refused, naming it and the node
+        List<String> elsewhere = List.of("--connection", LocalCluster.CONNECTION.toString(), "--state-dir", tmp.resolve("other").toString());
+        for (String verb : List.of("plan", "run")) {
+            Cli.Result missing = verb.equals("plan") ? Cli.runbook(runbook, elsewhere, "plan", "--set", "kafka_table=app_kafka_nope")
+                    : Cli.runbook(runbook, elsewhere, "run", "--execute", "--to", "settle", "--set", "kafka_table=app_kafka_nope");
+            expect(4, missing);
+            assertTrue(missing.err().contains("table " + db + ".app_kafka_nope does not exist on 127.0.0.1:8121"), missing.toString());
+            assertTrue(!missing.out().contains("app_kafka_catchup"), "the catch-up is not rendered: " + missing.out());
+        }
+        assertEquals(0, cluster.count(1, "SELECT count() FROM system.tables WHERE database = '" + db + "' AND name = '" + STAGING + "'"),
+                "the refused run executed nothing");
         expect(0, Cli.runbook(runbook, common, "run", "--execute"));
         expect(0, Cli.runbook(runbook, common, "run", "--to", "settle", "--execute"));
         String staging = db + "." + STAGING;
