@@ -1,5 +1,7 @@
 package dev.chrunbook.cli;
 
+import dev.chrunbook.ddl.Derivation;
+import dev.chrunbook.ddl.SchemaDiff;
 import dev.chrunbook.exec.NodeWork;
 import dev.chrunbook.exec.QueryIds;
 import dev.chrunbook.render.RenderedStatement;
@@ -47,7 +49,21 @@ final class PlanPrinter {
         }
         List<RenderedStatement> statements = work.statements();
         for (int i = 0; i < statements.size(); i++) {
+            Derivation.of(statements.get(i).sql(), work.definitions()).ifPresent(this::derivation);
             out.printf("-- query_id %s%n%s;%n", QueryIds.of(runId, work.step().id(), node, attempt, i + 1), statements.get(i).sql());
+        }
+    }
+
+    /** A CREATE built from a catalog definition: what differs from it (the ZooKeeper path always does). */
+    private void derivation(Derivation.Report r) {
+        if (r.differences().isEmpty()) {
+            out.printf("-- as %s is defined on this node, but for its name and ZooKeeper path%n", r.from());
+            return;
+        }
+        out.printf("-- as %s is defined on this node, except:%n", r.from());
+        for (SchemaDiff.Difference d : r.differences()) {
+            out.printf("--   %s: %s -> %s%n", d.what(), d.source().isEmpty() ? "(none)" : oneLine(d.source()),
+                    d.target().isEmpty() ? "(added later or none)" : oneLine(d.target()));
         }
     }
 
