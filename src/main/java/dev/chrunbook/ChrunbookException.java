@@ -36,4 +36,22 @@ public class ChrunbookException extends RuntimeException {
     public static ChrunbookException verificationFailed(String message) {
         return new ChrunbookException(ExitCode.VERIFICATION_FAILED, message);
     }
+
+    /** A value from input as a message shows it: quoted, control bytes escaped, cut after 80 characters. */
+    public static String shown(String value) {
+        if (value == null) {
+            return "(none)";
+        }
+        StringBuilder sb = new StringBuilder("'");
+        value.codePoints().limit(80).forEach(c -> {
+            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+                sb.append(String.format("\\x%02x", c));
+            } else {
+                sb.appendCodePoint(c);
+            }
+        });
+        int n = value.codePointCount(0, value.length());
+        sb.append(n > 80 ? "...' (" + n + " characters)" : "'");
+        return sb.toString();
+    }
 }

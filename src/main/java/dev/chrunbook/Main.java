@@ -32,7 +32,7 @@ public final class Main {
         PrintWriter err = cmd.getErr();
         boolean verbose = parse.hasMatchedOption("-v") || cmd.getCommandSpec().root().userObject() instanceof ChrunbookCommand c && c.verbose();
         if (ex instanceof ChrunbookException ce) {
-            err.println("error: " + ce.getMessage());
+            err.println("error: " + printable(ce.getMessage()));
             if (verbose && ce.getCause() != null) {
                 ce.getCause().printStackTrace(err);
             }
@@ -45,6 +45,17 @@ public final class Main {
         }
         err.flush();
         return ExitCode.INTERNAL.code();
+    }
+
+    /** Control bytes that came in with input never reach the terminal as they are. */
+    static String printable(String message) {
+        StringBuilder sb = new StringBuilder();
+        String m = String.valueOf(message);
+        for (int i = 0; i < m.length(); i++) {
+            char c = m.charAt(i);
+            sb.append((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+        }
+        return sb.toString();
     }
 
     /** slf4j-simple reads its level once, before the first logger: decide it from -v up front. */

@@ -1,6 +1,11 @@
 package dev.chrunbook.cli;
 
 import dev.chrunbook.exec.RunbookValidator;
+import dev.chrunbook.render.SqlRenderer;
+import dev.chrunbook.runbook.RunbookLoader;
+
+import java.util.Map;
+import java.util.Optional;
 import dev.chrunbook.topology.Topology;
 import dev.chrunbook.topology.TopologyResolver;
 import picocli.CommandLine.Command;
@@ -19,7 +24,11 @@ final class ValidateCommand extends RunbookCommand {
         Topology topology = ws.connection.filter(c -> c.seed().isEmpty())
                 .map(c -> TopologyResolver.declared(c, ws.runbook.cluster()))
                 .orElseGet(() -> Topology.synthetic(ws.runbook.cluster(), 2, 2));
-        RunbookValidator.Result r = new RunbookValidator(ws.runbook, topology, ws.renderer(ws.runIdOrNew())).validate();
+        String runId = ws.runIdOrNew();
+        // with --set, every step must render the same statements (in number and kind) as with the declared vars
+        Optional<SqlRenderer> defaults = runbookArgs.overrides.isEmpty() ? Optional.empty()
+                : Optional.of(new SqlRenderer(new RunbookLoader().load(runbookArgs.file, Map.of()), runId, ws.templateDirs()));
+        RunbookValidator.Result r = new RunbookValidator(ws.runbook, topology, ws.renderer(runId)).validate(defaults);
         out().printf("OK %s: %d steps, %d statements rendered for %d nodes%n",
                 ws.runbook.file(), r.steps(), r.statements(), r.nodes());
         return 0;

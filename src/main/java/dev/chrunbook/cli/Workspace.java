@@ -18,6 +18,7 @@ import dev.chrunbook.topology.ConnectionLoader;
 import dev.chrunbook.topology.Topology;
 import dev.chrunbook.topology.TopologyResolver;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -46,6 +47,9 @@ final class Workspace {
         Runbook runbook = new RunbookLoader().load(args.file, args.overrides);
         Optional<ConnectionConfig> connection = options.connection().map(new ConnectionLoader(System::getenv)::load);
         Path stateDir = options.stateDir != null ? options.stateDir : Path.of(".chrunbook", runbook.name());
+        if (Files.exists(stateDir) && !Files.isDirectory(stateDir)) {
+            throw ChrunbookException.invalidInput("--state-dir " + stateDir + " is a file, not a folder; pass a folder (it is created when missing)");
+        }
         return new Workspace(runbook, connection, stateDir, options);
     }
 
@@ -70,12 +74,16 @@ final class Workspace {
     }
 
     Optional<RunState> state() {
-        return StateStore.read(stateDir);
+        return StateStore.read(stateDir, runbook.name());
     }
 
     /** The run_id of the state, or a new one (fixed only when --execute first writes the state). */
     String runIdOrNew() {
         return state().map(RunState::runId).orElseGet(Workspace::newRunId);
+    }
+
+    java.util.List<Path> templateDirs() {
+        return options.templateDirs;
     }
 
     SqlRenderer renderer(String runId) {

@@ -1,5 +1,6 @@
 package dev.chrunbook.exec;
 
+import dev.chrunbook.ddl.OnCluster;
 import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.render.RenderedStatement;
 import dev.chrunbook.render.SqlRenderer;
@@ -10,11 +11,11 @@ import dev.chrunbook.topology.Node;
 import dev.chrunbook.topology.Topology;
 
 import java.util.List;
-import java.util.regex.Pattern;
+import java.util.Optional;
+import java.util.Set;
 
 /** Static checks of a runbook: every step renders on every node it targets, and says what it must. */
 public final class RunbookValidator {
-    private static final Pattern ON_CLUSTER = Pattern.compile("\\bON\\s+CLUSTER\\b", Pattern.CASE_INSENSITIVE);
 
     private final Runbook runbook;
     private final Topology topology;
@@ -30,8 +31,20 @@ public final class RunbookValidator {
     }
 
     public Result validate() {
+        return validate(Optional.empty());
+    }
+
+    /**
+     * @param defaults the same runbook rendered with its declared vars only, when --set overrode some: a
+     *                 var must not change how many statements a step renders or what kind they are
+     */
+    public Result validate(Optional<SqlRenderer> defaults) {
         int statements = 0;
         for (Step step : runbook.steps()) {
+            if (step.hasStatements() && renderer.rendersNothing(step)) {
+                throw ChrunbookException.invalidInput(runbook.file() + ":" + step.line() + ": step '" + step.id()
+                        + "' has an empty " + (step.sql() != null ? "sql:" : "template " + step.template()) + "; give it SQL or remove it");
+            }
             for (Node node : topology.nodesFor(step.on())) {
                 List<RenderedStatement> rendered = renderer.render(step, node);
                 renderer.renderCheck(step, node);
@@ -39,19 +52,51 @@ public final class RunbookValidator {
                 if (step.kind().isKafka()) {
                     KafkaStepRunner.checkParams(step, renderer.renderParams(step, node));
                 }
-                if (step.on() == Target.CLUSTER_ONCE) {
-                    for (RenderedStatement s : rendered) {
-                        if (!ON_CLUSTER.matcher(s.sql()).find()) {
-                            throw ChrunbookException.invalidInput(runbook.file() + ":" + step.line() + ": step '" + step.id()
-                                    + "' is on: cluster-once but its statement lacks ON CLUSTER (it would run on one node only): "
-                                    + abbreviate(s.sql()) + ". Add ON CLUSTER ${cluster} or use on: first-node");
-                        }
-                    }
+                onCluster(step, rendered);
+                if (step.rollback() != null) {
+                    onCluster(step.rollbackStep(), renderer.render(step.rollbackStep(), node));
+                }
+                if (defaults.isPresent()) {
+                    sameShape(step, node, defaults.get().render(step, node), rendered);
                 }
                 statements += rendered.size();
             }
         }
         return new Result(runbook.steps().size(), topology.nodes().size(), statements);
+    }
+
+    private void onCluster(Step step, List<RenderedStatement> rendered) {
+        if (step.on() != Target.CLUSTER_ONCE) {
+            return;
+        }
+        for (RenderedStatement s : rendered) {
+            // an INSERT or SELECT on one node reaches the cluster through Distributed tables or cluster()
+            if (!Set.of("INSERT", "SELECT", "WITH").contains(keyword(s)) && !OnCluster.present(s.sql())) {
+                throw ChrunbookException.invalidInput(runbook.file() + ":" + step.line() + ": step '" + step.id()
+                        + "' is on: cluster-once but its statement lacks ON CLUSTER (it would run on one node only): "
+                        + abbreviate(s.sql()) + ". Add ON CLUSTER ${cluster} or use on: first-node");
+            }
+        }
+    }
+
+    /** An override that adds, removes or changes the kind of a statement is SQL coming in through a var. */
+    private void sameShape(Step step, Node node, List<RenderedStatement> declared, List<RenderedStatement> overridden) {
+        List<String> a = declared.stream().map(RunbookValidator::keyword).toList();
+        List<String> b = overridden.stream().map(RunbookValidator::keyword).toList();
+        if (!a.equals(b)) {
+            throw ChrunbookException.invalidInput(runbook.file() + ":" + step.line() + ": --set changes what step '" + step.id()
+                    + "' renders on " + node.id() + ": " + a.size() + " statement(s) " + a + " with the declared vars, " + b.size()
+                    + " " + b + " with the overrides; a var may change values, not add, remove or turn statements into others");
+        }
+    }
+
+    private static String keyword(RenderedStatement s) {
+        String sql = s.sql().stripLeading();
+        int end = 0;
+        while (end < sql.length() && Character.isLetter(sql.charAt(end))) {
+            end++;
+        }
+        return sql.substring(0, end).toUpperCase(java.util.Locale.ROOT);
     }
 
     private static String abbreviate(String sql) {

@@ -83,6 +83,12 @@ public final class WorkPlanner {
     /** The nodes of {@code step} after the --shard/--node filters; an empty selection is an input error. */
     public List<Node> nodes(Step step, List<Integer> shards, Optional<String> node) {
         List<Node> all = topology.nodesFor(step.on());
+        for (int shard : shards) {
+            if (topology.nodes().stream().noneMatch(n -> n.shard() == shard)) {
+                throw ChrunbookException.invalidInput("--shard " + shard + ": the cluster has shards 1 to "
+                        + topology.nodes().get(topology.nodes().size() - 1).shard());
+            }
+        }
         List<Node> chosen = new ArrayList<>();
         for (Node n : all) {
             if ((shards.isEmpty() || shards.contains(n.shard())) && (node.isEmpty() || n.matches(node.get()))) {

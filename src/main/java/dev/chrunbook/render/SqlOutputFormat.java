@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 /**
  * FreeMarker output format for SQL. Every {@code ${value}} in a template passes through
  * {@link #escapePlainText}: plain tokens (names, dotted names, paths, numbers) pass unchanged,
- * anything else is refused, so a var like {@code x; DROP TABLE y} can never become SQL. Text that
+ * anything else is refused, so a var like {@code x; DROP TABLE y} can never become SQL; a negative
+ * number is put in parentheses, so {@code 100-${n}} with n = -1 is {@code 100-(-1)}, not a comment. Text that
  * needs quoting goes through {@code ident(...)} or {@code lit(...)} ({@link SqlQuoting}).
  */
 final class SqlOutputFormat extends CommonMarkupOutputFormat<SqlOutputFormat.Sql> {
@@ -25,10 +26,14 @@ final class SqlOutputFormat extends CommonMarkupOutputFormat<SqlOutputFormat.Sql
 
     @Override
     public String escapePlainText(String text) throws TemplateModelException {
-        if (TOKEN.matcher(text).matches() || NUMBER.matcher(text).matches()) {
+        if (TOKEN.matcher(text).matches()) {
             return text;
         }
-        throw new TemplateModelException("value '" + text + "' is not a plain SQL token (letters, digits, '_', '.', '/');"
+        if (NUMBER.matcher(text).matches()) {
+            // in parentheses, a negative number cannot join a neighbouring '-' into a comment: 100-(-1)
+            return text.startsWith("-") ? "(" + text + ")" : text;
+        }
+        throw new TemplateModelException("value " + dev.chrunbook.ChrunbookException.shown(text) + " is not a plain SQL token (letters, digits, '_', '.', '/');"
                 + " write ${ident(x)} for an identifier or ${lit(x)} for a string literal");
     }
 

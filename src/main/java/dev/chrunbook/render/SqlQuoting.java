@@ -1,5 +1,7 @@
 package dev.chrunbook.render;
 
+import dev.chrunbook.ddl.DdlException;
+import dev.chrunbook.ddl.Fragment;
 import freemarker.template.TemplateMethodModelEx;
 import freemarker.template.TemplateModel;
 import freemarker.template.TemplateModelException;
@@ -57,14 +59,21 @@ public final class SqlQuoting {
 
     /**
      * {@code sql(x)}: emits x as SQL as it is. Only for fragments the runbook author or the server's
-     * catalog wrote (types, expressions, ORDER BY lists), never for names an operator passes in.
+     * catalog wrote (types, expressions, ORDER BY lists), never for names an operator passes in. It
+     * must stay one fragment: no ';' or comment outside literals, balanced parentheses and quotes.
      */
     static TemplateMethodModelEx sqlFunction() {
         return args -> {
             if (args.size() != 1) {
                 throw new TemplateModelException("sql(...) takes exactly one value");
             }
-            return SqlOutputFormat.INSTANCE.fromMarkup(text(args.get(0), "sql"));
+            String fragment = text(args.get(0), "sql");
+            try {
+                Fragment.check("sql(...)", fragment);
+            } catch (DdlException e) {
+                throw new TemplateModelException(e.getMessage());
+            }
+            return SqlOutputFormat.INSTANCE.fromMarkup(fragment);
         };
     }
 

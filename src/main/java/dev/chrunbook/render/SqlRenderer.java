@@ -27,6 +27,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import freemarker.core.TemplateClassResolver;
+import freemarker.core._CoreAPI;
+import freemarker.ext.beans.BeansWrapper;
+import freemarker.template.DefaultObjectWrapperBuilder;
 
 /**
  * Renders a step's SQL for one node with FreeMarker. Templates are looked up in the runbook's
@@ -34,12 +46,23 @@ import java.util.Optional;
  * A missing var, a missing template or an unsafe value is an input error naming template and line.
  */
 public final class SqlRenderer {
+    /** How long one template may take to render for one node, fact lookups included. */
+    static final Duration RENDER_BUDGET = Duration.ofSeconds(60);
+    /** How much SQL one template may render for one node. */
+    static final int MAX_OUTPUT = 4 * 1024 * 1024;
+
     private final Runbook runbook;
     private final String runId;
     private final NodeFacts facts;
     private final Configuration freemarker;
     private final Configuration plainText;
     private final Map<String, Template> inline = new HashMap<>();
+    private final Set<Template> interruptible = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final ExecutorService sandbox = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(null, r, "chrunbook-render", 8L << 20);
+        t.setDaemon(true);
+        return t;
+    });
 
     public SqlRenderer(Runbook runbook, String runId, List<Path> templateDirs) {
         this(runbook, runId, templateDirs, NodeFacts.OFFLINE);
@@ -100,15 +123,48 @@ public final class SqlRenderer {
         return Optional.of(statements.get(0));
     }
 
+    /** True when the step's SQL source holds nothing but white space and comments. */
+    public boolean rendersNothing(Step step) {
+        String source = step.sql() != null ? step.sql() : template(step).toString();
+        return source.replaceAll("(?s)<#--.*?-->", "").replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("(?m)--.*$", "").isBlank();
+    }
+
     /** The catalog definitions rendering {@code step} for {@code node} read, by database.table. */
     public Map<String, String> definitionsRead(Step step, Node node) {
         return facts.definitionsRead(step.id(), node);
     }
 
     private String render(Template template, Step step, Node node) {
+        Future<String> job = sandbox.submit(() -> process(template, step, node));
+        try {
+            return job.get(RENDER_BUDGET.toSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            job.cancel(true);
+            throw ChrunbookException.invalidInput(where(step) + ": template " + template.getSourceName() + " took longer than "
+                    + RENDER_BUDGET.toSeconds() + " s to render (an endless #list?)");
+        } catch (InterruptedException e) {
+            job.cancel(true);
+            Thread.currentThread().interrupt();
+            throw ChrunbookException.stepFailed(where(step) + ": interrupted while rendering");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StackOverflowError) {
+                throw ChrunbookException.invalidInput(where(step) + ": template " + template.getSourceName()
+                        + " nests too deep (an #include or macro that calls itself?)");
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private String process(Template template, Step step, Node node) {
         StringWriter out = new StringWriter();
         try {
-            template.process(TemplateModel.of(runbook, runId, step, node, facts), out);
+            sandboxed(template).process(TemplateModel.of(runbook, runId, step, node, facts), new BoundedWriter(out, MAX_OUTPUT));
+        } catch (BoundedWriter.Overflow e) {
+            throw ChrunbookException.invalidInput(where(step) + ": template " + template.getSourceName() + " renders more than "
+                    + MAX_OUTPUT / (1024 * 1024) + " MB for one node");
         } catch (TemplateException e) {
             // a fact lookup that failed (node unreachable, no SSH access) keeps its own message and exit code
             for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
@@ -121,6 +177,14 @@ public final class SqlRenderer {
             throw new IllegalStateException("writing to a StringWriter failed", e);
         }
         return out.toString();
+    }
+
+    /** Templates check for interruption in their loops, so an endless one ends at the render budget. */
+    private Template sandboxed(Template t) {
+        if (interruptible.add(t)) {
+            _CoreAPI.addThreadInterruptedChecks(t);
+        }
+        return t;
     }
 
     private Template template(Step step) {
@@ -137,6 +201,9 @@ public final class SqlRenderer {
                     + e.getLineNumber() + ": " + firstLine(e.getEditorMessage()));
         } catch (IOException e) {
             throw ChrunbookException.invalidInput(where(step) + ": cannot read template '" + step.template() + "': " + e.getMessage());
+        } catch (SecurityException e) {
+            throw ChrunbookException.invalidInput(where(step) + ": template '" + step.template()
+                    + "' resolves outside its folder (a symbolic link?); templates are read from the runbook's and --templates folders only");
         }
     }
 
@@ -177,11 +244,12 @@ public final class SqlRenderer {
         Configuration cfg = new Configuration(Configuration.VERSION_2_3_33);
         List<TemplateLoader> loaders = new ArrayList<>();
         try {
-            loaders.add(new FileTemplateLoader(runbookFolder.toFile()));
+            loaders.add(new StrictFileLoader(runbookFolder.toFile()));
             for (Path dir : templateDirs) {
-                if (Files.isDirectory(dir)) {
-                    loaders.add(new FileTemplateLoader(dir.toFile()));
+                if (!Files.isDirectory(dir)) {
+                    throw ChrunbookException.invalidInput("--templates " + dir + ": no such folder");
                 }
+                loaders.add(new StrictFileLoader(dir.toFile()));
             }
         } catch (IOException e) {
             throw ChrunbookException.invalidInput("cannot read template folder: " + e.getMessage());
@@ -198,6 +266,12 @@ public final class SqlRenderer {
         cfg.setLogTemplateExceptions(false);
         cfg.setWrapUncheckedExceptions(true);
         cfg.setFallbackOnNullLoopVariable(false);
+        // a template reaches the cluster, files and processes only through chrunbook's functions
+        cfg.setNewBuiltinClassResolver(TemplateClassResolver.ALLOWS_NOTHING_RESOLVER);
+        cfg.setAPIBuiltinEnabled(false);
+        DefaultObjectWrapperBuilder wrapper = new DefaultObjectWrapperBuilder(Configuration.VERSION_2_3_33);
+        wrapper.setExposureLevel(BeansWrapper.EXPOSE_NOTHING);
+        cfg.setObjectWrapper(wrapper.build());
         return cfg;
     }
 }

@@ -38,9 +38,6 @@ public final class RunbookLoader {
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
     public Runbook load(Path file, Map<String, String> overrides) {
-        if (!Files.isRegularFile(file)) {
-            throw ChrunbookException.invalidInput("runbook file not found: " + file);
-        }
         YamlFields top = YamlFields.parse(file).onlyKeys(TOP_KEYS);
         String name = matching(top, "name", NAME, "letters, digits, '_', '.', '-'");
         String cluster = matching(top, "cluster", IDENTIFIER, "a ClickHouse cluster name as in system.clusters");
@@ -164,7 +161,7 @@ public final class RunbookLoader {
         Map<String, Object> merged = new LinkedHashMap<>(vars);
         overrides.forEach((k, v) -> {
             if (!vars.containsKey(k)) {
-                throw ChrunbookException.invalidInput("--set " + k + ": no var '" + k + "' in " + top.file()
+                throw ChrunbookException.invalidInput("--set " + ChrunbookException.shown(k) + ": no such var in " + top.file()
                         + " (vars: " + String.join(", ", vars.keySet()) + "); declare it under 'vars:' first");
             }
             merged.put(k, typed(k, vars.get(k), v));
@@ -174,19 +171,26 @@ public final class RunbookLoader {
 
     /** An override keeps the declared var's type: a number stays a number, a boolean a boolean. */
     private static Object typed(String key, Object declared, String value) {
+        String shown = ChrunbookException.shown(value);
         try {
             if (declared instanceof Long) {
+                if (!value.matches("-?[0-9]{1,18}")) {
+                    throw new NumberFormatException();
+                }
                 return Long.parseLong(value);
             }
             if (declared instanceof Double) {
+                if (!value.matches("-?[0-9]{1,18}(\\.[0-9]{1,18})?")) {
+                    throw new NumberFormatException();
+                }
                 return Double.parseDouble(value);
             }
         } catch (NumberFormatException e) {
-            throw ChrunbookException.invalidInput("--set " + key + "=" + value + ": var '" + key + "' is a number");
+            throw ChrunbookException.invalidInput("--set " + key + "=" + shown + ": var '" + key + "' is a decimal number");
         }
         if (declared instanceof Boolean) {
             if (!value.equals("true") && !value.equals("false")) {
-                throw ChrunbookException.invalidInput("--set " + key + "=" + value + ": var '" + key + "' is true or false");
+                throw ChrunbookException.invalidInput("--set " + key + "=" + shown + ": var '" + key + "' is true or false");
             }
             return Boolean.parseBoolean(value);
         }
@@ -225,8 +229,8 @@ public final class RunbookLoader {
 
     public static Optional<Duration> parseDuration(String text) {
         Matcher m = DURATION.matcher(text.trim());
-        if (!m.matches()) {
-            return Optional.empty();
+        if (!m.matches() || m.group(1).length() > 9) {
+            return Optional.empty(); // more than 9 digits is no duration anyone means
         }
         long n = Long.parseLong(m.group(1));
         return Optional.of(switch (m.group(2)) {

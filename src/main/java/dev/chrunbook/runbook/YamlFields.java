@@ -28,6 +28,9 @@ import java.util.Set;
  * connection file names file:line and the field. Shared by the runbook and connection loaders.
  */
 public final class YamlFields {
+    /** The largest runbook or connection file read: larger ones are refused before parsing. */
+    static final int MAX_BYTES = 1024 * 1024;
+
     private final Path file;
     private final String context;
     private final MappingNode node;
@@ -49,16 +52,31 @@ public final class YamlFields {
 
     /** Parses a whole file whose top level must be a mapping. */
     public static YamlFields parse(Path file) {
+        String text = InputFiles.text(file, MAX_BYTES);
         Node root;
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try {
             LoaderOptions options = new LoaderOptions();
             options.setAllowDuplicateKeys(false);
-            root = new Yaml(options).compose(r);
+            options.setMaxAliasesForCollections(20);
+            options.setNestingDepthLimit(40);
+            options.setAllowRecursiveKeys(false);
+            options.setCodePointLimit(MAX_BYTES);
+            java.util.Iterator<Node> documents = new Yaml(options).composeAll(new java.io.StringReader(text)).iterator();
+            root = documents.hasNext() ? documents.next() : null;
+            if (documents.hasNext()) {
+                throw ChrunbookException.invalidInput(file + ": holds more than one YAML document ('---'); keep one");
+            }
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 0;
             throw ChrunbookException.invalidInput(file + ":" + line + ": invalid YAML: " + e.getProblem());
-        } catch (IOException e) {
-            throw ChrunbookException.invalidInput("cannot read " + file + ": " + e.getMessage());
+        } catch (ChrunbookException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // SnakeYAML's limits (aliases, nesting, size) and recursion end here
+            throw ChrunbookException.invalidInput(file + ": invalid YAML: " + ChrunbookException.shown(String.valueOf(e.getMessage()))
+                    + " (aliases, nesting and size are limited)");
+        } catch (StackOverflowError e) {
+            throw ChrunbookException.invalidInput(file + ": invalid YAML: nested too deep");
         }
         if (root == null) {
             throw ChrunbookException.invalidInput(file + ":1: the file is empty");
@@ -233,15 +251,19 @@ public final class YamlFields {
     }
 
     private Object plain(Node value) {
+        return plain(value, 0);
+    }
+
+    private Object plain(Node value, int depth) {
+        if (depth > 20) {
+            throw error(value, "a var nests deeper than 20 levels (or an alias refers to itself)");
+        }
         if (value instanceof ScalarNode s) {
             if (Tag.NULL.equals(s.getTag())) {
                 throw error(s, "a var must have a value (write \"\" for an empty string)");
             }
-            if (Tag.INT.equals(s.getTag())) {
-                return Long.parseLong(s.getValue().replace("_", ""));
-            }
-            if (Tag.FLOAT.equals(s.getTag())) {
-                return Double.parseDouble(s.getValue().replace("_", ""));
+            if (Tag.INT.equals(s.getTag()) || Tag.FLOAT.equals(s.getTag())) {
+                return number(s);
             }
             if (Tag.BOOL.equals(s.getTag())) {
                 return Boolean.parseBoolean(s.getValue());
@@ -249,14 +271,33 @@ public final class YamlFields {
             return s.getValue();
         }
         if (value instanceof SequenceNode seq) {
-            return seq.getValue().stream().map(this::plain).toList();
+            return seq.getValue().stream().map(v -> plain(v, depth + 1)).toList();
         }
         MappingNode m = (MappingNode) value;
         Map<String, Object> out = new LinkedHashMap<>();
         for (NodeTuple t : m.getValue()) {
-            out.put(((ScalarNode) t.getKeyNode()).getValue(), plain(t.getValueNode()));
+            if (!(t.getKeyNode() instanceof ScalarNode key)) {
+                throw error(t.getKeyNode(), "keys must be plain names");
+            }
+            out.put(key.getValue(), plain(t.getValueNode(), depth + 1));
         }
         return out;
+    }
+
+    private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("[-+]?(0|[1-9][0-9]{0,17})");
+    private static final java.util.regex.Pattern FRACTION = java.util.regex.Pattern.compile("[-+]?[0-9]{1,18}\\.[0-9]{1,18}([eE][-+]?[0-9]{1,3})?");
+
+    /** Numbers as a reader expects them: decimal, at most 18 digits; no 0x1F, 1:30, .inf or .nan. */
+    private Object number(ScalarNode s) {
+        String v = s.getValue().replace("_", "");
+        if (DECIMAL.matcher(v).matches()) {
+            return Long.parseLong(v);
+        }
+        if (FRACTION.matcher(v).matches()) {
+            return Double.parseDouble(v);
+        }
+        throw error(s, "the number " + ChrunbookException.shown(s.getValue()) + " is not a plain decimal number of at most 18 digits;"
+                + " quote it to make it text");
     }
 
     private ChrunbookException error(Node at, String message) {

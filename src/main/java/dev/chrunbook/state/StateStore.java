@@ -38,27 +38,49 @@ public final class StateStore {
         this.state = state;
     }
 
-    /** Reads the state in {@code dir}; empty when nothing ran yet. */
-    public static Optional<RunState> read(Path dir) {
+    /**
+     * Reads the state in {@code dir}, which must belong to {@code runbook} (exit 3 otherwise, naming
+     * both); empty when nothing ran yet.
+     */
+    public static Optional<RunState> read(Path dir, String runbook) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw ChrunbookException.stateConflict("--state-dir " + dir + " is a file, not a folder; pass a folder (it is created when missing)");
+        }
         Path file = dir.resolve(FILE);
         if (!Files.exists(file)) {
             return Optional.empty();
         }
+        RunState state;
         try {
-            return Optional.of(mapper().readValue(file.toFile(), RunState.class));
-        } catch (IOException e) {
-            throw ChrunbookException.stateConflict("state file " + file + " is unreadable (" + e.getMessage()
-                    + "); restore it from " + file + ".bak if present, or move it away to start over");
+            state = mapper().readValue(file.toFile(), RunState.class);
+        } catch (IOException | RuntimeException e) {
+            throw unreadable(file, firstLine(e.getMessage()));
         }
+        Optional<String> problem = StateCheck.problem(state);
+        if (problem.isPresent()) {
+            throw unreadable(file, problem.get());
+        }
+        if (!state.runbook().equals(runbook)) {
+            throw ChrunbookException.stateConflict("state dir " + dir + " belongs to runbook " + ChrunbookException.shown(state.runbook())
+                    + ", not '" + runbook + "': pass the --state-dir of this runbook (default .chrunbook/" + runbook + ")");
+        }
+        return Optional.of(state);
+    }
+
+    private static ChrunbookException unreadable(Path file, String why) {
+        return ChrunbookException.stateConflict("state file " + file + " is unreadable (" + why
+                + "); restore it from " + file + ".bak if present, or move it away to start over");
+    }
+
+    private static String firstLine(String message) {
+        String m = message == null ? "" : message.strip();
+        int nl = m.indexOf('\n');
+        return ChrunbookException.shown(nl > 0 ? m.substring(0, nl) : m);
     }
 
     /** Opens the state for writing, creating it with {@code newRunId} on the first --execute. */
     public static StateStore open(Path dir, String runbook, String newRunId, Clock clock) {
-        RunState existing = read(dir).orElse(null);
-        if (existing != null && !existing.runbook().equals(runbook)) {
-            throw ChrunbookException.stateConflict("state dir " + dir + " belongs to runbook '" + existing.runbook()
-                    + "', not '" + runbook + "'; pass another --state-dir");
-        }
+        RunState existing = read(dir, runbook).orElse(null);
         StateStore store = new StateStore(dir, clock,
                 existing != null ? existing : new RunState(runbook, newRunId, clock.instant(), null));
         if (existing == null) {

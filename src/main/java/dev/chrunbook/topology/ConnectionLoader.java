@@ -29,10 +29,13 @@ public final class ConnectionLoader {
     }
 
     public ConnectionConfig load(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw ChrunbookException.invalidInput("connection file not found: " + file);
+        YamlFields f = YamlFields.parse(file);
+        if (f.has("password")) {
+            // the value is never echoed: it is a password
+            throw f.errorAt("password", "a password does not belong in the connection file: give 'password_env: VAR'"
+                    + " (an environment variable holding it) or 'password_file: FILE' (a file holding it)");
         }
-        YamlFields f = YamlFields.parse(file).onlyKeys(KEYS);
+        f.onlyKeys(KEYS);
         Optional<String> seed = Optional.ofNullable(f.optionalString("seed", null));
         seed.ifPresent(s -> hostPort(f, "seed", s));
         List<Node> nodes = new ArrayList<>();
@@ -60,17 +63,30 @@ public final class ConnectionLoader {
             throw f.errorAt("password_file", "give password_env or password_file, not both");
         }
         if (var != null) {
+            if (!var.matches("[A-Za-z_][A-Za-z0-9_]{0,127}")) {
+                // not a variable name: perhaps the password itself, which must not be echoed
+                throw f.errorAt("password_env", "password_env must name an environment variable (letters, digits, '_'),"
+                        + " not hold the password; put the password into that variable");
+            }
             String value = env.apply(var);
             if (value == null) {
-                throw f.errorAt("password_env", "environment variable " + var + " is not set; export it or remove password_env");
+                throw f.errorAt("password_env", "the environment variable that password_env names is not set; export it"
+                        + " or remove password_env");
             }
             return value;
         }
         if (path != null) {
+            Path secret = f.file().resolveSibling(path);
+            if (!Files.isRegularFile(secret)) {
+                // the value is not echoed: it may be the password itself
+                throw f.errorAt("password_file", "the file that password_file names does not exist or is not a file"
+                        + " (a path relative to the connection file); it must hold the password, not be it");
+            }
             try {
-                return Files.readString(f.file().resolveSibling(path), StandardCharsets.UTF_8).strip();
+                return Files.readString(secret, StandardCharsets.UTF_8).strip();
             } catch (IOException e) {
-                throw f.errorAt("password_file", "cannot read password file " + path + ": " + e.getMessage());
+                throw f.errorAt("password_file", "the file that password_file names cannot be read ("
+                        + e.getClass().getSimpleName() + ")");
             }
         }
         return "";
@@ -78,6 +94,10 @@ public final class ConnectionLoader {
 
     private static Node node(YamlFields n) {
         String host = n.requiredString("host");
+        if (!host.matches("[A-Za-z0-9._\\-\\[\\]:]+")) {
+            throw n.errorAt("host", host.contains("@") ? "'host' must be a host name or address, without user or password"
+                    : ChrunbookException.shown(host) + " is not a host name or address");
+        }
         int port = n.optionalInt("port", 8123);
         int shard = n.optionalInt("shard", 0);
         if (shard < 1) {
@@ -91,9 +111,14 @@ public final class ConnectionLoader {
     }
 
     private static String[] hostPort(YamlFields f, String key, String value) {
+        if (value.contains("@")) {
+            // user-info may carry a password: name the field, never the value
+            throw f.errorAt(key, "'" + key + "' must be host:port without user or password; give them as 'user:' and"
+                    + " 'password_env:' or 'password_file:'");
+        }
         int colon = value.lastIndexOf(':');
-        if (colon <= 0) {
-            throw f.errorAt(key, "'" + value + "' must be host:port");
+        if (colon <= 0 || !value.substring(0, colon).matches("[A-Za-z0-9._\\-\\[\\]:]+")) {
+            throw f.errorAt(key, ChrunbookException.shown(value) + " must be host:port (a host name or address, a colon, a port)");
         }
         port(f, key, value.substring(colon + 1));
         return new String[] {value.substring(0, colon), value.substring(colon + 1)};

@@ -1,5 +1,6 @@
 package dev.chrunbook.topology;
 
+import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.runbook.Target;
 
 import java.util.ArrayList;
@@ -16,6 +17,37 @@ public record Topology(String cluster, List<Node> nodes) {
         nodes = nodes.stream()
                 .sorted(Comparator.comparingInt(Node::shard).thenComparingInt(Node::replicaNum))
                 .toList();
+        check(nodes);
+    }
+
+    /** A node in two shards, a replica named twice in a shard or a shard without nodes would run work twice or not at all. */
+    private static void check(List<Node> nodes) {
+        if (nodes.isEmpty()) {
+            throw ChrunbookException.invalidInput("the cluster has no nodes: check the connection file's seed or nodes");
+        }
+        Map<String, Node> byId = new LinkedHashMap<>();
+        java.util.Set<String> replicas = new java.util.HashSet<>();
+        java.util.TreeSet<Integer> shards = new java.util.TreeSet<>();
+        for (Node n : nodes) {
+            Node twice = byId.put(n.id(), n);
+            if (twice != null) {
+                throw ChrunbookException.invalidInput("node " + n.id() + " is declared twice (shard " + twice.shard() + " and shard "
+                        + n.shard() + "): every node belongs to one shard, once");
+            }
+            if (!replicas.add(n.shard() + "/" + n.replicaName())) {
+                throw ChrunbookException.invalidInput("replica '" + n.replicaName() + "' is declared twice in shard " + n.shard()
+                        + ": give every replica of a shard its own name");
+            }
+            if (n.shard() < 1) {
+                throw ChrunbookException.invalidInput("node " + n.id() + " has shard " + n.shard() + ": shards are numbered from 1");
+            }
+            shards.add(n.shard());
+        }
+        for (int s = 1; s <= shards.last(); s++) {
+            if (!shards.contains(s)) {
+                throw ChrunbookException.invalidInput("shard " + s + " has no node (shards " + shards + "): declare its nodes or renumber");
+            }
+        }
     }
 
     public List<Node> nodesFor(Target target) {

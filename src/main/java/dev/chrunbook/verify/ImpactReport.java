@@ -1,5 +1,6 @@
 package dev.chrunbook.verify;
 
+import dev.chrunbook.ddl.OnCluster;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
 import dev.chrunbook.clickhouse.ClickHouseException;
@@ -23,7 +24,6 @@ public final class ImpactReport {
     private static final Pattern DROP = Pattern.compile("^\\s*DROP\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?" + NAME, Pattern.CASE_INSENSITIVE);
     private static final Pattern RENAMED = Pattern.compile(NAME + "\\s+TO\\s+", Pattern.CASE_INSENSITIVE);
     private static final Pattern RENAME = Pattern.compile("^\\s*RENAME\\s+TABLE", Pattern.CASE_INSENSITIVE);
-    private static final Pattern ON_CLUSTER = Pattern.compile("\\bON\\s+CLUSTER\\b", Pattern.CASE_INSENSITIVE);
 
     private final ClickHouseConnector connector;
     private final Topology topology;
@@ -39,7 +39,7 @@ public final class ImpactReport {
         Set<String> renamed = new LinkedHashSet<>();
         boolean cluster = false;
         for (String sql : statements) {
-            cluster |= ON_CLUSTER.matcher(sql).find();
+            cluster |= OnCluster.present(sql);
             Matcher d = DROP.matcher(sql);
             if (d.find()) {
                 dropped.add(name(d));

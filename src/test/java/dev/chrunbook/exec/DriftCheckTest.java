@@ -56,7 +56,7 @@ class DriftCheckTest {
     private StateStore ranCreateStagingWith(Map<String, String> vars, Path dir) {
         Runbook runbook = new RunbookLoader().load(RUNBOOK, vars);
         SqlRenderer renderer = new SqlRenderer(runbook, "r1", List.of());
-        StateStore store = StateStore.open(dir, runbook.name(), "r1", Clock.systemUTC());
+        StateStore store = StateStore.open(dir, runbook.name(), "20260101_000000_aaaa", Clock.systemUTC());
         for (Node n : topology.nodesFor(runbook.step("create-staging").on())) {
             RenderedStatement s = renderer.render(runbook.step("create-staging"), n).get(0);
             store.update("create-staging", n.id(), st -> st.startAttempt(Clock.systemUTC().instant())

@@ -21,42 +21,42 @@ class StateStoreTest {
 
     @Test
     void everyUpdateIsOnDiskBeforeUpdateReturns(@TempDir Path dir) {
-        StateStore store = StateStore.open(dir, "rb", "run1", CLOCK);
+        StateStore store = StateStore.open(dir, "rb", "20260101_000000_aaaa", CLOCK);
         store.update("copy", "n1:8123", s -> s.startAttempt(CLOCK.instant()));
-        store.update("copy", "n1:8123", s -> s.withStatement(StatementState.sent(1, "q1", "c1", CLOCK.instant())));
+        store.update("copy", "n1:8123", s -> s.withStatement(StatementState.sent(1, "chrunbook-q1", "c1", CLOCK.instant())));
 
-        RunState reread = StateStore.read(dir).orElseThrow();
-        assertEquals("run1", reread.runId());
+        RunState reread = StateStore.read(dir, "rb").orElseThrow();
+        assertEquals("20260101_000000_aaaa", reread.runId());
         NodeState n = reread.node("copy", "n1:8123");
         assertEquals(Status.RUNNING, n.status());
         assertEquals(1, n.attempts());
-        assertEquals("q1", n.statements().get(0).queryId());
+        assertEquals("chrunbook-q1", n.statements().get(0).queryId());
         assertFalse(Files.exists(dir.resolve("state.json.tmp")), "the temp file is renamed into place");
     }
 
     @Test
     void aTornTempFileFromAKilledWriterDoesNotAffectTheState(@TempDir Path dir) throws Exception {
-        StateStore store = StateStore.open(dir, "rb", "run1", CLOCK);
+        StateStore store = StateStore.open(dir, "rb", "20260101_000000_aaaa", CLOCK);
         store.update("a", "n1", s -> s.finish(Status.DONE, CLOCK.instant(), null, null));
         Files.writeString(dir.resolve("state.json.tmp"), "{\"runbook\": \"rb\", \"run");
 
-        StateStore reopened = StateStore.open(dir, "rb", "other", CLOCK);
-        assertEquals("run1", reopened.state().runId(), "run_id stays fixed once written");
+        StateStore reopened = StateStore.open(dir, "rb", "20260101_000000_cccc", CLOCK);
+        assertEquals("20260101_000000_aaaa", reopened.state().runId(), "run_id stays fixed once written");
         assertEquals(Status.DONE, reopened.node("a", "n1").status());
     }
 
     @Test
     void aCorruptStateFileIsAStateConflictNamingTheBackup(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("state.json"), "{ not json");
-        ChrunbookException e = assertThrows(ChrunbookException.class, () -> StateStore.read(dir));
+        ChrunbookException e = assertThrows(ChrunbookException.class, () -> StateStore.read(dir, "rb"));
         assertEquals(ExitCode.STATE_CONFLICT, e.exitCode());
         assertTrue(e.getMessage().contains("state.json.bak"), e.getMessage());
     }
 
     @Test
     void aStateDirOfAnotherRunbookIsRefused(@TempDir Path dir) {
-        StateStore.open(dir, "first", "run1", CLOCK);
-        ChrunbookException e = assertThrows(ChrunbookException.class, () -> StateStore.open(dir, "second", "run2", CLOCK));
+        StateStore.open(dir, "first", "20260101_000000_aaaa", CLOCK);
+        ChrunbookException e = assertThrows(ChrunbookException.class, () -> StateStore.open(dir, "second", "20260101_000000_bbbb", CLOCK));
         assertEquals(ExitCode.STATE_CONFLICT, e.exitCode());
     }
 
