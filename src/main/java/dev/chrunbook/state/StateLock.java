@@ -50,7 +50,7 @@ public final class StateLock implements AutoCloseable {
         String pid = field(content, "pid");
         String host = field(content, "host");
         String since = field(content, "since");
-        if (!pid.matches("\\d{1,10}") || !host.matches("[A-Za-z0-9._-]{1,255}") || !since.matches("[0-9TZ:.\\-]{10,40}")) {
+        if (!pid.matches("\\d{1,10}") || !host.matches("[A-Za-z0-9._-]{1,255}") || !since.matches("[0-9A-Za-z:.+\\-]{1,40}")) {
             return ChrunbookException.stateConflict("lock " + file + " is not one chrunbook wrote (no pid, host and time in it)."
                     + " If no other chrunbook works on this runbook, clear it with: rm " + file);
         }

@@ -40,7 +40,12 @@ public final class ClusterNodes {
 
     /** Runs SQL on node n and returns the TSV body, trimmed. */
     public String query(int node, String sql) {
-        return send(node, sql);
+        return send(node, sql, "");
+    }
+
+    /** DDL on the whole cluster that gives up after 30 s instead of 18.16's 180 when a node is gone. */
+    void onCluster(String sql) {
+        send(1, sql, "&distributed_ddl_task_timeout=30");
     }
 
     public long count(int node, String sql) {
@@ -67,15 +72,15 @@ public final class ClusterNodes {
     static boolean allUp() {
         return Arrays.stream(new int[] {1, 2, 3, 4}).allMatch(n -> {
             try {
-                return "1".equals(send(n, "SELECT 1"));
+                return "1".equals(send(n, "SELECT 1", ""));
             } catch (RuntimeException e) {
                 return false;
             }
         });
     }
 
-    private static String send(int node, String sql) {
-        URI uri = URI.create("http://127.0.0.1:" + httpPort(node) + "/?query=" + URLEncoder.encode(sql, StandardCharsets.UTF_8));
+    private static String send(int node, String sql, String settings) {
+        URI uri = URI.create("http://127.0.0.1:" + httpPort(node) + "/?query=" + URLEncoder.encode(sql, StandardCharsets.UTF_8) + settings);
         try {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());

@@ -29,13 +29,17 @@ public final class LocalCluster implements BeforeAllCallback, AfterAllCallback, 
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        if (!ClusterNodes.allUp()) {
-            start();
-        }
+        ensureUp("before " + context.getRequiredTestClass().getSimpleName());
         String db = "it_" + context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT)
                 + "_" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xFFFFF));
         nodes = new ClusterNodes(db);
-        nodes.query(1, "CREATE DATABASE IF NOT EXISTS " + db + " ON CLUSTER posthog");
+        try {
+            nodes.onCluster("CREATE DATABASE IF NOT EXISTS " + db + " ON CLUSTER posthog");
+        } catch (IllegalStateException e) {
+            // a node that an earlier class's teardown brought down (see afterAll) may only now be gone
+            restart("creating " + db + " failed (" + e.getMessage() + ")");
+            nodes.onCluster("CREATE DATABASE IF NOT EXISTS " + db + " ON CLUSTER posthog");
+        }
     }
 
     @Override
@@ -44,26 +48,38 @@ public final class LocalCluster implements BeforeAllCallback, AfterAllCallback, 
             return;
         }
         try {
-            nodes.query(1, "DROP DATABASE IF EXISTS " + nodes.database() + " ON CLUSTER posthog");
+            nodes.onCluster("DROP DATABASE IF EXISTS " + nodes.database() + " ON CLUSTER posthog");
         } catch (IllegalStateException e) {
             if (ClusterNodes.allUp()) {
                 throw e;
             }
-            // 18.16's librdkafka can abort the server while a dropped Kafka table's consumer closes
-            // (rd_kafka_cgrp_destroy_final assert): start the node again for the next class, and say so
-            System.err.println("[LocalCluster] a node died while dropping " + nodes.database() + " (" + e.getMessage()
-                    + "); restarting it");
-            // the aborting server can still hold its pid file for a moment: up then reports it running but not ready
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    start();
-                    break;
-                } catch (IllegalStateException again) {
-                    if (attempt == 3) {
-                        throw again;
-                    }
-                    Thread.sleep(5_000);
+            restart("a node died while dropping " + nodes.database() + " (" + e.getMessage() + ")");
+            return;
+        }
+        // 18.16's librdkafka can abort a server while a dropped Kafka table's consumer closes
+        // (rd_kafka_cgrp_destroy_final assert), also a moment after the DROP returned
+        Thread.sleep(2_000);
+        ensureUp("after dropping " + nodes.database());
+    }
+
+    private static void ensureUp(String when) throws IOException, InterruptedException {
+        if (!ClusterNodes.allUp()) {
+            restart("a node is down " + when);
+        }
+    }
+
+    /** Starts what is down; the aborting server can still hold its pid file for a moment, so retry. */
+    private static void restart(String why) throws IOException, InterruptedException {
+        System.err.println("[LocalCluster] " + why + "; starting it again");
+        for (int attempt = 1; ; attempt++) {
+            try {
+                start();
+                return;
+            } catch (IllegalStateException again) {
+                if (attempt == 3) {
+                    throw again;
                 }
+                Thread.sleep(5_000);
             }
         }
     }
