@@ -1,6 +1,8 @@
 package dev.chrunbook.render;
 
 import dev.chrunbook.ChrunbookException;
+import dev.chrunbook.ddl.DdlException;
+import dev.chrunbook.ddl.Statements;
 import dev.chrunbook.runbook.Runbook;
 import dev.chrunbook.runbook.Step;
 import dev.chrunbook.topology.Node;
@@ -84,7 +86,7 @@ public final class SqlRenderer {
             Template t = inlineTemplate(step.id() + ".assert" + i, "step '" + step.id() + "' (assert " + (i + 1) + ")",
                     step.asserts().get(i), freemarker);
             // an entry may render several SELECTs (e.g. an included throttle template): each is an assert
-            out.addAll(StatementSplitter.split(render(t, step, node)));
+            out.addAll(split(render(t, step, node), step));
         }
         return out;
     }
@@ -104,7 +106,7 @@ public final class SqlRenderer {
         }
         String text = render(template(step), step, node);
         List<RenderedStatement> out = new ArrayList<>();
-        for (String sql : StatementSplitter.split(text)) {
+        for (String sql : split(text, step)) {
             out.add(RenderedStatement.of(sql));
         }
         return out;
@@ -116,7 +118,7 @@ public final class SqlRenderer {
             return Optional.empty();
         }
         Template t = inlineTemplate(step.id() + ".check", "step '" + step.id() + "' (check)", step.check(), freemarker);
-        List<String> statements = StatementSplitter.split(render(t, step, node));
+        List<String> statements = split(render(t, step, node), step);
         if (statements.size() != 1) {
             throw ChrunbookException.invalidInput(where(step) + ": 'check' must be exactly one SELECT");
         }
@@ -218,6 +220,14 @@ public final class SqlRenderer {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    private List<String> split(String sql, Step step) {
+        try {
+            return Statements.split(sql);
+        } catch (DdlException e) {
+            throw ChrunbookException.invalidInput(where(step) + ": the rendered SQL has an " + e.getMessage());
+        }
     }
 
     private String where(Step step) {

@@ -65,7 +65,7 @@ class SqlRendererTest {
 
     @Test
     void splitterKeepsSemicolonsInsideQuotesAndDropsComments() {
-        List<String> parts = StatementSplitter.split("SELECT ';' AS a; -- x; y\nSELECT `b;c` /* ; */ FROM t;\n\n");
+        List<String> parts = dev.chrunbook.ddl.Statements.split("SELECT ';' AS a; -- x; y\nSELECT `b;c` /* ; */ FROM t;\n\n");
         assertEquals(List.of("SELECT ';' AS a", "SELECT `b;c`  FROM t"), parts);
     }
 
