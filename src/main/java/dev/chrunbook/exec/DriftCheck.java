@@ -38,7 +38,7 @@ public final class DriftCheck {
                 if (ns.statements().isEmpty() || !(ns.status() == Status.DONE || ns.status() == Status.RUNNING)) {
                     continue;
                 }
-                List<RenderedStatement> now = step.kind().isKafka()
+                List<RenderedStatement> now = step.kind().isBuiltIn()
                         ? List.of(KafkaStepRunner.fingerprint(renderer.renderParams(step, node)))
                         : renderer.render(step, node);
                 for (StatementState ran : ns.statements()) {

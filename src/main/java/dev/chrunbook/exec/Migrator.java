@@ -7,6 +7,7 @@ import dev.chrunbook.render.RenderedStatement;
 import dev.chrunbook.render.SqlRenderer;
 import dev.chrunbook.verify.ImpactReport;
 import dev.chrunbook.runbook.Step;
+import dev.chrunbook.runbook.StepKind;
 import dev.chrunbook.state.NodeState;
 import dev.chrunbook.state.StateStore;
 import dev.chrunbook.topology.Node;
@@ -36,6 +37,7 @@ public final class Migrator {
     private final StateStore store;
     private final NodeApplier applier;
     private final KafkaStepRunner kafka;
+    private final ReplicaAgreement replicas;
     private final ExecutionListener listener;
     private final Confirmation confirmation;
     private final ImpactReport impact;
@@ -50,6 +52,7 @@ public final class Migrator {
         this.impact = new ImpactReport(connector, planner.topology());
         this.applier = new NodeApplier(store, connector, sleeper, listener, store.state().runId(), cancellations);
         this.kafka = new KafkaStepRunner(store, sleeper, listener, KafkaAdmin::new);
+        this.replicas = new ReplicaAgreement(store, connector, planner.topology(), planner.runbook().database(), sleeper, listener);
     }
 
     public RunResult run(RunOptions options) {
@@ -117,7 +120,8 @@ public final class Migrator {
         try {
             List<Future<NodeState>> futures = new ArrayList<>();
             for (NodeWork w : todo) {
-                futures.add(pool.submit(() -> step.kind().isKafka() ? kafka.apply(w) : applier.apply(w)));
+                futures.add(pool.submit(() -> step.kind() == StepKind.REPLICAS_AGREE ? replicas.apply(w)
+                        : step.kind().isKafka() ? kafka.apply(w) : applier.apply(w)));
             }
             Map<String, NodeState> states = new LinkedHashMap<>();
             for (int i = 0; i < todo.size(); i++) {

@@ -49,7 +49,7 @@ public final class RunbookValidator {
                 List<RenderedStatement> rendered = renderer.render(step, node);
                 renderer.renderCheck(step, node);
                 renderer.renderAsserts(step, node);
-                if (step.kind().isKafka()) {
+                if (step.kind().isBuiltIn()) {
                     KafkaStepRunner.checkParams(step, renderer.renderParams(step, node));
                 }
                 onCluster(step, rendered);

@@ -118,7 +118,7 @@ public final class WorkPlanner {
                 statements = List.of();
             }
             Map<String, String> params = renderer.renderParams(step, n);
-            if (step.kind().isKafka()) {
+            if (step.kind().isBuiltIn()) {
                 KafkaStepRunner.checkParams(step, params);
             }
             work.put(n, new NodeWork(step, n, statements, java.util.Collections.unmodifiableMap(settings), renderer.renderCheck(step, n),

@@ -95,7 +95,7 @@ public final class SqlRenderer {
     public Map<String, String> renderParams(Step step, Node node) {
         Map<String, String> out = new LinkedHashMap<>();
         step.params().forEach((k, v) -> out.put(k, render(inlineTemplate(step.id() + ".param." + k,
-                "step '" + step.id() + "' (kafka." + k + ")", v, plainText), step, node).strip()));
+                "step '" + step.id() + "' (" + step.kind().paramsBlock() + "." + k + ")", v, plainText), step, node).strip()));
         return out;
     }
 

@@ -28,7 +28,8 @@ public final class RunbookLoader {
             Set.of("name", "description", "cluster", "database", "vars", "settings", "steps");
     private static final Set<String> STEP_KEYS =
             Set.of("id", "description", "kind", "template", "sql", "on", "settings", "assert", "wait", "check", "confirm",
-                    "timeout", "drop_unknown_settings", "kafka", "vars", "pause_before", "rollback");
+                    "timeout", "drop_unknown_settings", "kafka", "replicas", "vars", "pause_before", "rollback");
+    private static final Set<String> REPLICA_KEYS = Set.of("table", "ingested_column", "before_step_start", "margin", "timeout");
     private static final Set<String> KAFKA_KEYS =
             Set.of("brokers", "topic", "group", "at_step_start", "past_step_start", "margin", "max_lag", "stable_for", "timeout", "must_exist", "must_not_exist");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
@@ -79,6 +80,20 @@ public final class RunbookLoader {
         Map<String, String> settings = s.scalarMap("settings");
         checkSettingNames(s, settings);
         Map<String, String> params = Map.of();
+        if (kind == StepKind.REPLICAS_AGREE) {
+            YamlFields replicas = s.nested("replicas");
+            if (replicas == null) {
+                throw s.errorAt("kind", "step '" + id + "' (kind replicas-agree) needs a 'replicas:' block with table,"
+                        + " ingested_column and before_step_start");
+            }
+            replicas.onlyKeys(REPLICA_KEYS);
+            for (String required : List.of("table", "ingested_column", "before_step_start")) {
+                replicas.requiredString(required);
+            }
+            params = ordered(replicas.scalarMap(null));
+        } else if (s.has("replicas")) {
+            throw s.errorAt("replicas", "step '" + id + "': a 'replicas:' block needs kind: replicas-agree");
+        }
         if (kind.isKafka()) {
             YamlFields kafka = s.nested("kafka");
             if (kafka == null) {
@@ -114,7 +129,7 @@ public final class RunbookLoader {
         if (kind == StepKind.CHECK && !hasAsserts && !hasSql) {
             throw s.errorAt("id", "step '" + id + "' (kind check) needs queries: 'assert:', 'sql' or 'template'");
         }
-        if (kind.isKafka() && (hasSql || hasAsserts)) {
+        if (kind.isBuiltIn() && (hasSql || hasAsserts)) {
             throw s.errorAt("kind", "step '" + id + "' (kind " + kind.yamlName() + ") takes no sql, template or assert");
         }
         return kind;

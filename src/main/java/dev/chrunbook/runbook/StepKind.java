@@ -15,7 +15,12 @@ public enum StepKind {
     /** Waits until a Kafka consumer group's lag is at or below a threshold. */
     KAFKA_LAG("kafka-lag"),
     /** Checks that consumer groups exist (must_exist) or do not yet (must_not_exist); changes nothing. */
-    KAFKA_GROUPS("kafka-groups");
+    KAFKA_GROUPS("kafka-groups"),
+    /**
+     * Compares the replicas of each shard of a table (row count and a fingerprint of the rows ingested
+     * before a step started), read by chrunbook itself from every replica; waits until they agree.
+     */
+    REPLICAS_AGREE("replicas-agree");
 
     private final String yamlName;
 
@@ -29,6 +34,16 @@ public enum StepKind {
 
     public boolean isKafka() {
         return this == KAFKA_OFFSETS || this == KAFKA_LAG || this == KAFKA_GROUPS;
+    }
+
+    /** Done by chrunbook itself from its parameters block, not by SQL the runbook renders. */
+    public boolean isBuiltIn() {
+        return isKafka() || this == REPLICAS_AGREE;
+    }
+
+    /** The YAML block a built-in step's parameters live in. */
+    public String paramsBlock() {
+        return isKafka() ? "kafka" : "replicas";
     }
 
     public static Optional<StepKind> fromYaml(String value) {

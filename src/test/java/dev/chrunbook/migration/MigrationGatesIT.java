@@ -81,6 +81,21 @@ class MigrationGatesIT {
         String text = schema.toString();
         assertTrue(text.contains("column app_version") && text.contains("app_version String DEFAULT 'v2'"), text);
         assertTrue(text.contains("column payload") && text.contains("payload Nullable(String)"), text);
+
+        // a replica of staging missing a part: fetches stopped on ch2 while a part arrives on ch1
+        expect(0, Cli.runbook(runbook, common, "run", "--step", "replicas-agree", "--execute"));
+        cluster.query(2, "SYSTEM STOP FETCHES " + staging);
+        try {
+            cluster.query(1, "INSERT INTO " + staging + " (" + STORED + ") SELECT " + STORED + " FROM " + db + ".app_events LIMIT 10");
+            Cli.Result replicas = Cli.runbook(runbook, common, "run", "--step", "replicas-agree", "--rerun", "--execute",
+                    "--set", "replicas_timeout=6s");
+            expect(4, replicas);
+            assertTrue(replicas.toString().contains("the replicas of shard 1 hold different rows")
+                    && replicas.toString().contains("127.0.0.1:8122"), replicas.toString());
+        } finally {
+            cluster.query(2, "SYSTEM START FETCHES " + staging);
+        }
+        expect(0, Cli.runbook(runbook, common, "run", "--step", "replicas-agree", "--rerun", "--execute", "--set", "replicas_timeout=90s"));
         assertEquals(1, cluster.count(1, "SELECT count() FROM system.tables WHERE database = '" + db + "' AND name = 'app_mv'"),
                 "nothing of the cut-over ran");
     }

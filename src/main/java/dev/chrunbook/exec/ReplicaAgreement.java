@@ -1,0 +1,140 @@
+package dev.chrunbook.exec;
+
+import dev.chrunbook.clickhouse.ClickHouseClient;
+import dev.chrunbook.clickhouse.ClickHouseConnector;
+import dev.chrunbook.clickhouse.ClickHouseException;
+import dev.chrunbook.clickhouse.Table;
+import dev.chrunbook.render.SqlQuoting;
+import dev.chrunbook.state.NodeState;
+import dev.chrunbook.state.StateStore;
+import dev.chrunbook.state.StatementState;
+import dev.chrunbook.state.Status;
+import dev.chrunbook.topology.Node;
+import dev.chrunbook.topology.Topology;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code replicas-agree} step: every replica of the node's shard holds the same rows of a table
+ * for the period ingested before a step started (count and an order-independent fingerprint of
+ * the stored columns), read by chrunbook through its own connection to each replica (no password
+ * in SQL). Waits while they differ, up to a timeout: replication may still be fetching.
+ */
+final class ReplicaAgreement {
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final Duration POLL = Duration.ofSeconds(2);
+
+    private final StateStore store;
+    private final ClickHouseConnector connector;
+    private final Topology topology;
+    private final String database;
+    private final Sleeper sleeper;
+    private final ExecutionListener listener;
+
+    ReplicaAgreement(StateStore store, ClickHouseConnector connector, Topology topology, String database, Sleeper sleeper,
+                     ExecutionListener listener) {
+        this.store = store;
+        this.connector = connector;
+        this.topology = topology;
+        this.database = database;
+        this.sleeper = sleeper;
+        this.listener = listener;
+    }
+
+    /** One replica's digest of the period. */
+    record Digest(Node replica, long rows, String fingerprint) {
+    }
+
+    NodeState apply(NodeWork work) {
+        String step = work.step().id();
+        String node = work.node().id();
+        Map<String, String> p = work.params();
+        store.update(step, node, s -> s.status() == Status.RUNNING ? s.resume() : s.startAttempt(now()));
+        Instant since = store.state().firstStart(p.get("before_step_start")).orElse(null);
+        if (since == null) {
+            return finish(work, store.update(step, node, s -> s.finish(Status.FAILED, now(),
+                    "step '" + p.get("before_step_start") + "' has not started: there is no period to compare", null)));
+        }
+        Duration margin = KafkaStepRunner.duration(p.get("margin"), Duration.ZERO);
+        Duration timeout = KafkaStepRunner.duration(p.get("timeout"), Duration.ofMinutes(2));
+        List<Node> replicas = topology.nodes().stream().filter(n -> n.shard() == work.node().shard()).toList();
+        try {
+            String problem = "";
+            for (long i = 0, polls = Math.max(1, timeout.toMillis() / POLL.toMillis()); i < polls; i++) {
+                List<Digest> digests = new ArrayList<>();
+                for (Node r : replicas) {
+                    digests.add(digest(r, p.get("table"), p.get("ingested_column"), since.minus(margin)));
+                }
+                if (digests.stream().map(d -> d.rows() + "/" + d.fingerprint()).distinct().count() == 1) {
+                    record(work, digests.get(0).rows());
+                    String note = replicas.size() + " replica(s) of shard " + work.node().shard() + " agree on " + p.get("table")
+                            + ": " + digests.get(0).rows() + " rows ingested before " + SECONDS.format(since.minus(margin));
+                    return finish(work, store.update(step, node, s -> s.finish(Status.DONE, now(), null, note)));
+                }
+                problem = describe(digests);
+                listener.waiting(work.step(), work.node(), "replicas differ: " + problem.replace('\n', ' '));
+                sleeper.sleep(POLL);
+            }
+            String failed = "the replicas of shard " + work.node().shard() + " hold different rows of " + database + "."
+                    + p.get("table") + " ingested before " + SECONDS.format(since.minus(margin)) + " after waiting "
+                    + timeout.toSeconds() + " s:\n" + problem + "check the replication queue (system.replication_queue) of the"
+                    + " replica that differs, then run the step again";
+            return finish(work, store.update(step, node, s -> s.failVerification(now(), failed)));
+        } catch (ClickHouseException e) {
+            String error = e.getMessage();
+            return finish(work, store.update(step, node, s -> s.finish(Status.FAILED, now(), error, null)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return store.node(step, node);
+        }
+    }
+
+    private Digest digest(Node replica, String table, String ingestedColumn, Instant before) {
+        try (ClickHouseClient client = connector.connect(replica.host(), replica.httpPort())) {
+            List<String> stored = new ArrayList<>();
+            for (List<String> r : client.select("SELECT name FROM system.columns WHERE database = " + SqlQuoting.literal(database)
+                    + " AND table = " + SqlQuoting.literal(table) + " AND default_kind IN ('', 'DEFAULT') ORDER BY position")) {
+                stored.add(SqlQuoting.identifier(r.get(0)));
+            }
+            if (stored.isEmpty()) {
+                throw new ClickHouseException("table " + database + "." + table + " does not exist on " + replica.id(), null, false);
+            }
+            Table t = client.table("SELECT count(), toString(sum(cityHash64(" + String.join(", ", stored) + "))) FROM "
+                    + SqlQuoting.identifier(database) + "." + SqlQuoting.identifier(table) + " WHERE "
+                    + SqlQuoting.identifier(ingestedColumn) + " < toDateTime(" + SqlQuoting.literal(SECONDS.format(before)) + ")");
+            return new Digest(replica, Long.parseLong(t.rows().get(0).get(0)), t.rows().get(0).get(1));
+        }
+    }
+
+    private static String describe(List<Digest> digests) {
+        StringBuilder sb = new StringBuilder();
+        for (Digest d : digests) {
+            sb.append("  ").append(d.replica().id()).append(" (").append(d.replica().replicaName()).append("): ")
+                    .append(d.rows()).append(" rows, fingerprint ").append(d.fingerprint()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private void record(NodeWork work, long rows) {
+        String checksum = KafkaStepRunner.fingerprint(work.params()).checksum();
+        int attempt = store.node(work.step().id(), work.node().id()).attempts();
+        String id = QueryIds.of(store.state().runId(), work.step().id(), work.node(), attempt, 1);
+        store.update(work.step().id(), work.node().id(),
+                s -> s.withStatement(StatementState.sent(1, id, checksum, now()).finished(StatementState.DONE, null, rows, null, now())));
+    }
+
+    private NodeState finish(NodeWork work, NodeState state) {
+        listener.nodeFinished(work.step(), work.node(), state);
+        return state;
+    }
+
+    private Instant now() {
+        return store.clock().instant();
+    }
+}
