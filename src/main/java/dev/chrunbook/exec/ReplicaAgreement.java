@@ -99,13 +99,14 @@ final class ReplicaAgreement {
         try (ClickHouseClient client = connector.connect(replica.host(), replica.httpPort())) {
             List<String> stored = new ArrayList<>();
             for (List<String> r : client.select("SELECT name FROM system.columns WHERE database = " + SqlQuoting.literal(database)
-                    + " AND table = " + SqlQuoting.literal(table) + " AND default_kind IN ('', 'DEFAULT') ORDER BY position")) {
+                    + " AND table = " + SqlQuoting.literal(table) + " AND default_kind IN ('', 'DEFAULT')")) {
                 stored.add(SqlQuoting.identifier(r.get(0)));
             }
             if (stored.isEmpty()) {
                 throw new ClickHouseException("table " + database + "." + table + " does not exist on " + replica.id(), null, false);
             }
-            Table t = client.table("SELECT count(), toString(sum(cityHash64(" + String.join(", ", stored) + "))) FROM "
+            // a row's text as the server prints it: every type has one (a UUID is no cityHash64 argument on 18.16)
+            Table t = client.table("SELECT count(), toString(sum(cityHash64(toString(tuple(" + String.join(", ", stored) + "))))) FROM "
                     + SqlQuoting.identifier(database) + "." + SqlQuoting.identifier(table) + " WHERE "
                     + SqlQuoting.identifier(ingestedColumn) + " < toDateTime(" + SqlQuoting.literal(SECONDS.format(before)) + ")");
             return new Digest(replica, Long.parseLong(t.rows().get(0).get(0)), t.rows().get(0).get(1));
