@@ -88,15 +88,17 @@ class MigrationGatesIT {
         // with the declared vars again: what ran last is what later runs compare with (drift)
         expect(0, Cli.runbook(runbook, common, "run", "--step", "replicas-agree", "--rerun", "--execute"));
 
-        // another default expression on shard 1, another type on shard 2
+        // another default expression on shard 1, another type on shard 2, a read table without a column on ch4
         expect(0, Cli.runbook(runbook, common, "run", "--step", "schema-gate", "--rerun", "--execute"));
         cluster.query(1, "ALTER TABLE " + staging + " MODIFY COLUMN app_version String DEFAULT 'v2'");
         cluster.query(3, "ALTER TABLE " + staging + " MODIFY COLUMN payload Nullable(String)");
+        cluster.query(4, "ALTER TABLE " + db + ".app_read DROP COLUMN mat_plan");
         Cli.Result schema = Cli.runbook(runbook, common, "run", "--step", "schema-gate", "--rerun", "--execute");
         expect(4, schema);
         String text = schema.toString();
         assertTrue(text.contains("column app_version") && text.contains("app_version String DEFAULT 'v2'"), text);
         assertTrue(text.contains("column payload") && text.contains("payload Nullable(String)"), text);
+        assertTrue(text.contains("a Distributed table lacks a column of staging") && text.contains("mat_plan"), text);
 
         assertEquals(1, cluster.count(1, "SELECT count() FROM system.tables WHERE database = '" + db + "' AND name = 'app_mv'"),
                 "nothing of the cut-over ran");

@@ -43,9 +43,9 @@ public final class ClusterNodes {
         return send(node, sql, "");
     }
 
-    /** DDL on the whole cluster that gives up after 30 s instead of 18.16's 180 when a node is gone. */
+    /** DDL on the whole cluster that gives up after 60 s instead of 18.16's 180 when a node is gone. */
     void onCluster(String sql) {
-        send(1, sql, "&distributed_ddl_task_timeout=30");
+        send(1, sql, "&distributed_ddl_task_timeout=60");
     }
 
     public long count(int node, String sql) {
