@@ -45,7 +45,7 @@ class ForeignSchemaMigrationIT {
         try (LiveProducer producer = new LiveProducer(topic, 100, ForeignSchema.MESSAGE)) {
             Waits.until(() -> producer.produced() > 300, Duration.ofMinutes(3), "the producer gets going");
             expectOk(Cli.runbook(runbook, common, "run", "--execute"));
-            expectOk(Cli.runbook(runbook, common, "run", "--to", "settle", "--execute"));
+            expectOk(Cli.runbook(runbook, common, "run", "--to", "replicas-agree", "--execute"));
             expectOk(Cli.runbook(runbook, common, "run", "--step", "stop-ingestion", "--step", "drain", "--step", "swap",
                     "--step", "verify-after-swap", "--execute", "--yes"));
             int producedAtSwap = producer.produced();

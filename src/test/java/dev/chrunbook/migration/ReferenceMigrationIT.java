@@ -48,7 +48,7 @@ class ReferenceMigrationIT {
             Waits.until(() -> producer.produced() > 300, Duration.ofMinutes(3), "the producer gets going");
 
             expectOk(Cli.runbook(runbook, common, "run", "--execute"));                       // preflight
-            expectOk(Cli.runbook(runbook, common, "run", "--to", "settle", "--execute"));     // copy ... settle
+            expectOk(Cli.runbook(runbook, common, "run", "--to", "replicas-agree", "--execute"));     // copy ... settle
             assertEquals(1, cluster.count(1, "SELECT count() FROM system.tables WHERE database = '" + db
                     + "' AND name = 'sharded_events_by_event'"));
             Cli.Result paused = Cli.runbook(runbook, common, "run", "--to", "verify-after-swap", "--execute", "--yes");

@@ -43,7 +43,7 @@ class RollbackByIdentityIT {
         List<String> common = List.of("--connection", LocalCluster.CONNECTION.toString(), "--state-dir", tmp.resolve("state").toString());
         try (LiveProducer producer = new LiveProducer(topic, 100, ForeignSchema.MESSAGE)) {
             Waits.until(() -> producer.produced() > 200, Duration.ofMinutes(2), "the producer gets going");
-            ok(Cli.runbook(runbook, common, "run", "--to", "settle", "--execute"));
+            ok(Cli.runbook(runbook, common, "run", "--to", "replicas-agree", "--execute"));
             ok(Cli.runbook(runbook, common, "run", "--step", "stop-ingestion", "--step", "drain", "--step", "swap", "--execute", "--yes"));
             int atSwap = producer.produced();
             Waits.until(() -> producer.produced() > atSwap + 300, Duration.ofMinutes(3), "events arrive in the new table after the swap");
