@@ -18,7 +18,7 @@ import java.util.Optional;
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Print, step by step and node by node, the exact SQL that would run (macros, unique paths,"
                 + " settings and query ids resolved). Executes nothing on any node; reads only the topology and the catalog"
-                + " (system.clusters, system.macros, system.columns).")
+                + " (system.clusters, system.macros, system.columns, system.tables).")
 final class PlanCommand extends RunbookCommand {
 
     @Option(names = "--step", paramLabel = "ID", description = "Only these steps (repeatable).")

@@ -65,6 +65,7 @@ final class DefinitionFunctions {
             List<Map<String, Object>> out = new ArrayList<>();
             Optional<CreateQuery> source = read(text(a.get(0)), text(a.get(1)));
             if (source.isPresent()) {
+                // what is left for later does not depend on the new table's name, path or keys
                 StagingDerivation.Result r = StagingDerivation.derive(source.get(), new StagingDerivation.Spec(text(a.get(0)),
                         "later", "/later", null, null, null, null, null));
                 for (StagingDerivation.AddedLater e : r.later()) {
