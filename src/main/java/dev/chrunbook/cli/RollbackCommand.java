@@ -55,7 +55,7 @@ final class RollbackCommand extends RunbookCommand {
         }
         try (StateLock lock = StateLock.acquire(ws.stateDir, clock.instant());
              Supervision supervision = Supervision.start(connector, err(), clock, false, false, new AuditLog(ws.stateDir, clock))) {
-            StateStore store = StateStore.open(ws.stateDir, ws.runbook.name(), Workspace.newRunId(), clock);
+            StateStore store = StateStore.open(ws.stateDir, ws.runbook.name(), ws.runbook.file(), Workspace.newRunId(), clock);
             var renderer = ws.renderer(store.state().runId(), ws.facts(connector, store::state));
             Rollback rollback = new Rollback(new WorkPlanner(ws.runbook, topology, renderer), store, connector, Sleeper.REAL,
                     supervision.listener(), new TerminalConfirmation(yes, out()), new Cancellations(connector));

@@ -77,7 +77,7 @@ final class RunCommand extends RunbookCommand {
              AutoCloseable zkLease = lease == null ? () -> { } : ZkLease.acquire(lease, clock.instant());
              Supervision supervision = Supervision.start(connector, err(), clock,
                      quiet, json, new AuditLog(ws.stateDir, clock))) {
-            StateStore store = StateStore.open(ws.stateDir, ws.runbook.name(), Workspace.newRunId(), clock);
+            StateStore store = StateStore.open(ws.stateDir, ws.runbook.name(), ws.runbook.file(), Workspace.newRunId(), clock);
             var renderer = ws.renderer(store.state().runId(), ws.facts(connector, store::state));
             Cancellations cancellations = new Cancellations(connector);
             Migrator migrator = new Migrator(new WorkPlanner(ws.runbook, topology, renderer), renderer, store,

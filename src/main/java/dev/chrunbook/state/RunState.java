@@ -7,10 +7,15 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Everything chrunbook remembers about one runbook: the run_id fixed at the first --execute and
- * the state of each step on each node (step id, then node id).
+ * Everything chrunbook remembers about one runbook: its name and file, the run_id fixed at the first
+ * --execute and the state of each step on each node (step id, then node id).
  */
-public record RunState(String runbook, String runId, Instant created, Map<String, Map<String, NodeState>> steps) {
+public record RunState(String runbook, String runId, Instant created, Map<String, Map<String, NodeState>> steps,
+                       String runbookFile) {
+
+    public RunState(String runbook, String runId, Instant created, Map<String, Map<String, NodeState>> steps) {
+        this(runbook, runId, created, steps, null);
+    }
 
     public RunState {
         Map<String, Map<String, NodeState>> copy = new LinkedHashMap<>();
@@ -41,6 +46,6 @@ public record RunState(String runbook, String runId, Instant created, Map<String
         Map<String, NodeState> nodes = new LinkedHashMap<>(copy.getOrDefault(step, Map.of()));
         nodes.put(node, state);
         copy.put(step, nodes);
-        return new RunState(runbook, runId, created, copy);
+        return new RunState(runbook, runId, created, copy, runbookFile);
     }
 }

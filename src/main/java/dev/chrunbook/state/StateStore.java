@@ -62,6 +62,7 @@ public final class StateStore {
         }
         if (!state.runbook().equals(runbook)) {
             throw ChrunbookException.stateConflict("state dir " + dir + " belongs to runbook " + ChrunbookException.shown(state.runbook())
+                    + (state.runbookFile() == null ? "" : " (" + ChrunbookException.shown(state.runbookFile()) + ")")
                     + ", not '" + runbook + "': pass the --state-dir of this runbook (default .chrunbook/" + runbook + ")");
         }
         return Optional.of(state);
@@ -80,9 +81,15 @@ public final class StateStore {
 
     /** Opens the state for writing, creating it with {@code newRunId} on the first --execute. */
     public static StateStore open(Path dir, String runbook, String newRunId, Clock clock) {
+        return open(dir, runbook, null, newRunId, clock);
+    }
+
+    /** @param runbookFile recorded in a new state, so a refusal can name the file the state belongs to */
+    public static StateStore open(Path dir, String runbook, Path runbookFile, String newRunId, Clock clock) {
         RunState existing = read(dir, runbook).orElse(null);
         StateStore store = new StateStore(dir, clock,
-                existing != null ? existing : new RunState(runbook, newRunId, clock.instant(), null));
+                existing != null ? existing : new RunState(runbook, newRunId, clock.instant(), null,
+                        runbookFile == null ? null : runbookFile.toAbsolutePath().normalize().toString()));
         if (existing == null) {
             store.save();
         }

@@ -83,4 +83,14 @@ class StateStoreTest {
             assertTrue(e.getMessage().contains("rm " + dir.resolve(StateLock.FILE)), e.getMessage());
         }
     }
+
+    @Test
+    void theStateRecordsItsRunbookFileAndARefusalNamesIt(@TempDir Path dir) {
+        StateStore.open(dir, "first", Path.of("runbooks/first.yaml"), "20260101_000000_aaaa", CLOCK);
+        assertEquals(Path.of("runbooks/first.yaml").toAbsolutePath().normalize().toString(),
+                StateStore.read(dir, "first").orElseThrow().runbookFile());
+        ChrunbookException e = assertThrows(ChrunbookException.class, () -> StateStore.read(dir, "second"));
+        assertEquals(ExitCode.STATE_CONFLICT, e.exitCode());
+        assertTrue(e.getMessage().contains("belongs to runbook 'first'") && e.getMessage().contains("first.yaml"), e.getMessage());
+    }
 }
