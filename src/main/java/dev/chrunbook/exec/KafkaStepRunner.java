@@ -194,11 +194,20 @@ final class KafkaStepRunner {
     }
 
     private void record(NodeWork work, long rows) {
+        recordDone(store, work, rows);
+    }
+
+    /**
+     * What a built-in step "ran", kept as its one statement: the fingerprint of its parameters (for
+     * drift) and a count (offsets committed, lag, rows compared).
+     */
+    static void recordDone(StateStore store, NodeWork work, long rows) {
         String checksum = fingerprint(work.params()).checksum();
         int attempt = store.node(work.step().id(), work.node().id()).attempts();
         String id = QueryIds.of(store.state().runId(), work.step().id(), work.node(), attempt, 1);
+        Instant at = store.clock().instant();
         store.update(work.step().id(), work.node().id(),
-                s -> s.withStatement(StatementState.sent(1, id, checksum, now()).finished(StatementState.DONE, null, rows, null, now())));
+                s -> s.withStatement(StatementState.sent(1, id, checksum, at).finished(StatementState.DONE, null, rows, null, at)));
     }
 
     /** What a Kafka step "ran", for drift detection: its rendered parameters in key order. */

@@ -7,7 +7,6 @@ import dev.chrunbook.clickhouse.Table;
 import dev.chrunbook.render.SqlQuoting;
 import dev.chrunbook.state.NodeState;
 import dev.chrunbook.state.StateStore;
-import dev.chrunbook.state.StatementState;
 import dev.chrunbook.state.Status;
 import dev.chrunbook.topology.Node;
 import dev.chrunbook.topology.Topology;
@@ -72,7 +71,7 @@ final class ReplicaAgreement {
                     digests.add(digest(r, p.get("table"), p.get("ingested_column"), since.minus(margin)));
                 }
                 if (digests.stream().map(d -> d.rows() + "/" + d.fingerprint()).distinct().count() == 1) {
-                    record(work, digests.get(0).rows());
+                    KafkaStepRunner.recordDone(store, work, digests.get(0).rows());
                     String note = replicas.size() + " replica(s) of shard " + work.node().shard() + " agree on " + p.get("table")
                             + ": " + digests.get(0).rows() + " rows ingested before " + SECONDS.format(since.minus(margin));
                     return finish(work, store.update(step, node, s -> s.finish(Status.DONE, now(), null, note)));
@@ -120,14 +119,6 @@ final class ReplicaAgreement {
                     .append(d.rows()).append(" rows, fingerprint ").append(d.fingerprint()).append('\n');
         }
         return sb.toString();
-    }
-
-    private void record(NodeWork work, long rows) {
-        String checksum = KafkaStepRunner.fingerprint(work.params()).checksum();
-        int attempt = store.node(work.step().id(), work.node().id()).attempts();
-        String id = QueryIds.of(store.state().runId(), work.step().id(), work.node(), attempt, 1);
-        store.update(work.step().id(), work.node().id(),
-                s -> s.withStatement(StatementState.sent(1, id, checksum, now()).finished(StatementState.DONE, null, rows, null, now())));
     }
 
     private NodeState finish(NodeWork work, NodeState state) {
