@@ -1,19 +1,14 @@
 package dev.chrunbook.cli;
 
 import dev.chrunbook.ChrunbookException;
-import dev.chrunbook.clickhouse.ClickHouseClient;
-import dev.chrunbook.clickhouse.ClickHouseConnector;
-import dev.chrunbook.exec.NodeWork;
-import dev.chrunbook.exec.Sleeper;
-import dev.chrunbook.exec.WorkPlanner;
-import dev.chrunbook.kafka.GroupCheck;
-import dev.chrunbook.kafka.KafkaAdmin;
+import dev.chrunbook.Node;
+import dev.chrunbook.apply.NodeWork;
+import dev.chrunbook.cluster.Topology;
+import dev.chrunbook.kinds.Services;
+import dev.chrunbook.kinds.StepKind;
+import dev.chrunbook.plan.WorkPlanner;
 import dev.chrunbook.runbook.Step;
-import dev.chrunbook.runbook.StepKind;
 import dev.chrunbook.state.RunState;
-import dev.chrunbook.topology.Node;
-import dev.chrunbook.topology.Topology;
-import dev.chrunbook.verify.AssertChecker;
 import dev.chrunbook.verify.NodeHealth;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,37 +27,26 @@ final class CheckCommand extends RunbookCommand {
     List<String> steps = new ArrayList<>();
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         Workspace ws = workspace();
         Topology topology = ws.topology("check");
-        ClickHouseConnector connector = ws.connector("check");
         List<String> problems = new ArrayList<>();
         for (Node node : topology.nodes()) {
-            NodeHealth.Result r = new NodeHealth(connector).check(node, ws.runbook.database());
+            NodeHealth.Result r = new NodeHealth(ws.connector("check")).check(node, ws.runbook.database());
             out().printf("%-22s shard %d, replica %s, ClickHouse %s: %s%n", node.id(), node.shard(), node.replicaName(),
                     r.version(), r.problems().isEmpty() ? "ok" : "PROBLEM");
             r.problems().ifPresent(p -> problems.add(node.id() + ": " + p));
         }
         Optional<RunState> state = ws.state();
         String runId = state.map(RunState::runId).orElseGet(Workspace::newRunId);
-        WorkPlanner planner = new WorkPlanner(ws.runbook, topology,
-                ws.renderer(runId, ws.facts(connector, () -> state.orElse(null))));
-        AssertChecker checker = new AssertChecker(Sleeper.REAL::sleep);
+        WorkPlanner planner = ws.planner("check", runId, () -> state.orElse(null));
+        Services.Probes probes = ws.probes("check");
         for (Step step : checkSteps(ws)) {
+            StepKind kind = ws.kinds.of(step);
             for (NodeWork w : planner.render(step, topology.nodesFor(step.on()), false).values()) {
-                if (step.kind() == StepKind.KAFKA_GROUPS) {
-                    try (KafkaAdmin admin = new KafkaAdmin(w.params().get("brokers"))) {
-                        Optional<String> p = GroupCheck.problems(admin, w.params());
-                        out().printf("%-22s %s: %s%n", "kafka", step.id(), p.isEmpty() ? "ok" : "PROBLEM");
-                        p.ifPresent(text -> problems.add("kafka " + step.id() + ":\n" + text));
-                    }
-                    continue;
-                }
-                try (ClickHouseClient client = connector.connect(w.node().host(), w.node().httpPort())) {
-                    Optional<String> p = checker.check(client, w.asserts(), Optional.empty(), (a, t) -> { });
-                    out().printf("%-22s %s: %s%n", w.node().id(), step.id(), p.isEmpty() ? "ok" : "PROBLEM");
-                    p.ifPresent(text -> problems.add(w.node().id() + " " + step.id() + ":\n" + text));
-                }
+                StepKind.Verdict v = kind.check(w, probes);
+                out().printf("%-22s %s: %s%n", v.where(), step.id(), v.problems().isEmpty() ? "ok" : "PROBLEM");
+                v.problems().ifPresent(text -> problems.add(v.where() + " " + step.id() + ":\n" + text));
             }
         }
         if (!problems.isEmpty()) {
@@ -75,13 +59,14 @@ final class CheckCommand extends RunbookCommand {
         return 0;
     }
 
+    /** The steps named with --step, or the runbook's leading preflight steps. */
     private List<Step> checkSteps(Workspace ws) {
         if (!steps.isEmpty()) {
             return steps.stream().map(ws.runbook::step).toList();
         }
         List<Step> leading = new ArrayList<>();
         for (Step s : ws.runbook.steps()) {
-            if (s.kind() != StepKind.CHECK && s.kind() != StepKind.KAFKA_GROUPS) {
+            if (!ws.kinds.of(s).preflight()) {
                 break;
             }
             leading.add(s);

@@ -1,15 +1,14 @@
 package dev.chrunbook.cli;
 
-import dev.chrunbook.exec.NodeWork;
-import dev.chrunbook.exec.PlanRenderings;
-import dev.chrunbook.exec.RunOptions;
-import dev.chrunbook.exec.WorkPlanner;
-import dev.chrunbook.render.SqlRenderer;
+import dev.chrunbook.apply.NodeWork;
+import dev.chrunbook.plan.PlanRenderings;
+import dev.chrunbook.plan.RunOptions;
+import dev.chrunbook.plan.WorkPlanner;
 import dev.chrunbook.runbook.Step;
 import dev.chrunbook.state.NodeState;
 import dev.chrunbook.state.RunState;
 import dev.chrunbook.state.StatementState;
-import dev.chrunbook.topology.Topology;
+import dev.chrunbook.cluster.Topology;
 
 import java.io.PrintWriter;
 import java.util.List;
@@ -31,8 +30,7 @@ final class DryRun {
         Optional<RunState> existing = ws.state();
         String runId = existing.map(RunState::runId).orElseGet(Workspace::newRunId);
         RunState state = existing.orElseGet(() -> new RunState(ws.runbook.name(), runId, null, null));
-        SqlRenderer renderer = ws.renderer(runId, ws.facts(ws.connector("run --dry-run"), () -> state));
-        WorkPlanner planner = new WorkPlanner(ws.runbook, topology, renderer);
+        WorkPlanner planner = ws.planner("run --dry-run", runId, () -> state);
         WorkPlanner.Selection selection = planner.prepare(options, state);
         List<Step> steps = selection.steps();
         PlanPrinter printer = new PlanPrinter(out, runId);
@@ -75,7 +73,7 @@ final class DryRun {
             case DONE, SKIPPED -> rerun ? "already " + ns.status().label() + "; --rerun executes it again as attempt "
                     + (ns.attempts() + 1) : "already " + ns.status().label() + ", nothing to do";
             case RUNNING -> "interrupted attempt " + ns.attempts() + ": statements "
-                    + ns.statements().stream().filter(s -> s.status().equals(StatementState.SENT)).map(s -> "#" + s.index()).toList()
+                    + ns.statements().stream().filter(s -> s.status() == StatementState.Outcome.SENT).map(s -> "#" + s.index()).toList()
                     + " are looked up on the server (watched if running, never sent twice), then the rest run";
             case FAILED -> "failed before (" + ns.error() + "); retried as attempt " + (ns.attempts() + 1);
             case PENDING -> "would run";

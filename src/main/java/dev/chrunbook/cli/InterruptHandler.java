@@ -1,7 +1,7 @@
 package dev.chrunbook.cli;
 
 import dev.chrunbook.ExitCode;
-import dev.chrunbook.exec.Cancellations;
+import dev.chrunbook.apply.Cancellations;
 import dev.chrunbook.state.StateLock;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;

@@ -3,11 +3,12 @@ package dev.chrunbook.cli;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
 import dev.chrunbook.clickhouse.ClickHouseException;
-import dev.chrunbook.render.SqlQuoting;
+import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.state.RunState;
+import dev.chrunbook.state.Status;
 import dev.chrunbook.state.StatusReport;
-import dev.chrunbook.topology.Node;
-import dev.chrunbook.topology.Topology;
+import dev.chrunbook.Node;
+import dev.chrunbook.cluster.Topology;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ final class LiveProgress {
         for (StatusReport.StepRow step : report.steps()) {
             List<StatusReport.NodeRow> nodes = new ArrayList<>();
             for (StatusReport.NodeRow n : step.nodes()) {
-                String queryId = n.status().equals("running") ? n.sentQueryId(state, step.id()) : null;
+                String queryId = state.node(step.id(), n.node()).status() == Status.RUNNING ? n.sentQueryId(state, step.id()) : null;
                 Optional<Node> node = topology.node(n.node());
                 nodes.add(queryId != null && node.isPresent() ? live(n, node.get(), queryId, connector) : n);
             }

@@ -1,11 +1,11 @@
 package dev.chrunbook.cli;
 
-import dev.chrunbook.exec.NodeWork;
-import dev.chrunbook.exec.PlanRenderings;
-import dev.chrunbook.exec.WorkPlanner;
+import dev.chrunbook.apply.NodeWork;
+import dev.chrunbook.plan.PlanRenderings;
+import dev.chrunbook.plan.WorkPlanner;
 import dev.chrunbook.runbook.Step;
 import dev.chrunbook.state.RunState;
-import dev.chrunbook.topology.Node;
+import dev.chrunbook.Node;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,8 +31,7 @@ final class PlanCommand extends RunbookCommand {
         Workspace ws = workspace();
         Optional<RunState> state = ws.state();
         String runId = state.map(RunState::runId).orElseGet(Workspace::newRunId);
-        WorkPlanner planner = new WorkPlanner(ws.runbook, ws.topology("plan"),
-                ws.renderer(runId, ws.facts(ws.connector("plan"), () -> state.orElse(null))));
+        WorkPlanner planner = ws.planner("plan", runId, () -> state.orElse(null));
         List<Step> chosen = steps.isEmpty() ? ws.runbook.steps() : steps.stream().map(ws.runbook::step).toList();
         PlanPrinter printer = new PlanPrinter(out(), runId);
         printer.header(ws.runbook.name(), ws.runbook.cluster(), state.isEmpty());

@@ -2,11 +2,11 @@ package dev.chrunbook.cli;
 
 import dev.chrunbook.ddl.Derivation;
 import dev.chrunbook.ddl.SchemaDiff;
-import dev.chrunbook.exec.NodeWork;
-import dev.chrunbook.exec.QueryIds;
+import dev.chrunbook.apply.NodeWork;
+import dev.chrunbook.apply.QueryIds;
 import dev.chrunbook.render.RenderedStatement;
 import dev.chrunbook.runbook.Step;
-import dev.chrunbook.topology.Node;
+import dev.chrunbook.Node;
 
 import java.io.PrintWriter;
 import java.util.List;

@@ -1,17 +1,18 @@
 package dev.chrunbook.cli;
 
 import dev.chrunbook.ChrunbookException;
-import dev.chrunbook.exec.Cancellations;
-import dev.chrunbook.exec.NodeWork;
-import dev.chrunbook.exec.Rollback;
-import dev.chrunbook.exec.Sleeper;
-import dev.chrunbook.exec.StepResult;
-import dev.chrunbook.exec.WorkPlanner;
+import dev.chrunbook.apply.Cancellations;
+import dev.chrunbook.apply.NodeWork;
+import dev.chrunbook.run.Rollback;
+import dev.chrunbook.verify.ImpactReport;
+import dev.chrunbook.Sleeper;
+import dev.chrunbook.run.StepResult;
+import dev.chrunbook.plan.WorkPlanner;
 import dev.chrunbook.runbook.Step;
-import dev.chrunbook.state.AuditLog;
+import dev.chrunbook.observe.AuditLog;
 import dev.chrunbook.state.StateLock;
 import dev.chrunbook.state.StateStore;
-import dev.chrunbook.topology.Topology;
+import dev.chrunbook.cluster.Topology;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,12 +43,9 @@ final class RollbackCommand extends RunbookCommand {
         Clock clock = Clock.systemUTC();
         if (mode.dryRun) {
             var state = ws.state().orElseThrow(() -> ChrunbookException.invalidInput("nothing ran yet: no state in " + ws.stateDir));
-            var renderer = ws.renderer(state.runId(), ws.facts(connector, () -> state));
             PlanPrinter printer = new PlanPrinter(out(), state.runId());
-            Rollback preview = new Rollback(new WorkPlanner(ws.runbook, topology, renderer), StateStore.open(ws.stateDir,
-                    ws.runbook.name(), state.runId(), clock), connector, Sleeper.REAL, null, (s, n, i) -> false, null);
             out().println("-- DRY RUN of the rollback of step " + step + ": nothing is executed");
-            for (NodeWork w : preview.render(forward).values()) {
+            for (NodeWork w : Rollback.render(ws.planner("rollback", state.runId(), () -> state), forward).values()) {
                 printer.node(w, "", 1);
             }
             printer.flush();
@@ -56,9 +54,9 @@ final class RollbackCommand extends RunbookCommand {
         try (StateLock lock = StateLock.acquire(ws.stateDir, clock.instant());
              Supervision supervision = Supervision.start(connector, err(), clock, false, false, new AuditLog(ws.stateDir, clock))) {
             StateStore store = StateStore.open(ws.stateDir, ws.runbook.name(), ws.runbook.file(), Workspace.newRunId(), clock);
-            var renderer = ws.renderer(store.state().runId(), ws.facts(connector, store::state));
-            Rollback rollback = new Rollback(new WorkPlanner(ws.runbook, topology, renderer), store, connector, Sleeper.REAL,
-                    supervision.listener(), new TerminalConfirmation(yes, out()), new Cancellations(connector));
+            Rollback rollback = new Rollback(ws.planner("rollback", store.state().runId(), store::state),
+                    ws.services("rollback", store, supervision.listener(), new Cancellations(connector)),
+                    new TerminalConfirmation(yes, out()), new ImpactReport(connector, topology));
             StepResult result = rollback.run(forward);
             result.nodes().forEach((id, s) -> out().printf("  %-22s %-8s%s%n", id, s.status().label(),
                     s.error() == null ? "" : " " + s.error()));

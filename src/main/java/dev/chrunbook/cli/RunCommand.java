@@ -2,19 +2,21 @@ package dev.chrunbook.cli;
 
 import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
-import dev.chrunbook.exec.Cancellations;
-import dev.chrunbook.exec.Migrator;
+import dev.chrunbook.apply.Cancellations;
+import dev.chrunbook.run.Migrator;
 import dev.chrunbook.state.NodeState;
-import dev.chrunbook.exec.RunOptions;
-import dev.chrunbook.exec.RunResult;
-import dev.chrunbook.exec.Sleeper;
-import dev.chrunbook.exec.StepResult;
-import dev.chrunbook.exec.WorkPlanner;
-import dev.chrunbook.state.AuditLog;
+import dev.chrunbook.plan.RunOptions;
+import dev.chrunbook.run.Confirmation;
+import dev.chrunbook.verify.ImpactReport;
+import dev.chrunbook.run.RunResult;
+import dev.chrunbook.Sleeper;
+import dev.chrunbook.run.StepResult;
+import dev.chrunbook.plan.WorkPlanner;
+import dev.chrunbook.observe.AuditLog;
 import dev.chrunbook.state.StateLock;
 import dev.chrunbook.state.StateStore;
 import dev.chrunbook.state.ZkLease;
-import dev.chrunbook.topology.Topology;
+import dev.chrunbook.cluster.Topology;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -73,16 +75,16 @@ final class RunCommand extends RunbookCommand {
         }
         Clock clock = Clock.systemUTC();
         ClickHouseConnector connector = ws.connector("run");
+        Confirmation confirmation = new TerminalConfirmation(yes, out());
         try (StateLock lock = StateLock.acquire(ws.stateDir, clock.instant());
              AutoCloseable zkLease = lease == null ? () -> { } : ZkLease.acquire(lease, clock.instant());
              Supervision supervision = Supervision.start(connector, err(), clock,
                      quiet, json, new AuditLog(ws.stateDir, clock))) {
             StateStore store = StateStore.open(ws.stateDir, ws.runbook.name(), ws.runbook.file(), Workspace.newRunId(), clock);
-            var renderer = ws.renderer(store.state().runId(), ws.facts(connector, store::state));
             Cancellations cancellations = new Cancellations(connector);
-            Migrator migrator = new Migrator(new WorkPlanner(ws.runbook, topology, renderer), renderer, store,
-                    connector, Sleeper.REAL, supervision.listener(), new TerminalConfirmation(yes, out()),
-                    cancellations);
+            Migrator migrator = new Migrator(ws.planner("run", store.state().runId(), store::state),
+                    ws.services("run", store, supervision.listener(), cancellations), confirmation,
+                    new ImpactReport(connector, topology));
             try (InterruptHandler interrupts = InterruptHandler.install(onInterrupt, cancellations, lock,
                     err())) {
                 RunResult result = migrator.run(options);
@@ -139,6 +141,6 @@ final class RunCommand extends RunbookCommand {
             throw ChrunbookException.invalidInput("--parallel must be at least 1");
         }
         return new RunOptions(List.copyOf(steps), Optional.ofNullable(to), all, List.copyOf(filter.shards),
-                filter.node(), rerun, yes, parallel, mode.execute);
+                filter.node(), rerun, parallel);
     }
 }

@@ -3,8 +3,8 @@ package dev.chrunbook.cli;
 import dev.chrunbook.runbook.Step;
 import dev.chrunbook.state.RunState;
 import dev.chrunbook.state.StatusReport;
-import dev.chrunbook.topology.Node;
-import dev.chrunbook.topology.Topology;
+import dev.chrunbook.Node;
+import dev.chrunbook.cluster.Topology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,14 +1,14 @@
 package dev.chrunbook.cli;
 
 import dev.chrunbook.clickhouse.ClickHouseConnector;
-import dev.chrunbook.exec.ExecutionListener;
-import dev.chrunbook.progress.JsonEvents;
-import dev.chrunbook.progress.Listeners;
-import dev.chrunbook.progress.ProgressLines;
-import dev.chrunbook.progress.ProgressMonitor;
-import dev.chrunbook.progress.ProgressSink;
-import dev.chrunbook.progress.TerminalBars;
-import dev.chrunbook.state.AuditLog;
+import dev.chrunbook.observe.ExecutionListener;
+import dev.chrunbook.observe.JsonEvents;
+import dev.chrunbook.observe.Listeners;
+import dev.chrunbook.observe.ProgressLines;
+import dev.chrunbook.observe.ProgressMonitor;
+import dev.chrunbook.observe.ProgressSink;
+import dev.chrunbook.observe.TerminalBars;
+import dev.chrunbook.observe.AuditLog;
 
 import java.io.PrintWriter;
 import java.time.Clock;

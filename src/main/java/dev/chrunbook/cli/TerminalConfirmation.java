@@ -1,9 +1,9 @@
 package dev.chrunbook.cli;
 
 import dev.chrunbook.ChrunbookException;
-import dev.chrunbook.exec.Confirmation;
+import dev.chrunbook.run.Confirmation;
 import dev.chrunbook.runbook.Step;
-import dev.chrunbook.topology.Node;
+import dev.chrunbook.Node;
 
 import java.io.Console;
 import java.io.PrintWriter;

@@ -1,13 +1,12 @@
 package dev.chrunbook.cli;
 
-import dev.chrunbook.exec.RunbookValidator;
-import dev.chrunbook.render.SqlRenderer;
-import dev.chrunbook.runbook.RunbookLoader;
+import dev.chrunbook.plan.RunbookValidator;
+import dev.chrunbook.plan.WorkPlanner;
 
 import java.util.Map;
 import java.util.Optional;
-import dev.chrunbook.topology.Topology;
-import dev.chrunbook.topology.TopologyResolver;
+import dev.chrunbook.cluster.Topology;
+import dev.chrunbook.cluster.TopologyResolver;
 import picocli.CommandLine.Command;
 
 
@@ -26,9 +25,10 @@ final class ValidateCommand extends RunbookCommand {
                 .orElseGet(() -> Topology.synthetic(ws.runbook.cluster(), 2, 2));
         String runId = ws.runIdOrNew();
         // with --set, every step must render the same statements (in number and kind) as with the declared vars
-        Optional<SqlRenderer> defaults = runbookArgs.overrides.isEmpty() ? Optional.empty()
-                : Optional.of(new SqlRenderer(new RunbookLoader().load(runbookArgs.file, Map.of()), runId, ws.templateDirs()));
-        RunbookValidator.Result r = new RunbookValidator(ws.runbook, topology, ws.renderer(runId)).validate(defaults);
+        Optional<WorkPlanner> defaults = runbookArgs.overrides.isEmpty() ? Optional.empty()
+                : Optional.of(ws.offlinePlanner(ws.kinds.loader().load(runbookArgs.file, Map.of()), topology, runId));
+        WorkPlanner planner = ws.offlinePlanner(ws.runbook, topology, runId);
+        RunbookValidator.Result r = new RunbookValidator(planner, ws.renderer(runId)).validate(defaults);
         out().printf("OK %s: %d steps, %d statements rendered for %d nodes%n",
                 ws.runbook.file(), r.steps(), r.statements(), r.nodes());
         return 0;

@@ -1,6 +1,6 @@
 package dev.chrunbook.clickhouse;
 
-import dev.chrunbook.render.SqlQuoting;
+import dev.chrunbook.SqlQuoting;
 
 import java.util.List;
 

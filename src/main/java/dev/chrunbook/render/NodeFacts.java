@@ -1,6 +1,6 @@
 package dev.chrunbook.render;
 
-import dev.chrunbook.topology.Node;
+import dev.chrunbook.Node;
 
 import java.util.List;
 import java.util.Map;

@@ -5,7 +5,7 @@ import dev.chrunbook.ddl.DdlException;
 import dev.chrunbook.ddl.Statements;
 import dev.chrunbook.runbook.Runbook;
 import dev.chrunbook.runbook.Step;
-import dev.chrunbook.topology.Node;
+import dev.chrunbook.Node;
 import freemarker.cache.ClassTemplateLoader;
 import freemarker.cache.FileTemplateLoader;
 import freemarker.cache.MultiTemplateLoader;
@@ -58,13 +58,11 @@ public final class SqlRenderer {
     private final NodeFacts facts;
     private final Configuration freemarker;
     private final Configuration plainText;
-    private final Map<String, Template> inline = new HashMap<>();
-    private final Set<Template> interruptible = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    private final ExecutorService sandbox = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(null, r, "chrunbook-render", 8L << 20);
-        t.setDaemon(true);
-        return t;
-    });
+    private final Map<String, Template> inline;
+    private final Set<Template> interruptible;
+    private final ExecutorService sandbox;
+    /** Definitions read for a step are kept with it and seen again by its later renderings. */
+    private final boolean pinned;
 
     public SqlRenderer(Runbook runbook, String runId, List<Path> templateDirs) {
         this(runbook, runId, templateDirs, NodeFacts.OFFLINE);
@@ -77,6 +75,34 @@ public final class SqlRenderer {
         this.freemarker = configuration(runbook.folder(), templateDirs);
         this.plainText = (Configuration) freemarker.clone();
         this.plainText.setOutputFormat(PlainTextOutputFormat.INSTANCE);
+        this.sandbox = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(null, r, "chrunbook-render", 8L << 20);
+            t.setDaemon(true);
+            return t;
+        });
+        this.inline = new HashMap<>();
+        this.interruptible = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        this.pinned = true;
+    }
+
+    private SqlRenderer(SqlRenderer base) {
+        this.runbook = base.runbook;
+        this.runId = base.runId;
+        this.facts = base.facts;
+        this.freemarker = base.freemarker;
+        this.plainText = base.plainText;
+        this.sandbox = base.sandbox;
+        this.inline = base.inline;
+        this.interruptible = base.interruptible;
+        this.pinned = false;
+    }
+
+    /**
+     * This renderer for steps that read the catalog anew each time (checks): the definitions they
+     * read are neither taken from nor kept for the step.
+     */
+    public SqlRenderer unpinned() {
+        return pinned ? new SqlRenderer(this) : this;
     }
 
     /** The step's assert queries on {@code node}: each must return no rows. */
@@ -95,7 +121,7 @@ public final class SqlRenderer {
     public Map<String, String> renderParams(Step step, Node node) {
         Map<String, String> out = new LinkedHashMap<>();
         step.params().forEach((k, v) -> out.put(k, render(inlineTemplate(step.id() + ".param." + k,
-                "step '" + step.id() + "' (" + step.kind().paramsBlock() + "." + k + ")", v, plainText), step, node).strip()));
+                "step '" + step.id() + "' (" + step.body().paramsBlock() + "." + k + ")", v, plainText), step, node).strip()));
         return out;
     }
 
@@ -163,7 +189,7 @@ public final class SqlRenderer {
     private String process(Template template, Step step, Node node) {
         StringWriter out = new StringWriter();
         try {
-            sandboxed(template).process(TemplateModel.of(runbook, runId, step, node, facts), new BoundedWriter(out, MAX_OUTPUT));
+            sandboxed(template).process(TemplateModel.of(runbook, runId, step, node, facts, pinned), new BoundedWriter(out, MAX_OUTPUT));
         } catch (BoundedWriter.Overflow e) {
             throw ChrunbookException.invalidInput(where(step) + ": template " + template.getSourceName() + " renders more than "
                     + MAX_OUTPUT / (1024 * 1024) + " MB for one node");

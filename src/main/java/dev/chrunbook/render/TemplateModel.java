@@ -1,8 +1,10 @@
 package dev.chrunbook.render;
 
+import dev.chrunbook.SqlQuoting;
+
 import dev.chrunbook.runbook.Runbook;
 import dev.chrunbook.runbook.Step;
-import dev.chrunbook.topology.Node;
+import dev.chrunbook.Node;
 import freemarker.template.TemplateMethodModelEx;
 import freemarker.template.TemplateModelException;
 import freemarker.template.TemplateScalarModel;
@@ -27,7 +29,7 @@ final class TemplateModel {
     private TemplateModel() {
     }
 
-    static Map<String, Object> of(Runbook runbook, String runId, Step step, Node node, NodeFacts facts) {
+    static Map<String, Object> of(Runbook runbook, String runId, Step step, Node node, NodeFacts facts, boolean pinned) {
         Map<String, Object> m = new LinkedHashMap<>(runbook.vars());
         m.putAll(step.vars());
         m.put("run_id", runId);
@@ -46,11 +48,11 @@ final class TemplateModel {
         n.put("replica_num", node.replicaNum());
         n.put("macros", node.macros());
         m.put("node", n);
-        m.put("ident", SqlQuoting.identFunction());
-        m.put("lit", SqlQuoting.litFunction());
-        m.put("sql", SqlQuoting.sqlFunction());
+        m.put("ident", QuotingFunctions.identFunction());
+        m.put("lit", QuotingFunctions.litFunction());
+        m.put("sql", QuotingFunctions.sqlFunction());
         m.put("table_columns", columnsFunction(facts, node));
-        new DefinitionFunctions(facts, node, step.isCheck() ? null : step.id()).register(m);
+        new DefinitionFunctions(facts, node, pinned ? step.id() : null).register(m);
         m.put("step_started", stepTimeFunction("step_started", facts::stepStarted));
         m.put("step_finished", stepTimeFunction("step_finished", facts::stepFinished));
         m.put("free_disk_bytes", (TemplateMethodModelEx) args -> {

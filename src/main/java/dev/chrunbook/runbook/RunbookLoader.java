@@ -17,26 +17,23 @@ import java.util.regex.Pattern;
 
 /** Reads a runbook YAML file into a {@link Runbook}, rejecting anything malformed with file:line. */
 public final class RunbookLoader {
-    /** Names the engine puts into every template's model; a var may not shadow them. */
-    public static final Set<String> RESERVED_NAMES =
-            Set.of("node", "runbook", "run_id", "cluster", "database", "step", "settings",
-                    "ident", "lit", "sql", "table_columns", "step_started", "step_finished", "free_disk_bytes",
-                    "server_setting", "staging_table", "added_later", "mirror", "table_clause", "schema_differences",
-                    "remember_definition");
-
     private static final Set<String> TOP_KEYS =
             Set.of("name", "description", "cluster", "database", "vars", "settings", "steps");
-    private static final Set<String> STEP_KEYS =
-            Set.of("id", "description", "kind", "template", "sql", "on", "settings", "assert", "wait", "check", "confirm",
-                    "timeout", "drop_unknown_settings", "kafka", "replicas", "vars", "pause_before", "rollback");
-    private static final Set<String> REPLICA_KEYS = Set.of("table", "ingested_column", "before_step_start", "margin", "timeout");
-    private static final Set<String> KAFKA_KEYS =
-            Set.of("brokers", "topic", "group", "at_step_start", "past_step_start", "margin", "max_lag", "stable_for", "timeout", "must_exist", "must_not_exist");
+    /** The keys every step has; the rest belong to its kind. */
+    private static final Set<String> COMMON_KEYS =
+            Set.of("id", "description", "kind", "on", "settings", "confirm", "timeout", "vars", "pause_before", "rollback");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern STEP_ID = Pattern.compile("[a-z0-9][a-z0-9_-]*");
     private static final Pattern SETTING = Pattern.compile("[a-z][a-z0-9_]*");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+
+    private final StepCatalog kinds;
+    private final Set<String> stepKeys = new HashSet<>(COMMON_KEYS);
+
+    public RunbookLoader(StepCatalog kinds) {
+        this.kinds = kinds;
+        kinds.all().forEach(k -> stepKeys.addAll(k.keys()));
+    }
 
     public Runbook load(Path file, Map<String, String> overrides) {
         YamlFields top = YamlFields.parse(file).onlyKeys(TOP_KEYS);
@@ -61,78 +58,34 @@ public final class RunbookLoader {
         return new Runbook(name, cluster, database, vars, settings, List.copyOf(steps), file);
     }
 
-    private static Step step(YamlFields s) {
-        s.onlyKeys(STEP_KEYS);
+    private Step step(YamlFields s) {
+        s.onlyKeys(stepKeys);
         String id = matching(s, "id", STEP_ID, "lower-case letters, digits, '-', '_'");
-        String template = s.optionalString("template", null);
-        String sql = s.optionalString("sql", null);
-        List<String> asserts = s.scalarList("assert");
-        if (template != null && sql != null) {
-            throw s.errorAt("sql", "step '" + id + "' needs exactly one of 'template' (a file) or 'sql' (inline)");
+        StepFields kind = kind(s, id);
+        for (String key : s.keys()) {
+            if (!COMMON_KEYS.contains(key) && !kind.keys().contains(key)) {
+                throw s.errorAt(key, "step '" + id + "' (kind " + kind.name() + ") takes no '" + key + "'; it is a field of kind "
+                        + String.join(", ", kinds.all().stream().filter(k -> k.keys().contains(key)).map(StepFields::name).toList()));
+            }
         }
-        StepKind kind = kind(s, id, template != null || sql != null, !asserts.isEmpty());
-        if (template != null && (template.contains("..") || template.startsWith("/"))) {
-            throw s.errorAt("template", "step '" + id + "': template must be a file name in the runbook's folder or templates/, not '" + template + "'");
-        }
+        Step.Body body = kind.read(s, id);
         String onValue = s.requiredString("on");
         Target on = Target.fromYaml(onValue).orElseThrow(() -> s.errorAt("on",
                 "step '" + id + "': unknown on: '" + onValue + "' (allowed: " + Target.allowed() + ")"));
         Map<String, String> settings = s.scalarMap("settings");
         checkSettingNames(s, settings);
-        Map<String, String> params = Map.of();
-        if (kind == StepKind.REPLICAS_AGREE) {
-            YamlFields replicas = s.nested("replicas");
-            if (replicas == null) {
-                throw s.errorAt("kind", "step '" + id + "' (kind replicas-agree) needs a 'replicas:' block with table,"
-                        + " ingested_column and before_step_start");
-            }
-            replicas.onlyKeys(REPLICA_KEYS);
-            for (String required : List.of("table", "ingested_column", "before_step_start")) {
-                replicas.requiredString(required);
-            }
-            params = ordered(replicas.scalarMap(null));
-        } else if (s.has("replicas")) {
-            throw s.errorAt("replicas", "step '" + id + "': a 'replicas:' block needs kind: replicas-agree");
-        }
-        if (kind.isKafka()) {
-            YamlFields kafka = s.nested("kafka");
-            if (kafka == null) {
-                throw s.errorAt("kind", "step '" + id + "' (kind " + kind.yamlName() + ") needs a 'kafka:' block with brokers, topic and its group(s)");
-            }
-            kafka.onlyKeys(KAFKA_KEYS);
-            for (String required : kind == StepKind.KAFKA_GROUPS ? List.of("brokers", "topic") : List.of("brokers", "topic", "group")) {
-                kafka.requiredString(required);
-            }
-            params = ordered(kafka.scalarMap(null));
-        } else if (s.has("kafka")) {
-            throw s.errorAt("kafka", "step '" + id + "': a 'kafka:' block needs kind: kafka-offsets, kafka-lag or kafka-groups");
-        }
-        return new Step(id, s.optionalString("description", ""), kind, template, sql, on, ordered(settings),
-                List.copyOf(asserts), duration(s, id, "wait"), s.optionalString("check", null),
-                s.optionalBoolean("confirm", false), s.optionalBoolean("pause_before", false), duration(s, id, "timeout"),
-                s.optionalBoolean("drop_unknown_settings", false), params, stepVars(s, id), rollback(s, id), s.line());
+        return new Step(id, s.optionalString("description", ""), kind.name(), on, ordered(settings),
+                s.optionalBoolean("confirm", false), s.optionalBoolean("pause_before", false),
+                DurationText.field(s, id, "timeout"), stepVars(s, id), rollback(s, id), s.line(), body);
     }
 
-    private static StepKind kind(YamlFields s, String id, boolean hasSql, boolean hasAsserts) {
+    private StepFields kind(YamlFields s, String id) {
         String value = s.optionalString("kind", null);
-        StepKind kind;
         if (value == null) {
-            kind = hasSql || !hasAsserts ? StepKind.SQL : StepKind.CHECK;
-        } else {
-            kind = StepKind.fromYaml(value).orElseThrow(() -> s.errorAt("kind",
-                    "step '" + id + "': unknown kind '" + value + "' (allowed: " + StepKind.allowed() + ")"));
+            return kinds.inferred(s);
         }
-        if (kind == StepKind.SQL && !hasSql) {
-            throw s.errorAt("id", "step '" + id + "' needs exactly one of 'template' (a file) or 'sql' (inline)"
-                    + (hasAsserts ? "" : ", or 'assert:' queries for a check step"));
-        }
-        if (kind == StepKind.CHECK && !hasAsserts && !hasSql) {
-            throw s.errorAt("id", "step '" + id + "' (kind check) needs queries: 'assert:', 'sql' or 'template'");
-        }
-        if (kind.isBuiltIn() && (hasSql || hasAsserts)) {
-            throw s.errorAt("kind", "step '" + id + "' (kind " + kind.yamlName() + ") takes no sql, template or assert");
-        }
-        return kind;
+        return kinds.named(value).orElseThrow(() -> s.errorAt("kind", "step '" + id + "': unknown kind '" + value
+                + "' (allowed: " + String.join(", ", kinds.all().stream().map(StepFields::name).toList()) + ")"));
     }
 
     private static String rollback(YamlFields s, String id) {
@@ -146,20 +99,11 @@ public final class RunbookLoader {
     private static Map<String, Object> stepVars(YamlFields s, String id) {
         Map<String, Object> vars = s.valueMap("vars");
         for (String key : vars.keySet()) {
-            if (!IDENTIFIER.matcher(key).matches() || RESERVED_NAMES.contains(key)) {
+            if (!IDENTIFIER.matcher(key).matches() || TemplateNames.RESERVED.contains(key)) {
                 throw s.errorAt("vars", "step '" + id + "': var name '" + key + "' must be a plain identifier and not reserved");
             }
         }
         return Map.copyOf(vars);
-    }
-
-    private static Optional<Duration> duration(YamlFields f, String id, String key) {
-        String text = f.optionalString(key, null);
-        if (text == null) {
-            return Optional.empty();
-        }
-        return Optional.of(parseDuration(text).orElseThrow(() -> f.errorAt(key,
-                "step '" + id + "': " + key + " '" + text + "' is not a duration like 90s, 30m or 2h")));
     }
 
     private static Map<String, Object> vars(YamlFields top, Map<String, String> overrides) {
@@ -168,9 +112,9 @@ public final class RunbookLoader {
             if (!IDENTIFIER.matcher(key).matches()) {
                 throw top.errorAt("vars", "var name '" + key + "' must be a plain identifier (letters, digits, '_')");
             }
-            if (RESERVED_NAMES.contains(key)) {
+            if (TemplateNames.RESERVED.contains(key)) {
                 throw top.errorAt("vars", "var name '" + key + "' is reserved (built-in: "
-                        + String.join(", ", RESERVED_NAMES.stream().sorted().toList()) + ")");
+                        + String.join(", ", TemplateNames.RESERVED.stream().sorted().toList()) + ")");
             }
         }
         Map<String, Object> merged = new LinkedHashMap<>(vars);
@@ -219,7 +163,7 @@ public final class RunbookLoader {
     }
 
     /** Read-only, in the order the file gives them: plan output follows the runbook. */
-    private static <V> Map<String, V> ordered(Map<String, V> map) {
+    public static <V> Map<String, V> ordered(Map<String, V> map) {
         return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(map));
     }
 
@@ -240,19 +184,5 @@ public final class RunbookLoader {
             throw f.errorAt(key, "field '" + key + "' is '" + v + "', expected " + expected);
         }
         return v;
-    }
-
-    public static Optional<Duration> parseDuration(String text) {
-        Matcher m = DURATION.matcher(text.trim());
-        if (!m.matches() || m.group(1).length() > 9) {
-            return Optional.empty(); // more than 9 digits is no duration anyone means
-        }
-        long n = Long.parseLong(m.group(1));
-        return Optional.of(switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        });
     }
 }

@@ -32,13 +32,11 @@ public final class YamlFields {
     static final int MAX_BYTES = 1024 * 1024;
 
     private final Path file;
-    private final String context;
     private final MappingNode node;
     private final Map<String, NodeTuple> byKey = new LinkedHashMap<>();
 
-    private YamlFields(Path file, String context, MappingNode node) {
+    private YamlFields(Path file, MappingNode node) {
         this.file = file;
-        this.context = context;
         this.node = node;
         for (NodeTuple t : node.getValue()) {
             if (!(t.getKeyNode() instanceof ScalarNode key)) {
@@ -84,7 +82,7 @@ public final class YamlFields {
         if (!(root instanceof MappingNode m)) {
             throw ChrunbookException.invalidInput(file + ":" + line(root) + ": the top level must be a mapping of fields");
         }
-        return new YamlFields(file, "", m);
+        return new YamlFields(file, m);
     }
 
     public Path file() {
@@ -118,7 +116,7 @@ public final class YamlFields {
     public String requiredString(String key) {
         String v = optionalString(key, null);
         if (v == null || v.isBlank()) {
-            throw ChrunbookException.invalidInput(file + ":" + line() + ": " + context + "missing required field '" + key + "'");
+            throw ChrunbookException.invalidInput(file + ":" + line() + ": missing required field '" + key + "'");
         }
         return v;
     }
@@ -225,11 +223,6 @@ public final class YamlFields {
         return out;
     }
 
-    public int lineOf(String key) {
-        NodeTuple t = byKey.get(key);
-        return t == null ? line() : line(t.getValueNode());
-    }
-
     /** An input error pointing at the value of {@code key}. */
     public ChrunbookException errorAt(String key, String message) {
         NodeTuple t = byKey.get(key);
@@ -240,7 +233,7 @@ public final class YamlFields {
         if (!(value instanceof MappingNode m)) {
             throw error(value, "field '" + key + "' must be a mapping (key: value lines)");
         }
-        return new YamlFields(file, context, m);
+        return new YamlFields(file, m);
     }
 
     private String scalar(String key, Node value) {
@@ -301,7 +294,7 @@ public final class YamlFields {
     }
 
     private ChrunbookException error(Node at, String message) {
-        return ChrunbookException.invalidInput(file + ":" + line(at) + ": " + context + message);
+        return ChrunbookException.invalidInput(file + ":" + line(at) + ": " + message);
     }
 
     private static int line(Node n) {

@@ -1,6 +1,6 @@
 package dev.chrunbook.ssh;
 
-import dev.chrunbook.topology.Node;
+import dev.chrunbook.Node;
 
 /** Runs a read-only shell command on the machine a node runs on and returns what it printed. */
 public interface HostShell {

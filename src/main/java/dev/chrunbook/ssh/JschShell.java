@@ -4,7 +4,7 @@ import com.jcraft.jsch.ChannelExec;
 import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.Session;
-import dev.chrunbook.topology.Node;
+import dev.chrunbook.Node;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,6 @@
 package dev.chrunbook.ssh;
 
-import dev.chrunbook.topology.Node;
+import dev.chrunbook.Node;
 
 import java.nio.file.Path;
 import java.time.Duration;

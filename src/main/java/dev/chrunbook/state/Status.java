@@ -10,6 +10,6 @@ public enum Status {
     }
 
     public String label() {
-        return name().toLowerCase();
+        return name().toLowerCase(java.util.Locale.ROOT);
     }
 }

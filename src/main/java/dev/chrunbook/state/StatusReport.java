@@ -35,7 +35,7 @@ public record StatusReport(@JsonProperty("schema") int schema, String runbook, @
 
         /** The statement a running node waits on, if any. */
         public String sentQueryId(RunState state, String step) {
-            return state.node(step, node).statements().stream().filter(s -> s.status().equals(StatementState.SENT))
+            return state.node(step, node).statements().stream().filter(s -> s.status() == StatementState.Outcome.SENT)
                     .map(StatementState::queryId).findFirst().orElse(null);
         }
     }
@@ -57,31 +57,33 @@ public record StatusReport(@JsonProperty("schema") int schema, String runbook, @
             Set<String> ids = new LinkedHashSet<>(nodes.getOrDefault(id, List.of()));
             recorded.keySet().stream().sorted().forEach(ids::add);
             List<NodeRow> nodeRows = new ArrayList<>();
+            List<Status> statuses = new ArrayList<>();
             for (String n : ids) {
                 NodeState s = recorded.getOrDefault(n, NodeState.pending());
+                statuses.add(s.status());
                 nodeRows.add(new NodeRow(n, s.status().label(), s.attempts(), s.started(), s.finished(), s.durationMs(),
                         s.rowsWritten(), s.error(), s.note(), s.statements().stream().map(StatementState::queryId).toList(), null));
             }
-            rows.add(new StepRow(id, on, aggregate(nodeRows), nodeRows));
+            rows.add(new StepRow(id, on, aggregate(statuses), nodeRows));
         });
         return new StatusReport(1, runbook, state == null ? null : state.runId(), rows);
     }
 
-    private static String aggregate(List<NodeRow> nodes) {
+    /** A step's status over its nodes: running or failed on any, else done, skipped, partial or pending. */
+    private static String aggregate(List<Status> nodes) {
         if (nodes.isEmpty()) {
-            return "pending";
+            return Status.PENDING.label();
         }
-        if (nodes.stream().anyMatch(n -> n.status().equals("running"))) {
-            return "running";
+        for (Status first : List.of(Status.RUNNING, Status.FAILED)) {
+            if (nodes.contains(first)) {
+                return first.label();
+            }
         }
-        if (nodes.stream().anyMatch(n -> n.status().equals("failed"))) {
-            return "failed";
-        }
-        long complete = nodes.stream().filter(n -> n.status().equals("done") || n.status().equals("skipped")).count();
+        long complete = nodes.stream().filter(Status::complete).count();
         if (complete == nodes.size()) {
-            return nodes.stream().allMatch(n -> n.status().equals("skipped")) ? "skipped" : "done";
+            return (nodes.stream().allMatch(n -> n == Status.SKIPPED) ? Status.SKIPPED : Status.DONE).label();
         }
-        return complete == 0 ? "pending" : "partial";
+        return complete == 0 ? Status.PENDING.label() : "partial";
     }
 
     public String toJson() {

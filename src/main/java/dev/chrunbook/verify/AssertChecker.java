@@ -1,5 +1,6 @@
 package dev.chrunbook.verify;
 
+import dev.chrunbook.Sleeper;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.Table;
 
@@ -12,22 +13,16 @@ import java.util.Optional;
  * until they come back empty or the wait is over, then reports the rows as a table.
  */
 public final class AssertChecker {
-    /** How to pause between tries; injectable so tests never sleep. */
-    @FunctionalInterface
-    public interface Pause {
-        void pause(Duration d) throws InterruptedException;
-    }
-
     public interface Observer {
         void stillFailing(int attempt, String problems);
     }
 
     static final Duration EVERY = Duration.ofSeconds(1);
 
-    private final Pause pause;
+    private final Sleeper sleeper;
 
-    public AssertChecker(Pause pause) {
-        this.pause = pause;
+    public AssertChecker(Sleeper sleeper) {
+        this.sleeper = sleeper;
     }
 
     /** Empty when every assert returns no rows; otherwise the problems, one table per failing assert. */
@@ -42,7 +37,7 @@ public final class AssertChecker {
             }
             if (attempt < tries) {
                 observer.stillFailing(attempt, problems.get());
-                pause.pause(EVERY);
+                sleeper.sleep(EVERY);
             }
         }
         return problems.map(p -> waitFor.map(w -> p + "  (still failing after waiting " + w.toSeconds() + " s)\n").orElse(p));

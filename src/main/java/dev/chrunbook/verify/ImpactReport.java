@@ -4,9 +4,9 @@ import dev.chrunbook.ddl.OnCluster;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
 import dev.chrunbook.clickhouse.ClickHouseException;
-import dev.chrunbook.render.SqlQuoting;
-import dev.chrunbook.topology.Node;
-import dev.chrunbook.topology.Topology;
+import dev.chrunbook.SqlQuoting;
+import dev.chrunbook.Node;
+import dev.chrunbook.cluster.Topology;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

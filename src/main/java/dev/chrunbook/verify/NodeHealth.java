@@ -4,8 +4,8 @@ import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
 import dev.chrunbook.clickhouse.ClickHouseException;
 import dev.chrunbook.clickhouse.Table;
-import dev.chrunbook.render.SqlQuoting;
-import dev.chrunbook.topology.Node;
+import dev.chrunbook.SqlQuoting;
+import dev.chrunbook.Node;
 
 import java.util.List;
 import java.util.Optional;
@@ -37,10 +37,5 @@ public final class NodeHealth {
         } catch (ClickHouseException e) {
             return new Result(node, "?", Optional.of("unreachable: " + e.getMessage()));
         }
-    }
-
-    /** The problems of a list of results, or empty. */
-    public static List<Result> failing(List<Result> all) {
-        return all.stream().filter(r -> r.problems().isPresent()).toList();
     }
 }

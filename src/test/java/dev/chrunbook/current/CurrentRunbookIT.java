@@ -1,8 +1,10 @@
 package dev.chrunbook.current;
 
+import dev.chrunbook.apply.NodeWork;
+import dev.chrunbook.kinds.Kinds;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
-import dev.chrunbook.clickhouse.ServerFacts;
-import dev.chrunbook.exec.ClusterFacts;
+import dev.chrunbook.facts.ServerFacts;
+import dev.chrunbook.facts.ClusterFacts;
 import dev.chrunbook.render.RenderedStatement;
 import dev.chrunbook.render.SqlRenderer;
 import dev.chrunbook.runbook.Runbook;
@@ -12,7 +14,7 @@ import dev.chrunbook.state.NodeState;
 import dev.chrunbook.state.RunState;
 import dev.chrunbook.state.Status;
 import dev.chrunbook.testing.LocalCluster;
-import dev.chrunbook.topology.Node;
+import dev.chrunbook.Node;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +50,7 @@ class CurrentRunbookIT {
 
     private final Map<String, Map<String, NodeState>> steps = new LinkedHashMap<>();
     private LocalEngine engine;
+    private static final Kinds KINDS = new Kinds();
     private SqlRenderer renderer;
     private Runbook runbook;
 
@@ -55,7 +58,7 @@ class CurrentRunbookIT {
     void everyStatementOfTheCurrentRunbookRunsOnACurrentEngine() throws Exception {
         engine = new LocalEngine(tmp);
         createSchema();
-        runbook = new RunbookLoader().load(RUNBOOK, Map.of("kafka_brokers", "127.0.0.1:9092", "kafka_topic", "current_engine_events",
+        runbook = KINDS.loader().load(RUNBOOK, Map.of("kafka_brokers", "127.0.0.1:9092", "kafka_topic", "current_engine_events",
                 "min_backup_age_seconds", "0"));
         ClickHouseConnector connector = EngineClient.connector(engine);
         ClusterFacts facts = new ClusterFacts(connector, new ServerFacts(connector, Optional.empty()),
@@ -108,7 +111,7 @@ class CurrentRunbookIT {
                     on: first-node
                     sql: SELECT visitParamExtractRawOld(toString(dummy), 'x') FROM system.one
                 """);
-        Runbook old = new RunbookLoader().load(dir.resolve("runbook.yaml"), Map.of());
+        Runbook old = KINDS.loader().load(dir.resolve("runbook.yaml"), Map.of());
         String sql = new SqlRenderer(old, "r", List.of()).render(old.steps().get(0), NODE).get(0).sql();
         LocalEngine.EngineException e = assertThrows(LocalEngine.EngineException.class, () -> engine.query(sql));
         assertEquals(46, e.code, e.getMessage());
@@ -120,27 +123,21 @@ class CurrentRunbookIT {
         settings.putAll(step.settings());
         steps.computeIfAbsent(step.id(), k -> new LinkedHashMap<>()).put(NODE.id(), NodeState.pending().startAttempt(Instant.now()));
         int executed = 0;
-        if (!step.kind().isKafka()) {
-            List<String> queries = new ArrayList<>(renderer.renderAsserts(step, NODE));
-            List<RenderedStatement> statements = renderer.render(step, NODE);
-            if (step.isCheck()) {
-                statements.forEach(s -> queries.add(s.sql()));
-                statements = List.of();
-            }
-            for (String q : queries) {
+        NodeWork work = KINDS.of(step).work(step, NODE, renderer, settings, false);
+        if (work.params().isEmpty()) { // Kafka steps need brokers: what they render is checked by plan and validate
+            for (String q : work.asserts()) {
                 assertEquals("", query(q), "step " + step.id() + " finds a problem in:\n" + q);
                 executed++;
             }
-            Optional<String> check = renderer.renderCheck(step, NODE);
-            boolean skip = check.isPresent() && "1".equals(query(check.get()));
-            for (RenderedStatement s : skip ? List.<RenderedStatement>of() : statements) {
+            boolean skip = work.check().isPresent() && "1".equals(query(work.check().get()));
+            for (RenderedStatement s : skip ? List.<RenderedStatement>of() : work.statements()) {
                 String sql = LocalRewrite.forLocal(s.sql());
                 engine.query(LocalRewrite.parseOnly(sql) ? "EXPLAIN AST " + sql : sql, LocalRewrite.parseOnly(sql) ? Map.of() : settings);
                 executed++;
             }
         }
         steps.get(step.id()).put(NODE.id(), NodeState.pending().startAttempt(steps.get(step.id()).get(NODE.id()).started(),
-                renderer.definitionsRead(step, NODE)).finish(Status.DONE, Instant.now(), null, null));
+                work.definitions()).finish(Status.DONE, Instant.now(), null, null));
         return executed;
     }
 

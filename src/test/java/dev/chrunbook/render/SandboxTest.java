@@ -1,11 +1,12 @@
 package dev.chrunbook.render;
 
+import dev.chrunbook.kinds.Kinds;
 import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.ExitCode;
 import dev.chrunbook.runbook.Runbook;
 import dev.chrunbook.runbook.RunbookLoader;
 import dev.chrunbook.testing.Cli;
-import dev.chrunbook.topology.Topology;
+import dev.chrunbook.cluster.Topology;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +63,6 @@ class SandboxTest {
     private Runbook runbook(String stepSource, Map<String, String> overrides) throws Exception {
         Files.writeString(dir.resolve("runbook.yaml"), "name: t\ncluster: c\ndatabase: d\nvars:\n  keep_last: 5\nsteps:\n"
                 + "  - id: a\n    on: first-node\n    " + stepSource + "\n");
-        return new RunbookLoader().load(dir.resolve("runbook.yaml"), overrides);
+        return new Kinds().loader().load(dir.resolve("runbook.yaml"), overrides);
     }
 }

@@ -1,11 +1,14 @@
 package dev.chrunbook.render;
 
+import dev.chrunbook.kinds.Kinds;
+import dev.chrunbook.SqlQuoting;
+
 import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.runbook.Runbook;
 import dev.chrunbook.runbook.RunbookLoader;
 import dev.chrunbook.runbook.Step;
-import dev.chrunbook.topology.Node;
-import dev.chrunbook.topology.Topology;
+import dev.chrunbook.Node;
+import dev.chrunbook.cluster.Topology;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -23,7 +26,7 @@ class SqlRendererTest {
 
     @Test
     void rendersTheGoldenSqlForEveryTargetNode() throws IOException {
-        Runbook runbook = new RunbookLoader().load(GOLDEN.resolve("runbook.yaml"), Map.of());
+        Runbook runbook = new Kinds().loader().load(GOLDEN.resolve("runbook.yaml"), Map.of());
         SqlRenderer renderer = new SqlRenderer(runbook, "20260101_000000_abcd", List.of());
         Topology topology = Topology.synthetic("posthog", 2, 2);
         StringBuilder actual = new StringBuilder();
@@ -45,7 +48,7 @@ class SqlRendererTest {
 
     @Test
     void aVarThatIsNotAPlainTokenNeverBecomesSql() {
-        Runbook runbook = new RunbookLoader().load(GOLDEN.resolve("runbook.yaml"), Map.of("staging", "x; DROP TABLE y"));
+        Runbook runbook = new Kinds().loader().load(GOLDEN.resolve("runbook.yaml"), Map.of("staging", "x; DROP TABLE y"));
         SqlRenderer renderer = new SqlRenderer(runbook, "r1", List.of());
         Node node = Topology.synthetic("posthog", 1, 1).nodes().get(0);
         ChrunbookException e = assertThrows(ChrunbookException.class, () -> renderer.render(runbook.step("create-staging"), node));
@@ -55,7 +58,7 @@ class SqlRendererTest {
 
     @Test
     void identAndLitQuoteWhatTheyAreGiven() {
-        Runbook runbook = new RunbookLoader().load(GOLDEN.resolve("runbook.yaml"), Map.of("staging", "a`b"));
+        Runbook runbook = new Kinds().loader().load(GOLDEN.resolve("runbook.yaml"), Map.of("staging", "a`b"));
         SqlRenderer renderer = new SqlRenderer(runbook, "r1", List.of());
         Node node = Topology.synthetic("posthog", 1, 1).nodes().get(0);
         String sql = renderer.render(runbook.step("copy"), node).get(0).sql();

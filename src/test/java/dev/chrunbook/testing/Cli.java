@@ -1,6 +1,6 @@
 package dev.chrunbook.testing;
 
-import dev.chrunbook.Main;
+import dev.chrunbook.cli.Main;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;

@@ -2,6 +2,7 @@ package dev.chrunbook.verify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chrunbook.kafka.KafkaAdmin;
+import dev.chrunbook.kafka.KafkaAdminClient;
 import dev.chrunbook.testing.Cli;
 import dev.chrunbook.testing.ClusterNodes;
 import dev.chrunbook.testing.LocalCluster;
@@ -87,7 +88,7 @@ class SafetyRailsIT {
         Cli.Result noGroup = cli(runbook, "state-groups", "check", "--set", "main_group=no_such_group_" + db);
         assertEquals(4, noGroup.exitCode(), noGroup.toString());
         assertTrue(noGroup.out().contains("consumer group no_such_group_" + db + " does not exist"), noGroup.out());
-        try (KafkaAdmin admin = new KafkaAdmin("127.0.0.1:9092")) {
+        try (KafkaAdmin admin = new KafkaAdminClient("127.0.0.1:9092")) {
             Waits.until(() -> admin.members("main_" + db) > 0, Duration.ofSeconds(90), "the main group's consumers join");
         }
         Cli.Result goodGroup = cli(runbook, "state-groups", "check", "--set", "main_group=main_" + db);
@@ -136,7 +137,7 @@ class SafetyRailsIT {
                 + " kafka_topic_list = '" + topic + "', kafka_group_name = '" + group + "', kafka_format = 'JSONEachRow'");
         nodes.query(1, "CREATE TABLE " + db + ".squat_sink (uuid String) ENGINE = Null");
         nodes.query(1, "CREATE MATERIALIZED VIEW " + db + ".squat_mv TO " + db + ".squat_sink AS SELECT uuid FROM " + db + ".squat_kafka");
-        try (KafkaAdmin admin = new KafkaAdmin("127.0.0.1:9092")) {
+        try (KafkaAdmin admin = new KafkaAdminClient("127.0.0.1:9092")) {
             Waits.until(() -> admin.members(group) > 0, Duration.ofSeconds(90), "the squatting consumer joins " + group);
             before = snapshot();
             Cli.Result reused = cli(runbook, "state", "run", "--step", "catch-up-offsets", "--execute");

@@ -1,0 +1,90 @@
+package dev.chrunbook.kinds;
+
+import dev.chrunbook.ChrunbookException;
+import dev.chrunbook.apply.NodeWork;
+import dev.chrunbook.kafka.KafkaAdmin;
+import dev.chrunbook.runbook.Step;
+import dev.chrunbook.state.NodeState;
+import org.apache.kafka.common.TopicPartition;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code kind: kafka-offsets}: commits a new consumer group's offsets for the moment a step started
+ * (minus a margin), so that a catch-up consumer misses nothing.
+ */
+final class KafkaOffsetsKind extends KafkaKind {
+    @Override
+    public String name() {
+        return "kafka-offsets";
+    }
+
+    @Override
+    void checkParams(Step step, Map<String, String> params) {
+        super.checkParams(step, params);
+        if (params.get("at_step_start") == null) {
+            throw ChrunbookException.invalidInput("step '" + step.id() + "' kafka.at_step_start: name the step whose start"
+                    + " the group's offsets follow");
+        }
+    }
+
+    @Override
+    NodeState run(NodeWork work, KafkaAdmin admin, Services services) {
+        Map<String, String> p = work.params();
+        String group = p.get("group");
+        String topic = p.get("topic");
+        String after = p.get("at_step_start");
+        Instant started = services.store().state().firstStart(after).orElse(null);
+        if (started == null) {
+            return failed(work, services, "step '" + after + "' has not started, so there is no moment to start group " + group + " from");
+        }
+        Duration margin = duration(p.get("margin"), Duration.ZERO);
+        Instant at = started.minus(margin);
+        int members = admin.members(group);
+        if (members > 0) {
+            return refused(work, services, "consumer group " + group + " already has " + members + " active member(s): it is"
+                    + " in use, and its offsets cannot be moved under a running consumer. Use a new group name, or stop its consumers first");
+        }
+        Optional<String> lost = retentionProblem(admin, topic, at);
+        if (lost.isPresent()) {
+            return refused(work, services, lost.get());
+        }
+        Map<TopicPartition, Long> offsets = admin.offsetsAt(topic, at.toEpochMilli());
+        admin.commit(group, offsets);
+        recordDone(services.store(), work, offsets.size());
+        return done(work, services, "group " + group + " starts " + topic + " at " + describe(offsets) + " (first messages at or after "
+                + at + " = start of step '" + after + "' minus " + margin.toSeconds() + " s)");
+    }
+
+    /**
+     * Messages the catch-up needs may be gone: a partition whose retention deleted messages and
+     * whose first retained one is newer than the moment the group must start from (or that holds
+     * none any more). Kafka would silently start at what is left, and the events in between would
+     * be missing from the new table.
+     */
+    static Optional<String> retentionProblem(KafkaAdmin admin, String topic, Instant at) {
+        StringBuilder problems = new StringBuilder();
+        admin.retained(topic).forEach((tp, r) -> {
+            if (r.lostMessages() && (r.firstTimestampMs() < 0 || r.firstTimestampMs() > at.toEpochMilli())) {
+                problems.append(problems.isEmpty() ? "" : "; ").append("partition ").append(tp.partition())
+                        .append(": wanted the first message at or after ").append(at).append(", but retention deleted offsets before ")
+                        .append(r.logStartOffset()).append(r.firstTimestampMs() < 0 ? " (none retained)"
+                                : " (earliest retained offset " + r.logStartOffset() + " is from " + Instant.ofEpochMilli(r.firstTimestampMs()) + ")");
+            }
+        });
+        if (problems.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("topic " + topic + " no longer holds every message since the copy started (minus the margin): " + problems
+                + "; its " + admin.retentionConfig(topic) + ". The copy outlived the topic's retention: raise retention.ms"
+                + " (and retention.bytes) above the copy's duration and run the migration again from create-staging; nothing was committed");
+    }
+
+    @Override
+    public boolean changesCluster() {
+        return true;
+    }
+}

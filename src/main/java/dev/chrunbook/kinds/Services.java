@@ -1,0 +1,25 @@
+package dev.chrunbook.kinds;
+
+import dev.chrunbook.Sleeper;
+import dev.chrunbook.apply.NodeApplier;
+import dev.chrunbook.clickhouse.ClickHouseConnector;
+import dev.chrunbook.cluster.Topology;
+import dev.chrunbook.kafka.KafkaAdmin;
+import dev.chrunbook.observe.ExecutionListener;
+import dev.chrunbook.state.StateStore;
+
+import java.util.function.Function;
+
+/**
+ * What kinds apply with, built once by the composition root and shared by run and rollback.
+ *
+ * @param applier  sends statements and resolves interrupted ones (sql, check)
+ * @param database the runbook's database
+ */
+public record Services(StateStore store, NodeApplier applier, Probes probes, Topology topology, String database,
+                       Sleeper sleeper, ExecutionListener listener) {
+
+    /** The read-only reach of a kind: ClickHouse nodes and Kafka brokers. */
+    public record Probes(ClickHouseConnector connector, Function<String, KafkaAdmin> admins, Sleeper sleeper) {
+    }
+}

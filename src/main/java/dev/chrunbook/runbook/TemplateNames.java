@@ -1,0 +1,18 @@
+package dev.chrunbook.runbook;
+
+import java.util.Set;
+
+/**
+ * The names the renderer puts into every template's model, the one list of them: a var may not
+ * shadow one. Tests hold the renderer's model and runbooks/runbook.schema.json to it.
+ */
+public final class TemplateNames {
+    public static final Set<String> RESERVED =
+            Set.of("node", "runbook", "run_id", "cluster", "database", "step", "settings",
+                    "ident", "lit", "sql", "table_columns", "step_started", "step_finished", "free_disk_bytes",
+                    "server_setting", "staging_table", "added_later", "mirror", "table_clause", "schema_differences",
+                    "remember_definition");
+
+    private TemplateNames() {
+    }
+}

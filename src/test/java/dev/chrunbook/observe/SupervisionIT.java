@@ -1,0 +1,174 @@
+package dev.chrunbook.observe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chrunbook.testing.Cli;
+import dev.chrunbook.testing.ClusterNodes;
+import dev.chrunbook.testing.LocalCluster;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A long copy (6M rows) under supervision: kill -9 and reattach, cancel, progress events. */
+@ExtendWith(LocalCluster.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SupervisionIT {
+    private static final Path EXAMPLE = LocalCluster.ROOT.resolve("examples/local-cluster");
+    private static final int EVENTS = 6_000_000;
+    private static final String COPY_RUNNING = "SELECT count() FROM system.processes WHERE query_id LIKE 'chrunbook-%-copy-%'"
+            + " AND read_rows > 0";
+
+    private ClusterNodes cluster;
+    private Path runbook;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    void loadSource(ClusterNodes nodes, @TempDir Path dir) throws Exception {
+        cluster = nodes;
+        Process p = new ProcessBuilder(EXAMPLE.resolve("load-events").toString(), "--database", nodes.database(),
+                "--events", String.valueOf(EVENTS), "--topic", "sup_" + nodes.database(), "--group", "sup_" + nodes.database())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("load.log").toFile()).start();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0, Files.readString(dir.resolve("load.log")));
+        runbook = dir.resolve("runbook.yaml");
+        Files.writeString(runbook, Files.readString(EXAMPLE.resolve("runbook.yaml"))
+                .replace("\ndatabase: posthog\n", "\ndatabase: " + nodes.database() + "\n"));
+        Files.copy(EXAMPLE.resolve("drain.sql.ftl"), dir.resolve("drain.sql.ftl"));
+    }
+
+    @BeforeEach
+    void noStagingYet() {
+        for (int n = 1; n <= 4; n++) {
+            cluster.query(n, "DROP TABLE IF EXISTS " + cluster.database() + ".sharded_events_by_event");
+        }
+    }
+
+    @Test
+    void killDashNineDuringTheCopyThenRunReattachesAndTheCopyRunsOnce() throws Exception {
+        Process cli = start("run", "--to", "copy", "--execute");
+        awaitCopyRunning(cli);
+        cli.destroyForcibly().waitFor();
+
+        // status shows the orphaned copy live from system.processes while the server still runs it
+        JsonNode live = new ObjectMapper().readTree(run("status", "--json").out());
+        boolean stillRunning = cluster.count(1, COPY_RUNNING) > 0;
+        JsonNode copyNode = null;
+        for (JsonNode s : live.get("steps")) {
+            if (s.get("id").asText().equals("copy")) {
+                copyNode = s.get("nodes").get(0);
+            }
+        }
+        assertEquals("running", copyNode.get("status").asText(), live.toString());
+        assertTrue(copyNode.has("live") || !stillRunning, "live progress of a running copy: " + copyNode);
+        if (copyNode.has("live")) {
+            assertTrue(copyNode.get("live").get("rows_read").asLong() > 0, copyNode.toString());
+        }
+
+        Files.deleteIfExists(tmp.resolve("state/run.lock"));
+        Cli.Result resumed = run("run", "--to", "copy", "--execute");
+        assertEquals(0, resumed.exitCode(), resumed.toString());
+        cluster.flushLogs();
+        String runId = new ObjectMapper().readTree(run("status", "--json").out()).get("run_id").asText();
+        for (int n : new int[] {1, 3}) {
+            String db = cluster.database();
+            assertEquals(cluster.count(n, "SELECT count() FROM " + db + ".sharded_events"),
+                    cluster.count(n, "SELECT count() FROM " + db + ".sharded_events_by_event"), "exact copy on node " + n);
+            assertEquals(1, cluster.count(n, "SELECT count() FROM system.query_log WHERE query_id LIKE 'chrunbook-" + runId
+                    + "-copy-%' AND type = 1"), "exactly one copy INSERT started on node " + n);
+            assertEquals(1, cluster.count(n, "SELECT count() FROM system.query_log WHERE query_id LIKE 'chrunbook-" + runId
+                    + "-copy-%' AND type = 2"), "and it finished, on node " + n);
+        }
+    }
+
+    @Test
+    void cancelKillsTheCopyMarksItFailedAndNamesThePartialData() throws Exception {
+        Process cli = start("run", "--to", "copy", "--execute", "--on-interrupt", "cancel");
+        awaitCopyRunning(cli);
+        new ProcessBuilder("kill", "-INT", String.valueOf(cli.pid())).start().waitFor();
+        assertTrue(cli.waitFor(60, TimeUnit.SECONDS), "the CLI ends after the cancel");
+        String output = Files.readString(tmp.resolve("cli.log"));
+        assertEquals(1, cli.exitValue(), output);
+        assertTrue(output.contains("cancelled: chrunbook-"), output);
+
+        JsonNode status = new ObjectMapper().readTree(run("status", "--json").out());
+        JsonNode copy = null;
+        for (JsonNode s : status.get("steps")) {
+            if (s.get("id").asText().equals("copy")) {
+                copy = s;
+            }
+        }
+        assertEquals("failed", copy.get("status").asText(), copy.toString());
+        for (JsonNode n : copy.get("nodes")) {
+            String error = n.get("error").asText();
+            assertTrue(error.contains("cancelled by the operator"), error);
+            assertTrue(error.contains("partial data") && error.contains("TRUNCATE"), error);
+        }
+        assertEquals(0, cluster.count(1, COPY_RUNNING), "nothing left running");
+    }
+
+    @Test
+    void progressEventsShowRisingRowsAndAFiniteEta() throws Exception {
+        Cli.Result r = run("run", "--to", "copy", "--execute", "--json");
+        assertEquals(0, r.exitCode(), r.toString());
+        Map<String, List<JsonNode>> byNode = new HashMap<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String line : r.err().split("\n")) {
+            if (line.startsWith("{")) {
+                JsonNode e = json.readTree(line);
+                if (e.get("event").asText().equals("progress") && e.get("step").asText().equals("copy")) {
+                    byNode.computeIfAbsent(e.get("node").asText(), k -> new ArrayList<>()).add(e);
+                }
+            }
+        }
+        assertEquals(2, byNode.size(), "progress for both shards' copies: " + r.err());
+        for (List<JsonNode> events : byNode.values()) {
+            assertTrue(events.size() >= 2, "several progress events: " + events);
+            long first = events.get(0).get("done").asLong();
+            long last = events.get(events.size() - 1).get("done").asLong();
+            assertTrue(last > first, "rows rise: " + events);
+            assertTrue(events.stream().anyMatch(e -> e.has("eta_s") && e.get("total").asLong() > 0), "a finite ETA: " + events);
+        }
+    }
+
+    private void awaitCopyRunning(Process cli) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (cluster.count(1, COPY_RUNNING) == 0) {
+            assertTrue(cli.isAlive() && System.nanoTime() < deadline, "the copy should start: " + Files.readString(tmp.resolve("cli.log")));
+            Thread.sleep(50);
+        }
+    }
+
+    private Process start(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("chrunbook.jar", "target/chrunbook.jar")));
+        cmd.addAll(withCommon(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("cli.log").toFile()).start();
+    }
+
+    private Cli.Result run(String... args) {
+        return Cli.run(withCommon(args).toArray(String[]::new));
+    }
+
+    private List<String> withCommon(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add(1, runbook.toString());
+        all.addAll(List.of("--connection", LocalCluster.CONNECTION.toString(),
+                "--state-dir", tmp.resolve("state").toString(), "--set", "kafka_topic=sup_" + cluster.database()));
+        return all;
+    }
+}
