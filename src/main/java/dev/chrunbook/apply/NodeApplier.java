@@ -153,7 +153,12 @@ public final class NodeApplier {
             }
             LOG.warn("{} on {}: connection lost while {} ran; watching it on the server", work.step().id(),
                     work.node().id(), queryId);
-            return record(work, sent, await(work, inspector, queryId));
+            QueryOutcome watched = await(work, inspector, queryId);
+            if (watched.state() == QueryOutcome.State.NOT_FOUND) {
+                watched = new QueryOutcome(QueryOutcome.State.FAILED, 0, 0, 0, "the connection broke (" + e.getMessage()
+                        + ") and the statement never reached the server, so nothing of it ran: run the step again to send it");
+            }
+            return record(work, sent, watched);
         } finally {
             cancellations.ended(queryId);
         }

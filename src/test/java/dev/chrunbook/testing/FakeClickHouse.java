@@ -1,0 +1,150 @@
+package dev.chrunbook.testing;
+
+import dev.chrunbook.clickhouse.ClickHouseClient;
+import dev.chrunbook.clickhouse.ClickHouseConnector;
+import dev.chrunbook.clickhouse.ClickHouseException;
+import dev.chrunbook.clickhouse.ServerVersion;
+import dev.chrunbook.clickhouse.Table;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A ClickHouse node in memory, for engine tests without a cluster: it keeps what each query id did
+ * (running for some more looks, finished, failed, started without a logged end) and answers the
+ * reads chrunbook resolves statements with (system.processes, system.query_log). Other reads are
+ * answered by {@link #answer}.
+ */
+public final class FakeClickHouse implements ClickHouseConnector {
+    private static final Pattern QUERY_ID = Pattern.compile("query_id = '([^']*)'");
+
+    /** What the node knows of a query id. */
+    public enum Fate { RUNNING, FINISHED, FAILED, STARTED_ONLY }
+
+    /** How the next {@code execute} goes. */
+    public enum Send { OK, ERROR, LOST_BEFORE, LOST_AFTER }
+
+    private static final class Query {
+        Fate fate;
+        int runningLooks;
+        long written;
+        String error;
+
+        Query(Fate fate, int runningLooks, long written, String error) {
+            this.fate = fate;
+            this.runningLooks = runningLooks;
+            this.written = written;
+            this.error = error;
+        }
+    }
+
+    private final Map<String, Query> queries = new ConcurrentHashMap<>();
+    public final List<String> executed = new ArrayList<>();
+    private Send next = Send.OK;
+    private int runningLooksAfterLoss = 2;
+    private boolean unreachable;
+    private Function<String, Table> answer = sql -> new Table(List.of("x"), List.of());
+
+    /** The node already knows this query id (a run before a crash sent it). */
+    public FakeClickHouse knows(String queryId, Fate fate, int runningLooks, String error) {
+        queries.put(queryId, new Query(fate, runningLooks, 42, error));
+        return this;
+    }
+
+    public FakeClickHouse nextSend(Send send) {
+        this.next = send;
+        return this;
+    }
+
+    public FakeClickHouse unreachable() {
+        this.unreachable = true;
+        return this;
+    }
+
+    /** Answers every other read (asserts, catalog lookups). */
+    public FakeClickHouse answer(Function<String, Table> answer) {
+        this.answer = answer;
+        return this;
+    }
+
+    public Fate fate(String queryId) {
+        Query q = queries.get(queryId);
+        return q == null ? null : q.fate;
+    }
+
+    @Override
+    public ClickHouseClient connect(String host, int httpPort) {
+        if (unreachable) {
+            throw new ClickHouseException("connect to " + host + ":" + httpPort + " refused", null, true);
+        }
+        return new Client();
+    }
+
+    private final class Client implements ClickHouseClient {
+        @Override
+        public void execute(String sql, String queryId, Map<String, String> settings) {
+            if (sql.equals("SYSTEM FLUSH LOGS")) {
+                return;
+            }
+            Send how = next;
+            next = Send.OK;
+            switch (how) {
+                case LOST_BEFORE -> throw new ClickHouseException("connection reset", null, true);
+                case LOST_AFTER -> {
+                    executed.add(queryId);
+                    queries.put(queryId, new Query(Fate.FINISHED, runningLooksAfterLoss, 7, null));
+                    throw new ClickHouseException("read timed out", null, true);
+                }
+                case ERROR -> {
+                    executed.add(queryId);
+                    queries.put(queryId, new Query(Fate.FAILED, 0, 0, "Code: 62. Syntax error"));
+                    throw new ClickHouseException("Code: 62. Syntax error", null, false);
+                }
+                default -> {
+                    executed.add(queryId);
+                    queries.put(queryId, new Query(Fate.FINISHED, 0, 7, null));
+                }
+            }
+        }
+
+        @Override
+        public Table table(String sql) {
+            Matcher m = QUERY_ID.matcher(sql);
+            if (!m.find()) {
+                return answer.apply(sql);
+            }
+            Query q = queries.get(m.group(1));
+            if (sql.contains("FROM system.processes")) {
+                if (q != null && q.runningLooks > 0) {
+                    q.runningLooks--;
+                    return new Table(List.of("elapsed", "read", "written"), List.of(List.of("1000", "10", "5")));
+                }
+                return new Table(List.of("elapsed", "read", "written"), List.of());
+            }
+            if (sql.contains("!= 1")) { // the logged end
+                if (q == null || q.runningLooks > 0 || q.fate == Fate.STARTED_ONLY || q.fate == Fate.RUNNING) {
+                    return new Table(List.of("type"), List.of());
+                }
+                List<String> row = new ArrayList<>(List.of(q.fate == Fate.FINISHED ? "2" : "3"));
+                row.add(q.error == null ? "" : q.error);
+                row.addAll(List.of("10", String.valueOf(q.written), "1000"));
+                return new Table(List.of("type", "exception", "read_rows", "written_rows", "query_duration_ms"), List.of(row));
+            }
+            return new Table(List.of("1"), q == null ? List.of() : List.of(List.of("1"))); // a logged start
+        }
+
+        @Override
+        public ServerVersion version() {
+            return ServerVersion.parse("18.16.1");
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
