@@ -34,7 +34,7 @@ public final class Listeners implements ExecutionListener {
                 event.accept(l);
             } catch (RuntimeException e) {
                 if (failed.add(l)) {
-                    LOG.warn("observer {} failed and is ignored from now on where it fails: {}", l.getClass().getSimpleName(),
+                    LOG.warn("observer {} failed; the run goes on without what it would have shown ({})", l.getClass().getSimpleName(),
                             e.toString(), e);
                 } else {
                     LOG.debug("observer {} failed again", l.getClass().getSimpleName(), e);

@@ -84,7 +84,7 @@ public final class ProgressMonitor implements ExecutionListener, AutoCloseable {
     }
 
     /** One statement being watched, with what the last look saw (for the rate). */
-    private static final class Watch {
+    static final class Watch {
         final String step;
         final Node node;
         final String queryId;
