@@ -30,33 +30,39 @@ import java.util.TreeMap;
  */
 abstract class BuiltInKind implements StepKind {
 
-    /** The YAML block the parameters live in. */
-    abstract String block();
+    private final String block;
+    private final Set<String> paramKeys;
+    private final List<String> required;
 
-    /** The keys the block may hold. */
-    abstract Set<String> paramKeys();
-
-    /** The keys the block must hold. */
-    abstract List<String> required();
+    /**
+     * @param block     the YAML block the parameters live in
+     * @param paramKeys the keys the block may hold
+     * @param required  the keys it must hold
+     */
+    BuiltInKind(String block, Set<String> paramKeys, List<String> required) {
+        this.block = block;
+        this.paramKeys = paramKeys;
+        this.required = required;
+    }
 
     /** Input errors in the rendered parameters (validate, plan, run), before anything runs. */
     abstract void checkParams(Step step, Map<String, String> params);
 
     @Override
     public Set<String> keys() {
-        return Set.of(block());
+        return Set.of(block);
     }
 
     @Override
     public Step.Body read(YamlFields s, String id) {
-        YamlFields fields = s.nested(block());
+        YamlFields fields = s.nested(block);
         if (fields == null) {
-            throw s.errorAt("kind", "step '" + id + "' (kind " + name() + ") needs a '" + block() + ":' block with "
-                    + String.join(", ", required()));
+            throw s.errorAt("kind", "step '" + id + "' (kind " + name() + ") needs a '" + block + ":' block with "
+                    + String.join(", ", required));
         }
-        fields.onlyKeys(paramKeys());
-        required().forEach(fields::requiredString);
-        return Step.Body.ofParams(block(), RunbookLoader.ordered(fields.scalarMap(null)));
+        fields.onlyKeys(paramKeys);
+        required.forEach(fields::requiredString);
+        return Step.Body.ofParams(block, RunbookLoader.ordered(fields.scalarMap(null)));
     }
 
     @Override
@@ -124,7 +130,7 @@ abstract class BuiltInKind implements StepKind {
             try {
                 duration(params.get(key), Duration.ZERO);
             } catch (ChrunbookException e) {
-                throw ChrunbookException.invalidInput("step '" + step.id() + "' " + block() + "." + key + ": " + e.getMessage());
+                throw ChrunbookException.invalidInput("step '" + step.id() + "' " + block + "." + key + ": " + e.getMessage());
             }
         }
     }

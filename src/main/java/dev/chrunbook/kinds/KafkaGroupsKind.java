@@ -16,9 +16,8 @@ final class KafkaGroupsKind extends KafkaKind {
         return "kafka-groups";
     }
 
-    @Override
-    List<String> required() {
-        return List.of("brokers", "topic");
+    KafkaGroupsKind() {
+        super(List.of("brokers", "topic"));
     }
 
     @Override

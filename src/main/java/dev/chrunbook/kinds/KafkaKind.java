@@ -21,19 +21,12 @@ abstract class KafkaKind extends BuiltInKind {
     /** The step's work against the brokers; the state is started and Kafka errors are handled around it. */
     abstract NodeState run(NodeWork work, KafkaAdmin admin, Services services) throws InterruptedException;
 
-    @Override
-    String block() {
-        return "kafka";
+    KafkaKind(List<String> required) {
+        super("kafka", KEYS, required);
     }
 
-    @Override
-    Set<String> paramKeys() {
-        return KEYS;
-    }
-
-    @Override
-    List<String> required() {
-        return List.of("brokers", "topic", "group");
+    KafkaKind() {
+        this(List.of("brokers", "topic", "group"));
     }
 
     @Override

@@ -40,19 +40,8 @@ final class ReplicasAgreeKind extends BuiltInKind {
         return "replicas-agree";
     }
 
-    @Override
-    String block() {
-        return "replicas";
-    }
-
-    @Override
-    Set<String> paramKeys() {
-        return KEYS;
-    }
-
-    @Override
-    List<String> required() {
-        return List.of("table", "ingested_column", "before_step_start");
+    ReplicasAgreeKind() {
+        super("replicas", KEYS, List.of("table", "ingested_column", "before_step_start"));
     }
 
     @Override

@@ -16,6 +16,8 @@ import dev.chrunbook.state.Status;
 import dev.chrunbook.testing.LocalCluster;
 import dev.chrunbook.Node;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -38,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * CODEC, a TTL, skipping indices and a projection. Rendering goes through chrunbook's own catalog
  * and server-fact code against that engine. Only replication is rewritten ({@link LocalRewrite}).
  */
+@Execution(ExecutionMode.CONCURRENT) // it needs no local cluster: it runs beside the classes that do
 class CurrentRunbookIT {
     private static final Path RUNBOOK = LocalCluster.ROOT.resolve("runbooks/posthog-events-reorder/runbook.yaml");
     private static final Node NODE = new Node("127.0.0.1", 8123, 9000, 1, 1, "r1", Map.of("shard", "1", "replica", "r1"));

@@ -11,7 +11,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,28 +34,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Each rail refuses with the right exit code and message, and nothing changes on any node: the
  * tables of every node and the runbook statements in system.query_log are the same before and after.
+ * One test per rail, so that each fails on its own.
  */
 @ExtendWith(LocalCluster.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SafetyRailsIT {
     private static final Path EXAMPLE = LocalCluster.ROOT.resolve("examples/local-cluster");
 
-    @TempDir
-    Path tmp;
-
+    /** The class's folder: one per class, as the rails share the loaded events. */
+    private Path tmp;
     private ClusterNodes cluster;
     private String topic;
+    private Path runbook;
+
+    @BeforeAll
+    void loadEvents(ClusterNodes nodes, @TempDir Path dir) throws Exception {
+        tmp = dir;
+        cluster = nodes;
+        topic = "rails_" + nodes.database();
+        load(nodes.database());
+        produce(10); // the topic exists, so consumers can join their groups
+        runbook = runbook("main", Map.of("wait: 2m", "wait: 5s", "      timeout: 5m", "      timeout: 8s"));
+    }
 
     @Test
-    void everyRailRefusesAndLeavesTheClusterUntouched(ClusterNodes nodes) throws Exception {
-        cluster = nodes;
-        String db = nodes.database();
-        topic = "rails_" + db;
-        load(db);
-        produce(10); // the topic exists, so consumers can join their groups
-        Path runbook = runbook("main", Map.of("wait: 2m", "wait: 5s", "      timeout: 5m", "      timeout: 8s"));
+    void anUnknownSettingIsRefusedByCheckAndRunNamingIt() throws Exception {
         Path unknownSetting = runbook("settings", Map.of("\nsteps:\n", "\nsettings:\n  no_such_setting_x: 1\nsteps:\n"));
-
-        // an unknown setting: check and run both refuse, naming it per node
         Snapshot before = snapshot();
         Cli.Result check = cli(unknownSetting, "state-settings", "check");
         assertEquals(4, check.exitCode(), check.toString());
@@ -58,8 +68,12 @@ class SafetyRailsIT {
         Cli.Result run = cli(unknownSetting, "state-settings", "run", "--execute");
         assertEquals(4, run.exitCode(), run.toString());
         assertEquals(before, snapshot(), "nothing changed");
+    }
 
-        // free disk: a factor no disk meets (18.16 has no system.disks: df over SSH on every node's host)
+    @Test
+    void notEnoughFreeDiskIsRefusedOnEveryNode() {
+        // a factor no disk meets (18.16 has no system.disks: df over SSH on every node's host)
+        Snapshot before = snapshot();
         Cli.Result disk = cli(runbook, "state-disk", "run", "--execute", "--set", "disk_factor=1000000000");
         assertEquals(4, disk.exitCode(), disk.toString());
         for (int port = 8121; port <= 8124; port++) {
@@ -67,8 +81,12 @@ class SafetyRailsIT {
         }
         assertTrue(disk.out().contains("not enough free disk") && disk.out().contains("disk_factor 1000000000 x source"), disk.out());
         assertEquals(before, snapshot(), "nothing changed");
+    }
 
+    @Test
+    void aMaxTableSizeToDropBelowTheSourceIsRefusedOnThatNode() throws Exception {
         // max_table_size_to_drop below the source's size on node 3 (read from its config.d over SSH)
+        Snapshot before = snapshot();
         Path configD = Files.createDirectories(LocalCluster.DIR.resolve("ch/node3/config.d"));
         Path limit = configD.resolve("zz-chrunbook-it.xml");
         try {
@@ -83,8 +101,12 @@ class SafetyRailsIT {
             Files.deleteIfExists(limit);
         }
         assertEquals(before, snapshot(), "nothing changed");
+    }
 
-        // the main consumer group named wrong: preflight-kafka refuses; named right, check passes
+    @Test
+    void aMainConsumerGroupNamedWrongIsRefusedAndNamedRightPasses() throws Exception {
+        String db = cluster.database();
+        Snapshot before = snapshot();
         Cli.Result noGroup = cli(runbook, "state-groups", "check", "--set", "main_group=no_such_group_" + db);
         assertEquals(4, noGroup.exitCode(), noGroup.toString());
         assertTrue(noGroup.out().contains("consumer group no_such_group_" + db + " does not exist"), noGroup.out());
@@ -94,68 +116,104 @@ class SafetyRailsIT {
         Cli.Result goodGroup = cli(runbook, "state-groups", "check", "--set", "main_group=main_" + db);
         assertEquals(0, goodGroup.exitCode(), goodGroup.toString());
         assertEquals(before, snapshot(), "nothing changed");
+    }
 
-        // a ZooKeeper path already in use by another table
-        assertEquals(0, cli(runbook, "state", "run", "--execute").exitCode(), "preflight passes first");
-        String runId = new ObjectMapper().readTree(cli(runbook, "state", "status", "--json").out()).get("run_id").asText();
-        nodes.query(1, "CREATE TABLE " + db + ".squatter (x UInt8) ENGINE = ReplicatedMergeTree('/clickhouse/tables/1/"
+    @Test
+    void aZooKeeperPathAlreadyInUseIsRefused() throws Exception {
+        String db = cluster.database();
+        assertEquals(0, cli(runbook, "state-zk", "run", "--execute").exitCode(), "preflight passes first");
+        String runId = new ObjectMapper().readTree(cli(runbook, "state-zk", "status", "--json").out()).get("run_id").asText();
+        cluster.query(1, "CREATE TABLE " + db + ".squatter (x UInt8) ENGINE = ReplicatedMergeTree('/clickhouse/tables/1/"
                 + db + ".sharded_events_by_event_" + runId + "', 'squatter') ORDER BY x");
-        before = snapshot();
-        Cli.Result zk = cli(runbook, "state", "run", "--step", "preflight", "--rerun", "--execute");
-        assertEquals(4, zk.exitCode(), zk.toString());
-        assertTrue(zk.out().contains("ZooKeeper path already in use"), zk.out());
-        assertEquals(before, snapshot(), "nothing changed");
-        nodes.query(1, "DROP TABLE " + db + ".squatter");
-        assertEquals(0, cli(runbook, "state", "run", "--step", "preflight", "--rerun", "--execute").exitCode());
+        try {
+            Snapshot before = snapshot();
+            Cli.Result zk = cli(runbook, "state-zk", "run", "--step", "preflight", "--rerun", "--execute");
+            assertEquals(4, zk.exitCode(), zk.toString());
+            assertTrue(zk.out().contains("ZooKeeper path already in use"), zk.out());
+            assertEquals(before, snapshot(), "nothing changed");
+        } finally {
+            cluster.query(1, "DROP TABLE " + db + ".squatter");
+        }
+        assertEquals(0, cli(runbook, "state-zk", "run", "--step", "preflight", "--rerun", "--execute").exitCode());
+    }
 
-        // a second CLI while the state is locked
-        Files.writeString(tmp.resolve("state/run.lock"), "pid=" + ProcessHandle.current().pid() + "\nhost="
+    @Test
+    void aSecondCliIsRefusedWhileTheStateIsLocked() throws Exception {
+        Files.createDirectories(tmp.resolve("state-lock"));
+        Files.writeString(tmp.resolve("state-lock/run.lock"), "pid=" + ProcessHandle.current().pid() + "\nhost="
                 + java.net.InetAddress.getLocalHost().getHostName() + "\nsince=now\n");
-        before = snapshot();
-        Cli.Result locked = cli(runbook, "state", "run", "--execute");
+        Snapshot before = snapshot();
+        Cli.Result locked = cli(runbook, "state-lock", "run", "--execute");
         assertEquals(3, locked.exitCode(), locked.toString());
         assertTrue(locked.err().contains("another chrunbook run holds"), locked.err());
         assertEquals(before, snapshot(), "nothing changed");
-        Files.delete(tmp.resolve("state/run.lock"));
+    }
 
-        assertEquals(0, cli(runbook, "state", "run", "--to", "distributed-columns", "--execute").exitCode());
+    // The three rails below stand on a migration run forward to where each applies (one state,
+    // "state-forward", in runbook order), after the others: those need a database without staging.
 
-        // a replica whose fetches are stopped is not settled
-        nodes.query(2, "SYSTEM STOP FETCHES " + db + ".sharded_events_by_event");
-        nodes.query(1, "INSERT INTO " + db + ".sharded_events_by_event (uuid, event, timestamp, team_id, distinct_id)"
-                + " SELECT generateUUIDv4(), 'late', now(), 1, 'x' FROM system.numbers LIMIT 10");
-        before = snapshot();
-        Cli.Result settle = cli(runbook, "state", "check", "--step", "settle");
-        assertEquals(4, settle.exitCode(), settle.toString());
-        assertTrue(settle.out().contains("127.0.0.1:8122 settle:") && settle.out().contains("replica not settled"), settle.out());
-        assertEquals(before, snapshot(), "nothing changed");
-        nodes.query(2, "SYSTEM START FETCHES " + db + ".sharded_events_by_event");
+    /** Runs the forward migration up to {@code step} (a no-op for what is done already). */
+    private void forwardTo(String step) {
+        Cli.Result r = cli(runbook, "state-forward", "run", "--to", step, "--execute");
+        assertEquals(0, r.exitCode(), "the migration runs up to " + step + ": " + r);
+    }
 
-        // a consumer group that is already in use
+    @Test
+    @Order(Order.DEFAULT + 1)
+    void aReplicaWhoseFetchesAreStoppedIsNotSettled() {
+        String db = cluster.database();
+        forwardTo("distributed-columns");
+        cluster.query(2, "SYSTEM STOP FETCHES " + db + ".sharded_events_by_event");
+        try {
+            cluster.query(1, "INSERT INTO " + db + ".sharded_events_by_event (uuid, event, timestamp, team_id, distinct_id)"
+                    + " SELECT generateUUIDv4(), 'late', now(), 1, 'x' FROM system.numbers LIMIT 10");
+            Snapshot before = snapshot();
+            Cli.Result settle = cli(runbook, "state-forward", "check", "--step", "settle");
+            assertEquals(4, settle.exitCode(), settle.toString());
+            assertTrue(settle.out().contains("127.0.0.1:8122 settle:") && settle.out().contains("replica not settled"), settle.out());
+            assertEquals(before, snapshot(), "nothing changed");
+        } finally {
+            cluster.query(2, "SYSTEM START FETCHES " + db + ".sharded_events_by_event");
+        }
+    }
+
+    @Test
+    @Order(Order.DEFAULT + 2)
+    void aConsumerGroupAlreadyInUseIsNotMoved() throws Exception {
+        String db = cluster.database();
+        forwardTo("distributed-columns");
+        String runId = new ObjectMapper().readTree(cli(runbook, "state-forward", "status", "--json").out()).get("run_id").asText();
         String group = "clickhouse_events_catchup_" + runId;
-        nodes.query(1, "CREATE TABLE " + db + ".squat_kafka (uuid String) ENGINE = Kafka SETTINGS kafka_broker_list = '127.0.0.1:9092',"
+        cluster.query(1, "CREATE TABLE " + db + ".squat_kafka (uuid String) ENGINE = Kafka SETTINGS kafka_broker_list = '127.0.0.1:9092',"
                 + " kafka_topic_list = '" + topic + "', kafka_group_name = '" + group + "', kafka_format = 'JSONEachRow'");
-        nodes.query(1, "CREATE TABLE " + db + ".squat_sink (uuid String) ENGINE = Null");
-        nodes.query(1, "CREATE MATERIALIZED VIEW " + db + ".squat_mv TO " + db + ".squat_sink AS SELECT uuid FROM " + db + ".squat_kafka");
+        cluster.query(1, "CREATE TABLE " + db + ".squat_sink (uuid String) ENGINE = Null");
+        cluster.query(1, "CREATE MATERIALIZED VIEW " + db + ".squat_mv TO " + db + ".squat_sink AS SELECT uuid FROM " + db + ".squat_kafka");
         try (KafkaAdmin admin = new KafkaAdminClient("127.0.0.1:9092")) {
             Waits.until(() -> admin.members(group) > 0, Duration.ofSeconds(90), "the squatting consumer joins " + group);
-            before = snapshot();
-            Cli.Result reused = cli(runbook, "state", "run", "--step", "catch-up-offsets", "--execute");
+            Snapshot before = snapshot();
+            Cli.Result reused = cli(runbook, "state-forward", "run", "--step", "catch-up-offsets", "--execute");
             assertEquals(4, reused.exitCode(), reused.toString());
             assertTrue(reused.out().contains("already has 1 active member(s)"), reused.out());
             assertEquals(before, snapshot(), "nothing changed");
-            nodes.query(1, "DROP TABLE " + db + ".squat_mv");
-            nodes.query(1, "DROP TABLE " + db + ".squat_kafka");
+        } finally {
+            cluster.query(1, "DROP TABLE IF EXISTS " + db + ".squat_mv");
+            cluster.query(1, "DROP TABLE IF EXISTS " + db + ".squat_kafka");
+        }
+        try (KafkaAdmin admin = new KafkaAdminClient("127.0.0.1:9092")) {
             Waits.until(() -> admin.members(group) == 0, Duration.ofSeconds(90), "the squatter leaves");
         }
-        assertEquals(0, cli(runbook, "state", "run", "--step", "catch-up-offsets", "--execute").exitCode());
-        assertEquals(0, cli(runbook, "state", "run", "--step", "catch-up", "--execute").exitCode());
+    }
 
-        // catch-up lag held above the threshold: its view is gone while events keep coming
-        nodes.query(1, "DROP TABLE " + db + ".events_mv_catchup ON CLUSTER posthog");
+    @Test
+    @Order(Order.DEFAULT + 3)
+    void aCatchUpLagHeldAboveTheThresholdFailsNamingItAfterTheTimeout() throws Exception {
+        String db = cluster.database();
+        forwardTo("catch-up");
+        // its view is gone while events keep coming
+        cluster.query(1, "DROP TABLE " + db + ".events_mv_catchup ON CLUSTER posthog");
         produce(2000);
-        before = snapshot();
-        Cli.Result lag = cli(runbook, "state", "run", "--step", "catch-up-lag", "--execute", "--set", "catchup_max_lag=10");
+        Snapshot before = snapshot();
+        Cli.Result lag = cli(runbook, "state-forward", "run", "--step", "catch-up-lag", "--execute", "--set", "catchup_max_lag=10");
         assertEquals(4, lag.exitCode(), lag.toString());
         assertTrue(lag.out().contains(" > 10 (") && lag.out().contains("after waiting 8 s"), "names the lag and the limit: " + lag.out());
         assertEquals(before, snapshot(), "nothing changed");
@@ -163,8 +221,6 @@ class SafetyRailsIT {
 
     @Test
     void hostChecksNeedAReachableHostWithAKnownKey(ClusterNodes nodes) throws Exception {
-        cluster = nodes;
-        topic = "rails_host_" + nodes.database();
         nodes.query(1, "CREATE TABLE " + nodes.database() + ".host_source ON CLUSTER posthog (x UInt8) ENGINE = MergeTree ORDER BY x");
         Path runbook = runbook("host", Map.of("  source: sharded_events\n", "  source: host_source\n"));
         String connection = Files.readString(LocalCluster.CONNECTION);
