@@ -29,15 +29,15 @@ public final class Cancellations {
         this.connector = connector;
     }
 
-    void started(String queryId, Node node) {
+    public void started(String queryId, Node node) {
         running.put(queryId, node);
     }
 
-    void ended(String queryId) {
+    public void ended(String queryId) {
         running.remove(queryId);
     }
 
-    boolean wasCancelled(String queryId) {
+    public boolean wasCancelled(String queryId) {
         return cancelled.contains(queryId);
     }
 

@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.verify.AssertChecker;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -34,27 +33,24 @@ import java.util.Set;
  */
 public final class NodeApplier {
     private static final Logger LOG = LoggerFactory.getLogger(NodeApplier.class);
-    private static final Duration POLL = Duration.ofSeconds(1);
-    private static final int LOG_RETRIES = 5;
-    private static final Duration LOG_RETRY_PAUSE = Duration.ofMillis(200);
 
     private final StateStore store;
     private final ClickHouseConnector connector;
-    private final Sleeper sleeper;
     private final ExecutionListener listener;
     private final String runId;
     private final AssertChecker asserts;
     private final Cancellations cancellations;
+    private final QueryWatch watch;
 
     public NodeApplier(StateStore store, ClickHouseConnector connector, Sleeper sleeper, ExecutionListener listener, String runId,
                 Cancellations cancellations) {
         this.store = store;
         this.connector = connector;
-        this.sleeper = sleeper;
         this.listener = listener;
         this.runId = runId;
         this.asserts = new AssertChecker(sleeper);
         this.cancellations = cancellations;
+        this.watch = new QueryWatch(sleeper);
     }
 
     /**
@@ -166,37 +162,12 @@ public final class NodeApplier {
         return record(work, sent, loggedSuccess(inspector, queryId), answered);
     }
 
-    /**
-     * The server answered without error, so the statement ran; its rows come from query_log, whose
-     * entry may be written a moment after the answer. Never turns a success into a failure.
-     */
     private QueryOutcome loggedSuccess(QueryInspector inspector, String queryId) throws InterruptedException {
-        for (int i = 0; i < LOG_RETRIES; i++) {
-            QueryOutcome o = inspector.lookup(queryId);
-            if (o.state() == QueryOutcome.State.FINISHED) {
-                return o;
-            }
-            sleeper.sleep(LOG_RETRY_PAUSE);
-        }
-        return new QueryOutcome(QueryOutcome.State.FINISHED, 0, 0, 0, null);
+        return watch.loggedSuccess(inspector, queryId);
     }
 
-    /**
-     * Watches a query id until the node no longer runs it and its end is logged. A start without an
-     * end is asked about a few more times: the end is written to query_log after the client's answer.
-     */
     private QueryOutcome await(NodeWork work, QueryInspector inspector, String queryId) throws InterruptedException {
-        QueryOutcome outcome = inspector.lookup(queryId);
-        int unlogged = 0;
-        while (outcome.state() == QueryOutcome.State.RUNNING
-                || (outcome.state() == QueryOutcome.State.STARTED_ONLY && unlogged++ < LOG_RETRIES)) {
-            if (outcome.state() == QueryOutcome.State.RUNNING) {
-                listener.statementRunning(work.step(), work.node(), queryId, outcome);
-            }
-            sleeper.sleep(POLL);
-            outcome = inspector.lookup(queryId);
-        }
-        return outcome;
+        return watch.await(inspector, queryId, outcome -> listener.statementRunning(work.step(), work.node(), queryId, outcome));
     }
 
     private Optional<String> record(NodeWork work, StatementState sent, QueryOutcome outcome) {

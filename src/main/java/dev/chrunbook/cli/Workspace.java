@@ -111,11 +111,13 @@ final class Workspace {
     Services services(String command, StateStore store, ExecutionListener listener, Cancellations cancellations) {
         ClickHouseConnector c = connector(command);
         NodeApplier applier = new NodeApplier(store, c, Sleeper.REAL, listener, store.state().runId(), cancellations);
-        return new Services(store, applier, probes(command), topology(command), runbook.database(), Sleeper.REAL, listener);
+        return new Services(store, applier, probes(command), topology(command), runbook.database(), Sleeper.REAL, listener,
+                cancellations);
     }
 
     Services.Probes probes(String command) {
-        return new Services.Probes(connector(command), KafkaAdminClient::new, Sleeper.REAL);
+        ServerFacts server = new ServerFacts(connector(command), connection.flatMap(ConnectionConfig::ssh).map(JschShell::new));
+        return new Services.Probes(connector(command), KafkaAdminClient::new, Sleeper.REAL, server::freeDiskBytes);
     }
 
     Optional<RunState> state() {

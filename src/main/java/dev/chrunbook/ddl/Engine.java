@@ -63,6 +63,11 @@ public record Engine(String name, List<String> args, boolean hasParentheses) {
         return new Engine(name, List.copyOf(out), true);
     }
 
+    /** The engine without replication, for a table local to one node with the same parts (ReplacingMergeTree(v) of ReplicatedReplacingMergeTree(path, replica, v)). */
+    public Engine unreplicated() {
+        return isReplicated() ? new Engine(family(), params(), true) : this;
+    }
+
     /** A Replacing/Collapsing engine's version column set, or added when the source has none. */
     public Engine withVersionColumn(String column) {
         if (!family().equals("ReplacingMergeTree")) {

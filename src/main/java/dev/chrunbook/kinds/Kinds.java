@@ -17,7 +17,9 @@ public final class Kinds implements StepCatalog {
             new KafkaOffsetsKind(),
             new KafkaLagKind(),
             new KafkaGroupsKind(),
-            new ReplicasAgreeKind());
+            new ReplicasAgreeKind(),
+            new ChunkedCopyKind(),
+            new PartitionDedupeKind());
 
     @Override
     public List<StepKind> all() {

@@ -1,6 +1,8 @@
 package dev.chrunbook.kinds;
 
+import dev.chrunbook.Node;
 import dev.chrunbook.Sleeper;
+import dev.chrunbook.apply.Cancellations;
 import dev.chrunbook.apply.NodeApplier;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
 import dev.chrunbook.cluster.Topology;
@@ -9,6 +11,7 @@ import dev.chrunbook.observe.ExecutionListener;
 import dev.chrunbook.state.StateStore;
 
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * What kinds apply with, built once by the composition root and shared by run and rollback.
@@ -17,9 +20,11 @@ import java.util.function.Function;
  * @param database the runbook's database
  */
 public record Services(StateStore store, NodeApplier applier, Probes probes, Topology topology, String database,
-                       Sleeper sleeper, ExecutionListener listener) {
+                       Sleeper sleeper, ExecutionListener listener, Cancellations cancellations) {
 
     /** The read-only reach of a kind: ClickHouse nodes and Kafka brokers. */
-    public record Probes(ClickHouseConnector connector, Function<String, KafkaAdmin> admins, Sleeper sleeper) {
+    /** @param freeDisk bytes free on a node's data path (system.disks, or df over SSH on older servers) */
+    public record Probes(ClickHouseConnector connector, Function<String, KafkaAdmin> admins, Sleeper sleeper,
+                         ToLongFunction<Node> freeDisk) {
     }
 }

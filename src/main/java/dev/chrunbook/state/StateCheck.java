@@ -13,6 +13,7 @@ final class StateCheck {
     static final Pattern RUN_ID = Pattern.compile("\\d{8}_\\d{6}_[0-9a-f]{4}");
     private static final Pattern STEP_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._\\-\\[\\]:]{1,255}");
+    private static final Pattern PARTITION_ID = Pattern.compile("[A-Za-z0-9_-]{1,200}");
     private static final Pattern QUERY_ID = Pattern.compile("chrunbook-[A-Za-z0-9_-]{1,300}");
     private static final Pattern CHECKSUM = Pattern.compile("[0-9a-f]{1,128}");
 
@@ -47,6 +48,13 @@ final class StateCheck {
                     if (st == null || st.queryId() == null || !QUERY_ID.matcher(st.queryId()).matches() || st.index() < 1
                             || st.checksum() == null || !CHECKSUM.matcher(st.checksum()).matches()) {
                         return Optional.of(where + " has a statement whose index, query id or checksum is malformed");
+                    }
+                }
+                for (ChunkState c : n.chunks()) {
+                    // a chunk's partition id and query id end up in SQL
+                    if (c == null || c.phase() == null || c.partition() == null || !PARTITION_ID.matcher(c.partition()).matches()
+                            || (c.queryId() != null && !QUERY_ID.matcher(c.queryId()).matches())) {
+                        return Optional.of(where + " has a chunk whose partition, phase or query id is malformed");
                     }
                 }
             }

@@ -50,8 +50,8 @@ class KafkaLagKindTest {
                 waits.add(why);
             }
         };
-        Services services = new Services(store, null, new Services.Probes(null, brokers -> admin, sleeper), null, "db",
-                sleeper, listener);
+        Services services = new Services(store, null, new Services.Probes(null, brokers -> admin, sleeper, n -> 0), null, "db",
+                sleeper, listener, null);
         NodeWork work = new NodeWork(step, NODE, List.of(), Map.of(), Optional.empty(), List.of(), params, false, Map.of());
         return new KafkaLagKind().apply(work, services);
     }

@@ -44,8 +44,10 @@ public final class FakeClickHouse implements ClickHouseConnector {
     }
 
     private final Map<String, Query> queries = new ConcurrentHashMap<>();
-    public final List<String> executed = new ArrayList<>();
-    private Send next = Send.OK;
+    public final List<String> executed = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Every statement executed, in order (DDL and ALTERs too, which carry no query id). */
+    public final List<String> statements = java.util.Collections.synchronizedList(new ArrayList<>());
+    private volatile Send next = Send.OK;
     private int runningLooksAfterLoss = 2;
     private boolean unreachable;
     private Function<String, Table> answer = sql -> new Table(List.of("x"), List.of());
@@ -89,6 +91,10 @@ public final class FakeClickHouse implements ClickHouseConnector {
         @Override
         public void execute(String sql, String queryId, Map<String, String> settings) {
             if (sql.equals("SYSTEM FLUSH LOGS")) {
+                return;
+            }
+            statements.add(sql);
+            if (queryId == null) {
                 return;
             }
             Send how = next;

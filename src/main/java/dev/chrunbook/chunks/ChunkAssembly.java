@@ -1,0 +1,69 @@
+package dev.chrunbook.chunks;
+
+import dev.chrunbook.clickhouse.ClickHouseClient;
+import dev.chrunbook.state.ChunkState;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Puts a partition whose chunks are all copied into the target: a partition of one chunk replaces
+ * the target's from its chunk table; the chunks of a split partition are attached, one after the
+ * other, to a table of the partition first (their ranges do not overlap, so nothing is doubled),
+ * which then replaces it. REPLACE PARTITION swaps the partition whole: doing it again leaves the
+ * same rows, never twice as many. The target's partition is then verified against the source.
+ */
+final class ChunkAssembly {
+    private final ChunkSql sql;
+    private final String targetDefinition;
+    private final Duration margin;
+
+    ChunkAssembly(ChunkSql sql, String targetDefinition, Duration margin) {
+        this.sql = sql;
+        this.targetDefinition = targetDefinition;
+        this.margin = margin;
+    }
+
+    /** Empty when the partition is in the target and matches the source; else the problem. */
+    Optional<String> replace(ClickHouseClient client, String partition, List<ChunkState> chunks) {
+        if (chunks.size() == 1) {
+            client.execute(sql.replace(partition, sql.chunkTable(chunks.get(0))), null, Map.of());
+        } else {
+            String whole = sql.partitionTable(partition);
+            client.execute(sql.drop(whole), null, Map.of());
+            client.execute(sql.create(targetDefinition, whole), null, Map.of());
+            for (ChunkState c : chunks) {
+                client.execute(sql.attach(partition, sql.chunkTable(c), whole), null, Map.of());
+            }
+            client.execute(sql.replace(partition, whole), null, Map.of());
+        }
+        return differs(client, partition, chunks);
+    }
+
+    /** The target's partition against the source's, over the rows ingested before its first chunk began (minus the margin). */
+    Optional<String> differs(ClickHouseClient client, String partition, List<ChunkState> chunks) {
+        Instant before = chunks.stream().map(ChunkState::started).filter(Objects::nonNull).min(Instant::compareTo)
+                .map(t -> t.minus(margin)).orElse(null);
+        List<String> target = client.select(sql.fingerprint(sql.target(), sql.partitionWhere(partition), before)).get(0);
+        List<String> source = client.select(sql.fingerprint(sql.source(), sql.partitionWhere(partition), before)).get(0);
+        if (target.equals(source)) {
+            return Optional.empty();
+        }
+        return Optional.of("partition " + partition + ": the target holds " + ChunkCopier.describe(target) + ", the source "
+                + ChunkCopier.describe(source));
+    }
+
+    /** Drops the partition's temporary tables once it is done. */
+    void cleanUp(ClickHouseClient client, String partition, List<ChunkState> chunks) {
+        for (ChunkState c : chunks) {
+            client.execute(sql.drop(sql.chunkTable(c)), null, Map.of());
+        }
+        if (chunks.size() > 1) {
+            client.execute(sql.drop(sql.partitionTable(partition)), null, Map.of());
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.chrunbook.chunks;
+
+import dev.chrunbook.Node;
+import dev.chrunbook.apply.Cancellations;
+import dev.chrunbook.apply.QueryIds;
+import dev.chrunbook.apply.QueryWatch;
+import dev.chrunbook.clickhouse.ClickHouseClient;
+import dev.chrunbook.clickhouse.ClickHouseException;
+import dev.chrunbook.clickhouse.QueryInspector;
+import dev.chrunbook.clickhouse.QueryOutcome;
+import dev.chrunbook.observe.ExecutionListener;
+import dev.chrunbook.runbook.Step;
+import dev.chrunbook.state.ChunkState;
+import dev.chrunbook.state.StatementState;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Copies one chunk into its temporary table and verifies it there against the source: the same
+ * count, distinct ids and fingerprint over the chunk's range (rows ingested before the copy began,
+ * minus a margin, when the source keeps ingesting). A chunk whose statement was sent by an earlier
+ * run is resolved on the server first: watched while it runs, verified when it finished.
+ */
+final class ChunkCopier {
+    /** What a chunk came to: copied and verified (rows, fingerprint), or why not. */
+    record Outcome(ChunkState chunk, String problem) {
+        boolean copied() {
+            return problem == null;
+        }
+    }
+
+    private final ChunkSql sql;
+    private final String targetDefinition;
+    private final Map<String, String> settings;
+    private final String runId;
+    private final Step step;
+    private final Node node;
+    private final Duration margin;
+    private final QueryWatch watch;
+    private final ExecutionListener listener;
+    private final Cancellations cancellations;
+    private final Clock clock;
+
+    ChunkCopier(ChunkSql sql, String targetDefinition, Map<String, String> settings, String runId, Step step, Node node,
+                Duration margin, QueryWatch watch, ExecutionListener listener, Cancellations cancellations, Clock clock) {
+        this.sql = sql;
+        this.targetDefinition = targetDefinition;
+        this.settings = settings;
+        this.runId = runId;
+        this.step = step;
+        this.node = node;
+        this.margin = margin;
+        this.watch = watch;
+        this.listener = listener;
+        this.cancellations = cancellations;
+        this.clock = clock;
+    }
+
+    /** The query id of a chunk's next copy statement. */
+    String nextQueryId(ChunkState c) {
+        return QueryIds.of(runId, step.id() + "-c" + c.index(), node, c.attempts() + 1, 1);
+    }
+
+    /** Prepares the chunk's own temporary table, empty: what a redo starts from. */
+    void freshTable(ClickHouseClient client, ChunkState c) {
+        client.execute(sql.drop(sql.chunkTable(c)), null, Map.of());
+        client.execute(sql.create(targetDefinition, sql.chunkTable(c)), null, Map.of());
+    }
+
+    /** Sends the copy of a chunk marked as sending (its query id recorded) and waits for its end. */
+    QueryOutcome send(ClickHouseClient client, ChunkState sending) throws InterruptedException {
+        String copy = sql.copy(sending, sql.chunkTable(sending));
+        String queryId = sending.queryId();
+        listener.statementStarted(step, node, queryId, copy);
+        cancellations.started(queryId, node);
+        QueryInspector inspector = new QueryInspector(client);
+        QueryOutcome outcome;
+        try {
+            client.execute(copy, queryId, settings);
+            outcome = watch.loggedSuccess(inspector, queryId);
+        } catch (ClickHouseException e) {
+            outcome = e.connectionLost() ? watch.await(inspector, queryId, o -> { })
+                    : new QueryOutcome(QueryOutcome.State.FAILED, 0, 0, 0, e.getMessage());
+            if (outcome.state() == QueryOutcome.State.NOT_FOUND) {
+                outcome = new QueryOutcome(QueryOutcome.State.FAILED, 0, 0, 0, "the connection broke before the server got the"
+                        + " chunk's statement (" + e.getMessage() + ")");
+            }
+        } finally {
+            cancellations.ended(queryId);
+        }
+        boolean ok = outcome.state() == QueryOutcome.State.FINISHED;
+        listener.statementFinished(step, node, StatementState.sent(sending.index(), queryId, "chunk", sending.started())
+                        .finished(ok ? StatementState.Outcome.DONE : StatementState.Outcome.FAILED, outcome.rowsRead(),
+                                outcome.rowsWritten(), outcome.durationMs(), clock.instant()), settings,
+                ok ? null : outcome.error());
+        return outcome;
+    }
+
+    /** What an earlier run's statement for this chunk came to, asked of the server. */
+    QueryOutcome resolve(ClickHouseClient client, ChunkState copying) throws InterruptedException {
+        return watch.await(new QueryInspector(client), copying.queryId(),
+                o -> listener.statementRunning(step, node, copying.queryId(), o));
+    }
+
+    /** The chunk's temporary table against the source, over the chunk's range. */
+    Outcome verify(ClickHouseClient client, ChunkState c) {
+        Instant before = c.started() == null ? null : c.started().minus(margin);
+        List<String> copied = client.select(sql.fingerprint(sql.chunkTable(c), sql.where(c), before)).get(0);
+        List<String> source = client.select(sql.fingerprint(sql.source(), sql.where(c), before)).get(0);
+        if (copied.equals(source)) {
+            return new Outcome(c.copied(Long.parseLong(copied.get(0)), copied.get(2)), null);
+        }
+        return new Outcome(c, c.label() + ": the copy holds " + describe(copied) + ", the source " + describe(source));
+    }
+
+    boolean cancelled(ChunkState c) {
+        return c.queryId() != null && cancellations.wasCancelled(c.queryId());
+    }
+
+    static String describe(List<String> fingerprint) {
+        return fingerprint.get(0) + " rows, " + fingerprint.get(1) + " ids, fingerprint " + fingerprint.get(2);
+    }
+}

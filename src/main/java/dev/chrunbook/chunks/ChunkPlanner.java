@@ -1,0 +1,93 @@
+package dev.chrunbook.chunks;
+
+import dev.chrunbook.SqlQuoting;
+import dev.chrunbook.clickhouse.ClickHouseClient;
+import dev.chrunbook.state.ChunkState;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Plans a node's chunks from the source's partitions (system.parts: rows and bytes per partition).
+ * A partition larger than the limits is split into ranges of the split expression at its
+ * quantiles; the ranges are half-open and the first and last are open, so together they hold
+ * every row of the partition exactly once, whatever quantiles the server estimates.
+ */
+public final class ChunkPlanner {
+    /** The limits of one chunk; 0 means none. */
+    public record Limits(long maxRows, long maxBytes) {
+    }
+
+    /** A partition of the source as system.parts counts it. */
+    public record Partition(String id, long rows, long bytes, int parts) {
+    }
+
+    private final ChunkSql sql;
+    private final Limits limits;
+
+    public ChunkPlanner(ChunkSql sql, Limits limits) {
+        this.sql = sql;
+        this.limits = limits;
+    }
+
+    public static List<Partition> partitions(ClickHouseClient client, String database, String table) {
+        List<Partition> out = new ArrayList<>();
+        for (List<String> r : client.select("SELECT partition_id, sum(rows), sum(bytes_on_disk), count() FROM system.parts"
+                + " WHERE active AND database = " + SqlQuoting.literal(database) + " AND table = " + SqlQuoting.literal(table)
+                + " GROUP BY partition_id ORDER BY partition_id")) {
+            out.add(new Partition(r.get(0), Long.parseLong(r.get(1)), Long.parseLong(r.get(2)), Integer.parseInt(r.get(3))));
+        }
+        return out;
+    }
+
+    /** How many chunks a partition takes under the limits (1 when it fits or there is nothing to split by). */
+    public int pieces(Partition p) {
+        if (sql.splitBy().isEmpty()) {
+            return 1;
+        }
+        long byRows = limits.maxRows() > 0 ? ceil(p.rows(), limits.maxRows()) : 1;
+        long byBytes = limits.maxBytes() > 0 ? ceil(p.bytes(), limits.maxBytes()) : 1;
+        return (int) Math.min(1000, Math.max(1, Math.max(byRows, byBytes)));
+    }
+
+    public List<ChunkState> plan(ClickHouseClient client) {
+        List<ChunkState> chunks = new ArrayList<>();
+        for (Partition p : partitions(client, sql.database(), sql.source())) {
+            int k = pieces(p);
+            List<Long> cuts = k == 1 ? List.of() : cuts(client, p, k);
+            long rows = p.rows() / (cuts.size() + 1);
+            long bytes = p.bytes() / (cuts.size() + 1);
+            Long from = null;
+            for (Long cut : cuts) {
+                chunks.add(ChunkState.planned(chunks.size() + 1, p.id(), from, cut, rows, bytes));
+                from = cut;
+            }
+            chunks.add(ChunkState.planned(chunks.size() + 1, p.id(), from, null, rows, bytes));
+        }
+        return chunks;
+    }
+
+    /** Distinct cut points at the partition's 1/k, 2/k, ... quantiles of the split expression. */
+    private List<Long> cuts(ClickHouseClient client, Partition p, int k) {
+        List<String> levels = new ArrayList<>();
+        for (int i = 1; i < k; i++) {
+            levels.add(String.valueOf((double) i / k));
+        }
+        String text = client.selectOne("SELECT arrayStringConcat(arrayMap(x -> toString(toUInt64(x)), quantiles("
+                + String.join(", ", levels) + ")(toUInt64(" + sql.splitBy() + "))), ',') FROM "
+                + SqlQuoting.identifier(sql.database()) + "." + SqlQuoting.identifier(sql.source())
+                + " WHERE _partition_id = " + SqlQuoting.literal(p.id()));
+        TreeSet<Long> cuts = new TreeSet<>();
+        if (text != null && !text.isBlank()) {
+            for (String v : text.split(",")) {
+                cuts.add(Long.parseLong(v.trim()));
+            }
+        }
+        return List.copyOf(cuts);
+    }
+
+    private static long ceil(long a, long b) {
+        return (a + b - 1) / b;
+    }
+}

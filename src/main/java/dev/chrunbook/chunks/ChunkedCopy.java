@@ -1,0 +1,313 @@
+package dev.chrunbook.chunks;
+
+import dev.chrunbook.Node;
+import dev.chrunbook.Sleeper;
+import dev.chrunbook.SqlQuoting;
+import dev.chrunbook.apply.Cancellations;
+import dev.chrunbook.apply.QueryWatch;
+import dev.chrunbook.clickhouse.ClickHouseClient;
+import dev.chrunbook.clickhouse.ClickHouseConnector;
+import dev.chrunbook.clickhouse.ClickHouseException;
+import dev.chrunbook.clickhouse.QueryOutcome;
+import dev.chrunbook.observe.ExecutionListener;
+import dev.chrunbook.runbook.Step;
+import dev.chrunbook.state.ChunkState;
+import dev.chrunbook.state.ChunkState.Phase;
+import dev.chrunbook.state.StateStore;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A node's chunked copy: plans the chunks once (the ledger in the state), resolves what an earlier
+ * run left, copies up to {@code parallel} chunks at once with a pause between chunks while the
+ * throttle holds, and puts each partition into the target as soon as all its chunks are copied
+ * and verified. Rows never leave the server.
+ */
+public final class ChunkedCopy {
+    /**
+     * @param margin        fingerprints compare the rows ingested before a chunk's copy began minus this
+     * @param verifyRetries how often a chunk whose copy differs from the source is copied again
+     */
+    public record Spec(Step step, Node node, String runId, ChunkSql sql, ChunkPlanner.Limits limits, int parallel,
+                       Duration margin, int verifyRetries, Throttle throttle, Duration throttleTimeout,
+                       Map<String, String> settings, boolean rerun) {
+    }
+
+    /** How the copy on the node ended. */
+    public record Result(boolean complete, long rows, String message) {
+    }
+
+    private static final Duration THROTTLE_POLL = Duration.ofSeconds(1);
+
+    private final Spec spec;
+    private final StateStore store;
+    private final ClickHouseConnector connector;
+    private final Sleeper sleeper;
+    private final ExecutionListener listener;
+    private final Cancellations cancellations;
+    private final Set<Integer> taken = new HashSet<>();
+    private final Set<String> assembling = new HashSet<>();
+    private final List<String> problems = new ArrayList<>();
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final AtomicLong copiedRows = new AtomicLong();
+    private ChunkCopier copier;
+    private ChunkAssembly assembly;
+    private Instant began;
+
+    public ChunkedCopy(Spec spec, StateStore store, ClickHouseConnector connector, Sleeper sleeper, ExecutionListener listener,
+                       Cancellations cancellations) {
+        this.spec = spec;
+        this.store = store;
+        this.connector = connector;
+        this.sleeper = sleeper;
+        this.listener = listener;
+        this.cancellations = cancellations;
+    }
+
+    private List<ChunkState> ledger() {
+        return store.node(spec.step().id(), spec.node().id()).chunks();
+    }
+
+    private void save(ChunkState c) {
+        store.update(spec.step().id(), spec.node().id(), s -> s.withChunk(c));
+    }
+
+    private ClickHouseClient connect() {
+        return connector.connect(spec.node().host(), spec.node().httpPort());
+    }
+
+    public Result run() throws InterruptedException {
+        began = store.clock().instant();
+        try (ClickHouseClient client = connect()) {
+            String definition = client.selectOne("SELECT create_table_query FROM system.tables WHERE database = "
+                    + SqlQuoting.literal(spec.sql().database()) + " AND name = " + SqlQuoting.literal(spec.sql().target()));
+            if (definition == null) {
+                return new Result(false, 0, "the target " + spec.sql().database() + "." + spec.sql().target() + " does not exist on "
+                        + spec.node().id() + ": create it first (create-staging)");
+            }
+            copier = new ChunkCopier(spec.sql(), definition, spec.settings(), spec.runId(), spec.step(), spec.node(), spec.margin(),
+                    new QueryWatch(sleeper), listener, cancellations, store.clock());
+            assembly = new ChunkAssembly(spec.sql(), definition, spec.margin());
+            if (ledger().isEmpty()) {
+                List<ChunkState> planned = new ChunkPlanner(spec.sql(), spec.limits()).plan(client);
+                store.update(spec.step().id(), spec.node().id(), s -> s.withChunks(planned));
+                listener.waiting(spec.step(), spec.node(), "planned " + planned.size() + " chunk(s) of "
+                        + planned.stream().mapToLong(ChunkState::plannedRows).sum() + " rows");
+            }
+            resolveEarlier(client);
+            if (spec.rerun()) {
+                reverify(client);
+            }
+            for (String partition : partitions()) {
+                assemble(client, partition);
+            }
+        }
+        copyPending();
+        long rows = ledger().stream().filter(c -> c.phase() == Phase.DONE && c.rows() != null).mapToLong(ChunkState::rows).sum();
+        long notDone = ledger().stream().filter(c -> c.phase() != Phase.DONE).count();
+        if (!problems.isEmpty() || notDone > 0) {
+            return new Result(false, rows, (problems.isEmpty() ? notDone + " chunk(s) not done" : String.join("\n", problems))
+                    + "\nrun the step again: done chunks stay, the others are copied again");
+        }
+        long seconds = Math.max(1, Duration.between(began, store.clock().instant()).toSeconds());
+        return new Result(true, rows, ledger().size() + " chunk(s), " + rows + " rows verified; " + copiedRows.get()
+                + " rows copied by this run in " + seconds + " s");
+    }
+
+    /** A chunk an earlier run sent is watched or verified; a failed one is copied again. */
+    private void resolveEarlier(ClickHouseClient client) throws InterruptedException {
+        for (ChunkState c : ledger()) {
+            if (c.phase() == Phase.COPYING) {
+                QueryOutcome o = copier.resolve(client, c);
+                ChunkCopier.Outcome v = o.state() == QueryOutcome.State.FINISHED ? copier.verify(client, c) : null;
+                save(v != null && v.copied() ? v.chunk() : c.redo("its copy " + c.queryId() + " "
+                        + (v != null ? "differs: " + v.problem() : o.state().name().toLowerCase() + (o.error() == null ? "" : ": " + o.error()))));
+            } else if (c.phase() == Phase.FAILED) {
+                save(c.redo(c.error()));
+            }
+        }
+    }
+
+    /** With --rerun: every done partition is compared with the source again; one that differs is copied again. */
+    private void reverify(ClickHouseClient client) {
+        for (String partition : partitions()) {
+            List<ChunkState> chunks = chunksOf(partition);
+            if (chunks.stream().allMatch(c -> c.phase() == Phase.DONE)) {
+                assembly.differs(client, partition, chunks).ifPresent(problem -> {
+                    listener.waiting(spec.step(), spec.node(), problem + ": copying partition " + partition + " again");
+                    chunks.forEach(c -> save(c.redo(problem)));
+                });
+            }
+        }
+    }
+
+    private void copyPending() throws InterruptedException {
+        int threads = (int) Math.max(1, Math.min(spec.parallel(), ledger().stream().filter(c -> c.phase() == Phase.PENDING).count()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "chrunbook-" + spec.step().id() + "-chunks");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                workers.add(pool.submit(() -> {
+                    work();
+                    return null;
+                }));
+            }
+            for (Future<?> w : workers) {
+                try {
+                    w.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    synchronized (problems) {
+                        problems.add(String.valueOf(e.getCause().getMessage()));
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One worker: takes pending chunks one by one until none is left (or the copy stops). */
+    private void work() throws InterruptedException {
+        try (ClickHouseClient client = connect()) {
+            ChunkState c;
+            while (!stop.get() && (c = next()) != null) {
+                if (!throttle(client)) {
+                    return;
+                }
+                ChunkCopier.Outcome o = copyWithRetries(client, c);
+                if (!o.copied()) {
+                    save(o.chunk().failed(o.problem()));
+                    fail(o.problem());
+                    if (copier.cancelled(o.chunk())) {
+                        stop.set(true);
+                    }
+                    continue;
+                }
+                save(o.chunk());
+                copiedRows.addAndGet(o.chunk().rows());
+                assemble(client, c.partition());
+                progress();
+            }
+        } catch (ClickHouseException e) {
+            fail(spec.node().id() + ": " + e.getMessage());
+        }
+    }
+
+    private synchronized ChunkState next() {
+        for (ChunkState c : ledger()) {
+            if (c.phase() == Phase.PENDING && taken.add(c.index())) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** Waits while the throttle holds; false when it held longer than its timeout (the copy fails). */
+    private boolean throttle(ClickHouseClient client) throws InterruptedException {
+        long waited = 0;
+        while (true) {
+            var hold = spec.throttle().holds(client);
+            if (hold.isEmpty()) {
+                return true;
+            }
+            boolean paused = hold.get().startsWith("paused");
+            if (!paused && waited >= spec.throttleTimeout().toMillis()) {
+                fail(hold.get() + " for " + spec.throttleTimeout().toSeconds() + " s");
+                stop.set(true);
+                return false;
+            }
+            listener.waiting(spec.step(), spec.node(), hold.get());
+            sleeper.sleep(THROTTLE_POLL);
+            waited += THROTTLE_POLL.toMillis();
+        }
+    }
+
+    private ChunkCopier.Outcome copyWithRetries(ClickHouseClient client, ChunkState chunk) throws InterruptedException {
+        ChunkState c = chunk;
+        String problem = "";
+        for (int attempt = 0; attempt <= spec.verifyRetries(); attempt++) {
+            copier.freshTable(client, c);
+            ChunkState sending = c.sending(copier.nextQueryId(c), store.clock().instant());
+            save(sending);
+            QueryOutcome sent = copier.send(client, sending);
+            if (sent.state() != QueryOutcome.State.FINISHED) {
+                String why = copier.cancelled(sending) ? "cancelled by the operator: what it wrote is only in its temporary table "
+                        + spec.sql().chunkTable(sending) + ", which the next run drops; the target is untouched"
+                        : "copy failed: " + sent.error();
+                return new ChunkCopier.Outcome(sending, sending.label() + " (" + sending.queryId() + "): " + why);
+            }
+            ChunkCopier.Outcome verified = copier.verify(client, sending);
+            if (verified.copied()) {
+                return verified;
+            }
+            problem = verified.problem();
+            listener.waiting(spec.step(), spec.node(), problem + "; copying it again");
+            c = sending;
+        }
+        return new ChunkCopier.Outcome(c, problem + " after " + (spec.verifyRetries() + 1) + " copies");
+    }
+
+    /** Puts a partition into the target once all its chunks are copied, then verifies it there. */
+    private void assemble(ClickHouseClient client, String partition) {
+        synchronized (assembling) {
+            List<ChunkState> chunks = chunksOf(partition);
+            if (chunks.isEmpty() || !chunks.stream().allMatch(c -> c.phase() == Phase.COPIED) || !assembling.add(partition)) {
+                return;
+            }
+        }
+        try {
+            List<ChunkState> chunks = chunksOf(partition);
+            var problem = assembly.replace(client, partition, chunks);
+            if (problem.isPresent()) {
+                chunks.forEach(c -> save(c.failed(problem.get())));
+                fail(problem.get());
+            } else {
+                chunks.forEach(c -> save(c.done()));
+                assembly.cleanUp(client, partition, chunks);
+            }
+        } finally {
+            synchronized (assembling) {
+                assembling.remove(partition);
+            }
+        }
+    }
+
+    private List<String> partitions() {
+        return ledger().stream().map(ChunkState::partition).distinct().toList();
+    }
+
+    private List<ChunkState> chunksOf(String partition) {
+        return ledger().stream().filter(c -> c.partition().equals(partition)).toList();
+    }
+
+    private void fail(String problem) {
+        synchronized (problems) {
+            problems.add(problem);
+        }
+    }
+
+    /** Chunks done of all, rows per second over this run's chunks, and an ETA from the planned rows left. */
+    private void progress() {
+        List<ChunkState> all = ledger();
+        long done = all.stream().filter(c -> c.phase() == Phase.DONE || c.phase() == Phase.COPIED).count();
+        long left = all.stream().filter(c -> c.phase() == Phase.PENDING || c.phase() == Phase.COPYING)
+                .mapToLong(ChunkState::plannedRows).sum();
+        listener.waiting(spec.step(), spec.node(), ChunkProgress.line(done, all.size(), copiedRows.get(), left,
+                began, store.clock().instant()));
+    }
+}

@@ -1,0 +1,65 @@
+package dev.chrunbook.chunks;
+
+import dev.chrunbook.SqlQuoting;
+import dev.chrunbook.clickhouse.ClickHouseClient;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * What keeps the next chunk (or partition) from starting on a node: a PAUSE file in the state dir,
+ * a long replication queue on the target, a partition of the target near parts_to_delay_insert,
+ * too many merges, or the main ingestion's Kafka lag. Running chunks finish either way.
+ *
+ * @param maxQueue  replication queue entries of the target at most (0: no limit)
+ * @param maxParts  active parts in any partition of the target at most; 0: the server's parts_to_delay_insert
+ * @param maxMerges merges running on the node at most (0: no limit)
+ * @param mainLag   the main ingestion's Kafka lag, when the runbook names its group (else empty)
+ */
+public record Throttle(Path pauseFile, String database, String table, long maxQueue, long maxParts, long maxMerges,
+                       Optional<Supplier<Optional<String>>> mainLag) {
+
+    /** The file whose presence pauses the copy between chunks. */
+    public static final String PAUSE_FILE = "PAUSE";
+
+    /** Empty when the next chunk may start, else what it waits for. */
+    public Optional<String> holds(ClickHouseClient client) {
+        if (Files.exists(pauseFile)) {
+            return Optional.of("paused by " + pauseFile + ": running chunks finish, no new one starts; remove the file to resume");
+        }
+        List<String> why = new ArrayList<>();
+        String db = SqlQuoting.literal(database);
+        String t = SqlQuoting.literal(table);
+        if (maxQueue > 0) {
+            long queue = number(client.selectOne("SELECT count() FROM system.replication_queue WHERE database = " + db + " AND table = " + t));
+            if (queue > maxQueue) {
+                why.add("replication queue of " + table + " " + queue + " > " + maxQueue);
+            }
+        }
+        long partsLimit = maxParts > 0 ? maxParts
+                : number(client.selectOne("SELECT value FROM system.merge_tree_settings WHERE name = 'parts_to_delay_insert'"));
+        if (partsLimit > 0) {
+            long parts = number(client.selectOne("SELECT max(n) FROM (SELECT count() AS n FROM system.parts WHERE active AND database = "
+                    + db + " AND table = " + t + " GROUP BY partition_id)"));
+            if (parts >= partsLimit) {
+                why.add(parts + " active parts in a partition of " + table + " >= " + partsLimit);
+            }
+        }
+        if (maxMerges > 0) {
+            long merges = number(client.selectOne("SELECT count() FROM system.merges"));
+            if (merges > maxMerges) {
+                why.add(merges + " merges running > " + maxMerges);
+            }
+        }
+        mainLag.flatMap(Supplier::get).ifPresent(why::add);
+        return why.isEmpty() ? Optional.empty() : Optional.of("waiting before the next chunk: " + String.join("; ", why));
+    }
+
+    private static long number(String value) {
+        return value == null || value.isBlank() ? 0 : (long) Double.parseDouble(value);
+    }
+}

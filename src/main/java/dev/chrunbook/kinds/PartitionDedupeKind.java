@@ -1,0 +1,177 @@
+package dev.chrunbook.kinds;
+
+import dev.chrunbook.ChrunbookException;
+import dev.chrunbook.Node;
+import dev.chrunbook.SqlQuoting;
+import dev.chrunbook.apply.NodeWork;
+import dev.chrunbook.apply.QueryIds;
+import dev.chrunbook.apply.QueryWatch;
+import dev.chrunbook.chunks.ChunkPlanner;
+import dev.chrunbook.chunks.Throttle;
+import dev.chrunbook.clickhouse.ClickHouseClient;
+import dev.chrunbook.clickhouse.ClickHouseException;
+import dev.chrunbook.clickhouse.QueryInspector;
+import dev.chrunbook.clickhouse.QueryOutcome;
+import dev.chrunbook.runbook.Step;
+import dev.chrunbook.state.ChunkState;
+import dev.chrunbook.state.ChunkState.Phase;
+import dev.chrunbook.state.NodeState;
+import dev.chrunbook.state.StateStore;
+import dev.chrunbook.state.Status;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code kind: partition-dedupe}: {@code OPTIMIZE TABLE t PARTITION p FINAL DEDUPLICATE} one partition
+ * at a time on each node, only for partitions with more than one part or with duplicates of the sort
+ * key, each refused unless the node's free disk is at least {@code disk_factor} times the
+ * partition's bytes. The partitions are a ledger in the state: a rerun resumes at the first one not done.
+ */
+final class PartitionDedupeKind extends BuiltInKind {
+    private static final Set<String> KEYS = Set.of("table", "disk_factor", "max_queue", "max_parts", "max_merges", "timeout");
+
+    PartitionDedupeKind() {
+        super("dedupe", KEYS, List.of("table"));
+    }
+
+    @Override
+    public String name() {
+        return "partition-dedupe";
+    }
+
+    @Override
+    void checkParams(Step step, Map<String, String> params) {
+        checkDurations(step, params, List.of("timeout"));
+        for (String key : List.of("disk_factor", "max_queue", "max_parts", "max_merges")) {
+            String v = params.get(key);
+            if (v != null && !v.matches("\\d{1,18}")) {
+                throw ChrunbookException.invalidInput("step '" + step.id() + "' dedupe." + key + ": '" + v + "' is not a whole number");
+            }
+        }
+    }
+
+    @Override
+    public boolean changesCluster() {
+        return true;
+    }
+
+    @Override
+    public NodeState apply(NodeWork work, Services services) {
+        StateStore store = services.store();
+        start(work, store);
+        Node node = work.node();
+        Map<String, String> p = work.params();
+        String table = p.get("table");
+        String where = "step '" + work.step().id() + "' on " + node.id();
+        try (ClickHouseClient client = services.probes().connector().connect(node.host(), node.httpPort())) {
+            if (ledger(work, store).isEmpty()) {
+                List<ChunkState> planned = plan(client, services.database(), table);
+                store.update(work.step().id(), node.id(), s -> s.withChunks(planned));
+            }
+            Throttle throttle = new Throttle(store.dir().resolve(Throttle.PAUSE_FILE), services.database(), table,
+                    number(p, "max_queue"), number(p, "max_parts"), number(p, "max_merges"), Optional.empty());
+            long factor = p.containsKey("disk_factor") ? number(p, "disk_factor") : 2;
+            QueryWatch watch = new QueryWatch(services.sleeper());
+            QueryInspector inspector = new QueryInspector(client);
+            List<ChunkState> all = ledger(work, store);
+            int done = 0;
+            for (ChunkState c : all) {
+                if (c.phase() == Phase.DONE) {
+                    done++;
+                    continue;
+                }
+                if (c.phase() == Phase.COPYING && watch.await(inspector, c.queryId(), o -> { }).state() == QueryOutcome.State.FINISHED) {
+                    save(work, store, c.done());
+                    done++;
+                    continue;
+                }
+                Optional<String> held;
+                while ((held = throttle.holds(client)).isPresent()) {
+                    services.listener().waiting(work.step(), node, held.get());
+                    services.sleeper().sleep(Duration.ofSeconds(1));
+                }
+                long free = services.probes().freeDisk().applyAsLong(node);
+                if (free < factor * c.plannedBytes()) {
+                    String problem = "partition " + c.partition() + " of " + table + " holds " + c.plannedBytes() + " bytes; "
+                            + node.id() + " has " + free + " bytes free, less than disk_factor " + factor + " x that: free disk"
+                            + " or lower disk_factor, then run the step again (" + done + " of " + all.size() + " partitions done)";
+                    return finish(work, services, store.update(work.step().id(), node.id(), s -> s.failVerification(store.clock().instant(), problem)));
+                }
+                ChunkState sending = c.sending(QueryIds.of(store.state().runId(), work.step().id() + "-p" + c.index(), node,
+                        c.attempts() + 1, 1), store.clock().instant());
+                save(work, store, sending);
+                QueryOutcome o = optimize(client, inspector, watch, services.database(), table, sending);
+                if (o.state() != QueryOutcome.State.FINISHED) {
+                    save(work, store, sending.failed(o.error()));
+                    String error = where + ": partition " + c.partition() + ": " + o.error() + "; run the step again (it resumes there)";
+                    return finish(work, services, store.update(work.step().id(), node.id(), s -> s.finish(Status.FAILED, store.clock().instant(), error, null)));
+                }
+                save(work, store, sending.done());
+                done++;
+                services.listener().waiting(work.step(), node, "partitions " + done + "/" + all.size() + " deduplicated");
+            }
+            recordDone(store, work, done);
+            String note = done + " partition(s) of " + table + " deduplicated one at a time; partitions with one part and no duplicates skipped";
+            return finish(work, services, store.update(work.step().id(), node.id(), s -> s.finish(Status.DONE, store.clock().instant(), null, note)));
+        } catch (ClickHouseException e) {
+            return finish(work, services, store.update(work.step().id(), node.id(),
+                    s -> s.finish(Status.FAILED, store.clock().instant(), where + ": " + e.getMessage(), null)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return store.node(work.step().id(), node.id());
+        }
+    }
+
+    /** Partitions with more than one part, or one part that holds duplicates of the sort key. */
+    private static List<ChunkState> plan(ClickHouseClient client, String db, String table) {
+        String key = client.selectOne("SELECT sorting_key FROM system.tables WHERE database = " + SqlQuoting.literal(db)
+                + " AND name = " + SqlQuoting.literal(table));
+        if (key == null) {
+            throw new ClickHouseException("table " + db + "." + table + " does not exist", null, false);
+        }
+        List<ChunkState> out = new ArrayList<>();
+        for (ChunkPlanner.Partition p : ChunkPlanner.partitions(client, db, table)) {
+            boolean needed = p.parts() > 1 || (!key.isBlank() && !"0".equals(client.selectOne("SELECT count() - uniqExact(tuple(" + key
+                    + ")) FROM " + SqlQuoting.identifier(db) + "." + SqlQuoting.identifier(table)
+                    + " WHERE _partition_id = " + SqlQuoting.literal(p.id()))));
+            if (needed) {
+                out.add(ChunkState.planned(out.size() + 1, p.id(), null, null, p.rows(), p.bytes()));
+            }
+        }
+        return out;
+    }
+
+    private static QueryOutcome optimize(ClickHouseClient client, QueryInspector inspector, QueryWatch watch, String db, String table,
+                                         ChunkState sending) throws InterruptedException {
+        String sql = "OPTIMIZE TABLE " + SqlQuoting.identifier(db) + "." + SqlQuoting.identifier(table) + " PARTITION ID "
+                + SqlQuoting.literal(sending.partition()) + " FINAL DEDUPLICATE";
+        try {
+            client.execute(sql, sending.queryId(), Map.of());
+            return new QueryOutcome(QueryOutcome.State.FINISHED, 0, 0, 0, null);
+        } catch (ClickHouseException e) {
+            if (!e.connectionLost()) {
+                return new QueryOutcome(QueryOutcome.State.FAILED, 0, 0, 0, e.getMessage());
+            }
+            QueryOutcome o = watch.await(inspector, sending.queryId(), x -> { });
+            return o.state() == QueryOutcome.State.NOT_FOUND ? new QueryOutcome(QueryOutcome.State.FAILED, 0, 0, 0, e.getMessage()) : o;
+        }
+    }
+
+    private static List<ChunkState> ledger(NodeWork work, StateStore store) {
+        return store.node(work.step().id(), work.node().id()).chunks();
+    }
+
+    private static void save(NodeWork work, StateStore store, ChunkState c) {
+        store.update(work.step().id(), work.node().id(), s -> s.withChunk(c));
+    }
+
+    private static long number(Map<String, String> p, String key) {
+        String v = p.get(key);
+        return v == null || v.isBlank() ? 0 : Long.parseLong(v);
+    }
+}

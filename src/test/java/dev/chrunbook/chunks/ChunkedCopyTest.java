@@ -1,0 +1,128 @@
+package dev.chrunbook.chunks;
+
+import dev.chrunbook.apply.Cancellations;
+import dev.chrunbook.clickhouse.Table;
+import dev.chrunbook.observe.ExecutionListener;
+import dev.chrunbook.state.ChunkState;
+import dev.chrunbook.state.ChunkState.Phase;
+import dev.chrunbook.state.StateStore;
+import dev.chrunbook.testing.FakeClickHouse;
+import dev.chrunbook.testing.Fixtures;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static dev.chrunbook.testing.Fixtures.NODE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The chunked copy against a node in memory: planning, the ledger, resume without re-sending, repair of a partition that differs. */
+class ChunkedCopyTest {
+    private static final String DEFINITION = "CREATE TABLE db.events_new (`id` UUID, `ts` DateTime, `v` String) ENGINE = "
+            + "ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/db.events_new_r1', '{replica}', ts) PARTITION BY toYYYYMM(ts) ORDER BY (v, id)";
+
+    @TempDir
+    Path dir;
+    private StateStore store;
+    private final AtomicBoolean tampered = new AtomicBoolean();
+    private final FakeClickHouse node = new FakeClickHouse().answer(this::answer);
+
+    @BeforeEach
+    void state() {
+        store = StateStore.open(dir.resolve("state"), "rb", "20261201_000000_0001", Clock.systemUTC());
+    }
+
+    private Table answer(String sql) {
+        if (sql.contains("create_table_query")) {
+            return new Table(List.of("q"), List.of(List.of(DEFINITION)));
+        }
+        if (sql.contains("GROUP BY partition_id ORDER BY partition_id")) {
+            return new Table(List.of("p", "rows", "bytes", "parts"), List.of(List.of("202401", "100", "1000", "2"),
+                    List.of("202402", "300", "3000", "3")));
+        }
+        if (sql.contains("quantiles(")) {
+            return new Table(List.of("q"), List.of(List.of("19755")));
+        }
+        if (sql.startsWith("SELECT count(), uniqExact")) {
+            boolean target = sql.contains("FROM `db`.`events_new` ");
+            return new Table(List.of("c", "u", "f"), List.of(target && tampered.get() && sql.contains("'202401'")
+                    ? List.of("90", "90", "7") : List.of("100", "100", "123")));
+        }
+        return new Table(List.of("x"), List.of(List.of("0"))); // the throttle's counts: nothing holds
+    }
+
+    private ChunkedCopy.Result copy(boolean rerun) throws Exception {
+        ChunkSql sql = new ChunkSql("db", "events", "events_new", List.of("`id`", "`ts`", "`v`"), "toDate(ts)", "id", "ts");
+        Throttle throttle = new Throttle(dir.resolve("state").resolve(Throttle.PAUSE_FILE), "db", "events_new", 100, 300, 16, Optional.empty());
+        ChunkedCopy.Spec spec = new ChunkedCopy.Spec(Fixtures.step("copy", "chunked-copy"), NODE, "20261201_000000_0001", sql,
+                new ChunkPlanner.Limits(150, 0), 2, Duration.ofSeconds(30), 2, throttle, Duration.ofMinutes(1), Map.of(), rerun);
+        store.update("copy", NODE.id(), s -> s.startAttempt(Clock.systemUTC().instant()));
+        return new ChunkedCopy(spec, store, node, new Fixtures.CountingSleeper(), new ExecutionListener() { },
+                new Cancellations(node)).run();
+    }
+
+    private List<ChunkState> ledger() {
+        return store.node("copy", NODE.id()).chunks();
+    }
+
+    @Test
+    void partitionsArePlannedSplitWhenLargeCopiedVerifiedAndReplacedWhole() throws Exception {
+        ChunkedCopy.Result r = copy(false);
+        assertTrue(r.complete(), r.message());
+        assertEquals(List.of("202401", "202402", "202402"), ledger().stream().map(ChunkState::partition).toList());
+        assertEquals(List.of(Phase.DONE, Phase.DONE, Phase.DONE), ledger().stream().map(ChunkState::phase).toList());
+        assertEquals(3, node.executed.size(), "one INSERT per chunk: " + node.executed);
+        assertTrue(node.statements.contains("ALTER TABLE `db`.`events_new` REPLACE PARTITION ID '202401' FROM `db`.`events_new_chunk_202401_1`"),
+                String.join("\n", node.statements));
+        assertTrue(node.statements.contains("ALTER TABLE `db`.`events_new_chunk_202402` ATTACH PARTITION ID '202402' FROM `db`.`events_new_chunk_202402_2`"));
+        assertTrue(node.statements.contains("ALTER TABLE `db`.`events_new` REPLACE PARTITION ID '202402' FROM `db`.`events_new_chunk_202402`"));
+        assertTrue(node.statements.stream().anyMatch(s -> s.contains("toUInt64(toDate(ts)) >= 19755")), "the split partition's second range");
+        assertTrue(node.statements.contains("DROP TABLE IF EXISTS `db`.`events_new_chunk_202402_3`"), "temporary tables cleaned up");
+    }
+
+    @Test
+    void aChunkWhoseCopyFinishedWhileNoRunWatchedIsVerifiedNotCopiedAgain() throws Exception {
+        assertTrue(copy(false).complete());
+        String query = "chrunbook-20261201_000000_0001-copy-c1-10_0_0_7_8123-2-1";
+        ChunkState first = ledger().get(0);
+        // a crash right after the chunk's second copy was sent: the server finished it
+        store.update("copy", NODE.id(), s -> s.withChunk(first.sending(query, Clock.systemUTC().instant())));
+        node.knows(query, FakeClickHouse.Fate.FINISHED, 2, null);
+        node.executed.clear();
+        ChunkedCopy.Result r = copy(false);
+        assertTrue(r.complete(), r.message());
+        assertEquals(List.of(), node.executed, "nothing sent again");
+        assertEquals(Phase.DONE, ledger().get(0).phase());
+    }
+
+    @Test
+    void withRerunAPartitionThatDiffersInTheTargetIsCopiedAgainAndOnlyThatOne() throws Exception {
+        assertTrue(copy(false).complete());
+        node.executed.clear();
+        tampered.set(true);
+        ChunkedCopy.Result refused = copy(true);
+        assertFalse(refused.complete(), "the copy of the tampered partition still differs from the source after the redo");
+        assertTrue(refused.message().contains("partition 202401: the target holds 90 rows"), refused.message());
+        assertEquals(1, node.executed.size(), "only the tampered partition's chunk was copied again: " + node.executed);
+        tampered.set(false);
+        assertTrue(copy(true).complete(), "repaired once the target matches");
+    }
+
+    @Test
+    void aPauseFileHoldsTheNextChunk() throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("state"));
+        java.nio.file.Files.writeString(dir.resolve("state").resolve(Throttle.PAUSE_FILE), "");
+        Throttle throttle = new Throttle(dir.resolve("state").resolve(Throttle.PAUSE_FILE), "db", "t", 0, 0, 0, Optional.empty());
+        Optional<String> held = throttle.holds(node.connect(NODE.host(), NODE.httpPort()));
+        assertTrue(held.isPresent() && held.get().startsWith("paused by"), held.toString());
+    }
+}
