@@ -28,10 +28,21 @@ final class ChunkAssembly {
         this.margin = margin;
     }
 
-    /** Empty when the partition is in the target and matches the source; else the problem. */
+    /**
+     * Empty when the partition is in the target, holding exactly the rows of its chunk tables (each
+     * verified against the source); else the problem. REPLACE and ATTACH move parts as they are, so
+     * the row count tells whether it happened; the identity was checked chunk by chunk.
+     */
     Optional<String> replace(ClickHouseClient client, String partition, List<ChunkState> chunks) {
+        long copied = 0;
+        for (ChunkState c : chunks) {
+            copied += Long.parseLong(client.selectOne("SELECT count() FROM " + sql.qualified(sql.chunkTable(c))));
+        }
+        List<String> partitions = chunks.get(0).partitions();
         if (chunks.size() == 1) {
-            client.execute(sql.replace(partition, sql.chunkTable(chunks.get(0))), null, Map.of());
+            for (String p : partitions) { // a chunk of several small partitions replaces each of them
+                client.execute(sql.replace(p, sql.chunkTable(chunks.get(0))), null, Map.of());
+            }
         } else {
             String whole = sql.partitionTable(partition);
             client.execute(sql.drop(whole), null, Map.of());
@@ -41,15 +52,23 @@ final class ChunkAssembly {
             }
             client.execute(sql.replace(partition, whole), null, Map.of());
         }
-        return differs(client, partition, chunks);
+        long target = 0;
+        for (String p : partitions) {
+            target += Long.parseLong(client.selectOne("SELECT count() FROM " + sql.qualified(sql.target()) + " WHERE " + sql.partitionWhere(p)));
+        }
+        return target == copied ? Optional.empty() : Optional.of(chunks.get(0).label() + ": the target holds " + target
+                + " rows after REPLACE PARTITION, its " + chunks.size() + " chunk table(s) " + copied);
     }
 
-    /** The target's partition against the source's, over the rows ingested before its first chunk began (minus the margin). */
+    /**
+     * The target's partition against the source's by identity, over the rows ingested before its first
+     * chunk began (minus the margin): how --rerun finds a partition that changed after it was copied.
+     */
     Optional<String> differs(ClickHouseClient client, String partition, List<ChunkState> chunks) {
         Instant before = chunks.stream().map(ChunkState::started).filter(Objects::nonNull).min(Instant::compareTo)
                 .map(t -> t.minus(margin)).orElse(null);
-        List<String> target = client.select(sql.fingerprint(sql.target(), sql.partitionWhere(partition), before)).get(0);
-        List<String> source = client.select(sql.fingerprint(sql.source(), sql.partitionWhere(partition), before)).get(0);
+        List<String> target = client.select(sql.fingerprint(sql.target(), sql.partitionWhere(partition), before, true)).get(0);
+        List<String> source = client.select(sql.fingerprint(sql.source(), sql.partitionWhere(partition), before, true)).get(0);
         if (target.equals(source)) {
             return Optional.empty();
         }

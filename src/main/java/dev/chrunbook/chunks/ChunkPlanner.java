@@ -15,8 +15,20 @@ import java.util.TreeSet;
  * every row of the partition exactly once, whatever quantiles the server estimates.
  */
 public final class ChunkPlanner {
-    /** The limits of one chunk; 0 means none. */
-    public record Limits(long maxRows, long maxBytes) {
+    /**
+     * The limits of one chunk (0: none) and how many run at once: a chunk holds at most a
+     * {@code 2 x parallel}-th of the node's rows, so that there are chunks enough to run side by side.
+     */
+    public record Limits(long maxRows, long maxBytes, int parallel) {
+        public Limits(long maxRows, long maxBytes) {
+            this(maxRows, maxBytes, 1);
+        }
+
+        /** The rows a chunk may hold on a node holding {@code total} rows. */
+        long rowsFor(long total) {
+            long share = Math.max(1, ceil(total, 2L * Math.max(1, parallel)));
+            return maxRows > 0 ? Math.min(maxRows, share) : share;
+        }
     }
 
     /** A partition of the source as system.parts counts it. */
@@ -42,20 +54,39 @@ public final class ChunkPlanner {
     }
 
     /** How many chunks a partition takes under the limits (1 when it fits or there is nothing to split by). */
-    public int pieces(Partition p) {
+    public int pieces(Partition p, long maxRows) {
         if (sql.splitBy().isEmpty()) {
             return 1;
         }
-        long byRows = limits.maxRows() > 0 ? ceil(p.rows(), limits.maxRows()) : 1;
+        long byRows = maxRows > 0 ? ceil(p.rows(), maxRows) : 1;
         long byBytes = limits.maxBytes() > 0 ? ceil(p.bytes(), limits.maxBytes()) : 1;
         return (int) Math.min(1000, Math.max(1, Math.max(byRows, byBytes)));
     }
 
+    /** The rows a chunk may hold, for these partitions of the node. */
+    public long maxRows(List<Partition> partitions) {
+        return limits.rowsFor(partitions.stream().mapToLong(Partition::rows).sum());
+    }
+
+    /**
+     * Small partitions that fit together go into one chunk (a statement per chunk, not per partition);
+     * a partition over the limits is split into ranges.
+     */
     public List<ChunkState> plan(ClickHouseClient client) {
+        List<Partition> partitions = partitions(client, sql.database(), sql.source());
+        long maxRows = maxRows(partitions);
         List<ChunkState> chunks = new ArrayList<>();
-        for (Partition p : partitions(client, sql.database(), sql.source())) {
-            int k = pieces(p);
-            List<Long> cuts = k == 1 ? List.of() : cuts(client, p, k);
+        List<Partition> group = new ArrayList<>();
+        for (Partition p : partitions) {
+            int k = pieces(p, maxRows);
+            if (k > 1 || !fits(group, p, maxRows)) {
+                addGroup(chunks, group);
+            }
+            if (k == 1) {
+                group.add(p);
+                continue;
+            }
+            List<Long> cuts = cuts(client, p, k);
             long rows = p.rows() / (cuts.size() + 1);
             long bytes = p.bytes() / (cuts.size() + 1);
             Long from = null;
@@ -65,7 +96,24 @@ public final class ChunkPlanner {
             }
             chunks.add(ChunkState.planned(chunks.size() + 1, p.id(), from, null, rows, bytes));
         }
+        addGroup(chunks, group);
         return chunks;
+    }
+
+    private boolean fits(List<Partition> group, Partition p, long maxRows) {
+        long rows = group.stream().mapToLong(Partition::rows).sum() + p.rows();
+        long bytes = group.stream().mapToLong(Partition::bytes).sum() + p.bytes();
+        return group.isEmpty() || ((maxRows <= 0 || rows <= maxRows) && (limits.maxBytes() <= 0 || bytes <= limits.maxBytes()));
+    }
+
+    private static void addGroup(List<ChunkState> chunks, List<Partition> group) {
+        if (group.isEmpty()) {
+            return;
+        }
+        ChunkState first = ChunkState.planned(chunks.size() + 1, group.get(0).id(), null, null,
+                group.stream().mapToLong(Partition::rows).sum(), group.stream().mapToLong(Partition::bytes).sum());
+        chunks.add(first.withAlso(group.subList(1, group.size()).stream().map(Partition::id).toList()));
+        group.clear();
     }
 
     /** Distinct cut points at the partition's 1/k, 2/k, ... quantiles of the split expression. */
@@ -77,7 +125,7 @@ public final class ChunkPlanner {
         String text = client.selectOne("SELECT arrayStringConcat(arrayMap(x -> toString(toUInt64(x)), quantiles("
                 + String.join(", ", levels) + ")(toUInt64(" + sql.splitBy() + "))), ',') FROM "
                 + SqlQuoting.identifier(sql.database()) + "." + SqlQuoting.identifier(sql.source())
-                + " WHERE _partition_id = " + SqlQuoting.literal(p.id()));
+                + " WHERE " + sql.partitionWhere(p.id()));
         TreeSet<Long> cuts = new TreeSet<>();
         if (text != null && !text.isBlank()) {
             for (String v : text.split(",")) {

@@ -2,12 +2,15 @@ package dev.chrunbook.chunks;
 
 import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.ddl.CreateQuery;
+import dev.chrunbook.ddl.DdlException;
+import dev.chrunbook.ddl.Fragment;
 import dev.chrunbook.state.ChunkState;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The SQL of a chunked copy, pure. A chunk is copied into a temporary table of its own (the
@@ -18,12 +21,44 @@ import java.util.List;
  * @param splitBy       the expression a large partition is split by (its value as UInt64), "" for none
  * @param idColumn      what identifies a row (distinct ids are compared), "" for none
  * @param ingestedColumn when a row was ingested: fingerprints compare rows ingested before a bound; "" compares all
+ * @param partitionKey   the source's partition key ("" when unknown or none)
+ * @param partitionValues partition id to its value as the server writes it (a literal)
+ * @param idType         the id column's type ("" when unknown: its ids are hashed as text)
  */
 public record ChunkSql(String database, String source, String target, List<String> columns, String splitBy,
-                       String idColumn, String ingestedColumn) {
+                       String idColumn, String ingestedColumn, String partitionKey, Map<String, String> partitionValues,
+                       String idType) {
+    /** Types whose bytes hash as they are: hashing them needs no text of every value. */
+    private static final java.util.regex.Pattern BYTES = java.util.regex.Pattern.compile(
+            "UUID|U?Int(8|16|32|64)|Float(32|64)|Date|DateTime|String|FixedString\\(\\d+\\)");
+
+    public ChunkSql(String database, String source, String target, List<String> columns, String splitBy, String idColumn,
+                    String ingestedColumn) {
+        this(database, source, target, columns, splitBy, idColumn, ingestedColumn, "", Map.of(), "");
+    }
+
+    /** The same, knowing the id column's type (system.columns.type). */
+    public ChunkSql withIdType(String type) {
+        return new ChunkSql(database, source, target, columns, splitBy, idColumn, ingestedColumn, partitionKey, partitionValues,
+                type == null ? "" : type);
+    }
+
+    /**
+     * The same with the source's partition key and each partition's value (system.parts.partition), so
+     * that a chunk's rows are selected by the key, which the server prunes parts by; 18.16 reads every
+     * part for a condition on {@code _partition_id}.
+     */
+    public ChunkSql withPartitions(String key, Map<String, String> values) {
+        return new ChunkSql(database, source, target, columns, splitBy, idColumn, ingestedColumn, key, Map.copyOf(values), idType);
+    }
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private String table(String name) {
+        return qualified(name);
+    }
+
+    /** A table of the database, quoted. */
+    public String qualified(String name) {
         return SqlQuoting.identifier(database) + "." + SqlQuoting.identifier(name);
     }
 
@@ -37,9 +72,12 @@ public record ChunkSql(String database, String source, String target, List<Strin
         return target + "_chunk_" + partition.replace('-', '_');
     }
 
-    /** The rows of a chunk: its partition and, for a part of one, the range of the split expression. */
+    /** The rows of a chunk: its partitions, or one partition's range of the split expression. */
     public String where(ChunkState c) {
-        StringBuilder sb = new StringBuilder("_partition_id = " + SqlQuoting.literal(c.partition()));
+        if (c.partitions().size() > 1) {
+            return "(" + String.join(" OR ", c.partitions().stream().map(this::partitionWhere).toList()) + ")";
+        }
+        StringBuilder sb = new StringBuilder(partitionWhere(c.partition()));
         if (c.from() != null) {
             sb.append(" AND toUInt64(").append(splitBy).append(") >= ").append(c.from());
         }
@@ -65,19 +103,46 @@ public record ChunkSql(String database, String source, String target, List<Strin
     }
 
     /**
-     * count, distinct ids and an order-independent fingerprint of the rows of a chunk's range in a
-     * table (a row's text as the server prints it: every type has one), of the rows ingested before
-     * {@code before} when there is an ingestion column.
+     * count, distinct ids and an order-independent fingerprint (the sum of a 64-bit hash of each
+     * row's id, or of the whole row without an id column) of the rows of a chunk's range in a table,
+     * of the rows ingested before {@code before} when there is an ingestion column.
      */
     public String fingerprint(String table, String where, Instant before) {
+        return fingerprint(table, where, before, false);
+    }
+
+    /**
+     * @param distinctIds also count the distinct ids, as the verify step does: what a partition is
+     *                    checked by on --rerun; a chunk just copied is checked by its rows and the sum
+     *                    of their ids' 64-bit hashes, which needs no set of every id in memory
+     */
+    public String fingerprint(String table, String where, Instant before, boolean distinctIds) {
         String bound = ingestedColumn.isEmpty() || before == null ? ""
                 : " AND " + SqlQuoting.identifier(ingestedColumn) + " < toDateTime(" + SqlQuoting.literal(SECONDS.format(before)) + ")";
-        String ids = idColumn.isEmpty() ? "0" : "uniqExact(" + SqlQuoting.identifier(idColumn) + ")";
-        return "SELECT count(), " + ids + ", toString(sum(cityHash64(toString(tuple(" + String.join(", ", columns) + ")))))"
+        if (idColumn.isEmpty()) {
+            return "SELECT count(), 0, toString(sum(cityHash64(toString(tuple(" + String.join(", ", columns) + ")))))"
+                    + " FROM " + table(table) + " WHERE " + where + bound;
+        }
+        // by identity: each row's id hashed (by its bytes when its type has plain ones, else as text), summed
+        String id = SqlQuoting.identifier(idColumn);
+        String distinct = distinctIds ? "uniqExact(" + id + ")" : "0";
+        String hash = BYTES.matcher(idType).matches() ? "cityHash64(reinterpretAsString(" + id + "))" : "cityHash64(toString(" + id + "))";
+        return "SELECT count(), " + distinct + ", toString(sum(" + hash + "))"
                 + " FROM " + table(table) + " WHERE " + where + bound;
     }
 
+    /** The rows of a partition: by its key when its value is known and plain, else by its id. */
     public String partitionWhere(String partition) {
+        String value = partitionValues.get(partition);
+        if (!partitionKey.isBlank() && value != null) {
+            try {
+                Fragment.check("partition value", value); // the server's own literal, checked all the same
+                Fragment.check("partition key", partitionKey);
+                return "(" + partitionKey + ") = " + value;
+            } catch (DdlException e) {
+                // fall through: an id always works, only slower
+            }
+        }
         return "_partition_id = " + SqlQuoting.literal(partition);
     }
 

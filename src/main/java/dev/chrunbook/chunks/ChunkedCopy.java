@@ -83,6 +83,12 @@ public final class ChunkedCopy {
         store.update(spec.step().id(), spec.node().id(), s -> s.withChunk(c));
     }
 
+    /** Changes every chunk of a partition in one update of the state. */
+    private void saveAll(String partition, java.util.function.UnaryOperator<ChunkState> change) {
+        store.update(spec.step().id(), spec.node().id(), s -> s.withChunks(s.chunks().stream()
+                .map(c -> c.partitions().contains(partition) ? change.apply(c) : c).toList()));
+    }
+
     private ClickHouseClient connect() {
         return connector.connect(spec.node().host(), spec.node().httpPort());
     }
@@ -141,12 +147,12 @@ public final class ChunkedCopy {
 
     /** With --rerun: every done partition is compared with the source again; one that differs is copied again. */
     private void reverify(ClickHouseClient client) {
-        for (String partition : partitions()) {
+        for (String partition : ledger().stream().flatMap(c -> c.partitions().stream()).distinct().toList()) {
             List<ChunkState> chunks = chunksOf(partition);
             if (chunks.stream().allMatch(c -> c.phase() == Phase.DONE)) {
                 assembly.differs(client, partition, chunks).ifPresent(problem -> {
                     listener.waiting(spec.step(), spec.node(), problem + ": copying partition " + partition + " again");
-                    chunks.forEach(c -> save(c.redo(problem)));
+                    saveAll(partition, c -> c.redo(problem));
                 });
             }
         }
@@ -262,7 +268,10 @@ public final class ChunkedCopy {
         return new ChunkCopier.Outcome(c, problem + " after " + (spec.verifyRetries() + 1) + " copies");
     }
 
-    /** Puts a partition into the target once all its chunks are copied, then verifies it there. */
+    /**
+     * Puts a chunk's partitions into the target once every chunk holding them is copied (a chunk of
+     * whole partitions alone, the ranges of a split partition together), then checks them there.
+     */
     private void assemble(ClickHouseClient client, String partition) {
         synchronized (assembling) {
             List<ChunkState> chunks = chunksOf(partition);
@@ -274,10 +283,10 @@ public final class ChunkedCopy {
             List<ChunkState> chunks = chunksOf(partition);
             var problem = assembly.replace(client, partition, chunks);
             if (problem.isPresent()) {
-                chunks.forEach(c -> save(c.failed(problem.get())));
+                saveAll(partition, c -> c.failed(problem.get()));
                 fail(problem.get());
             } else {
-                chunks.forEach(c -> save(c.done()));
+                saveAll(partition, ChunkState::done); // at once: a crash leaves them all done or all copied
                 assembly.cleanUp(client, partition, chunks);
             }
         } finally {
@@ -287,12 +296,14 @@ public final class ChunkedCopy {
         }
     }
 
+    /** One partition of each unit that is put in together (a chunk of whole partitions, or a split one's ranges). */
     private List<String> partitions() {
         return ledger().stream().map(ChunkState::partition).distinct().toList();
     }
 
+    /** The chunks holding a partition: its ranges, or the one chunk of whole partitions it is in. */
     private List<ChunkState> chunksOf(String partition) {
-        return ledger().stream().filter(c -> c.partition().equals(partition)).toList();
+        return ledger().stream().filter(c -> c.partitions().contains(partition)).toList();
     }
 
     private void fail(String problem) {

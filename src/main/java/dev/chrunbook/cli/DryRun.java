@@ -56,6 +56,7 @@ final class DryRun {
                     out.printf("%n-- node %s (shard %d): %s%n", w.node().id(), w.node().shard(), action);
                 } else {
                     printer.node(w, action, attempt);
+                    printer.preview(ws.kinds.of(step).preview(w, ws.probes("run --dry-run"), ns));
                 }
             }
             if (step.confirm()) {

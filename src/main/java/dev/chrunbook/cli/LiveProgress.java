@@ -30,7 +30,7 @@ final class LiveProgress {
             }
             steps.add(new StatusReport.StepRow(step.id(), step.on(), step.status(), nodes));
         }
-        return new StatusReport(report.schema(), report.runbook(), report.runId(), steps);
+        return new StatusReport(report.schema(), report.runbook(), report.runId(), steps, report.paused());
     }
 
     private static StatusReport.NodeRow live(StatusReport.NodeRow row, Node node, String queryId, ClickHouseConnector connector) {

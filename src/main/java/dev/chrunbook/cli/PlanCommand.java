@@ -1,6 +1,8 @@
 package dev.chrunbook.cli;
 
 import dev.chrunbook.apply.NodeWork;
+import dev.chrunbook.kinds.Services;
+import dev.chrunbook.kinds.StepKind;
 import dev.chrunbook.plan.PlanRenderings;
 import dev.chrunbook.plan.WorkPlanner;
 import dev.chrunbook.runbook.Step;
@@ -45,9 +47,12 @@ final class PlanCommand extends RunbookCommand {
             }
             List<NodeWork> work = List.copyOf(rendered.get().values());
             printer.step(step, work.get(0).settings());
+            StepKind kind = ws.kinds.of(step);
+            Services.Probes probes = ws.probes("plan");
             for (NodeWork w : work) {
                 int attempt = state.map(s -> s.node(step.id(), w.node().id()).attempts()).orElse(0) + 1;
                 printer.node(w, "", attempt);
+                printer.preview(kind.preview(w, probes, state.map(s -> s.node(step.id(), w.node().id())).orElse(null)));
             }
             if (step.rollback() != null) {
                 out().printf("%n-- rollback of %s, run only by: chrunbook rollback %s --step %s --execute%n", step.id(),

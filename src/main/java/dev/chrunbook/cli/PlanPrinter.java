@@ -43,7 +43,7 @@ final class PlanPrinter {
         out.printf("%n-- node %s (shard %d, replica %s)%s%n", node.id(), node.shard(), node.replicaName(),
                 action.isEmpty() ? "" : ": " + action);
         work.check().ifPresent(c -> out.printf("-- skipped when this returns a truthy value: %s%n", oneLine(c)));
-        work.params().forEach((k, v) -> out.printf("-- kafka.%s = %s%n", k, v));
+        work.params().forEach((k, v) -> out.printf("-- %s.%s = %s%n", work.step().body().paramsBlock(), k, v));
         for (String a : work.asserts()) {
             out.printf("-- must return no rows:%n%s;%n", a);
         }
@@ -52,6 +52,11 @@ final class PlanPrinter {
             Derivation.of(statements.get(i).sql(), work.definitions()).ifPresent(this::derivation);
             out.printf("-- query_id %s%n%s;%n", QueryIds.of(runId, work.step().id(), node, attempt, i + 1), statements.get(i).sql());
         }
+    }
+
+    /** What a kind shows of its work besides statements (a chunked copy's chunks). */
+    void preview(List<String> lines) {
+        lines.forEach(l -> out.printf("-- %s%n", l));
     }
 
     /** A CREATE built from a catalog definition: what differs from it (the ZooKeeper path always does). */

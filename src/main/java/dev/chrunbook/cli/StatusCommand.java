@@ -38,10 +38,15 @@ final class StatusCommand extends RunbookCommand {
             report = LiveProgress.add(report, state, topology, ws.connector("status"));
         }
         PrintWriter out = out();
+        java.nio.file.Path pause = ws.stateDir.resolve(dev.chrunbook.chunks.Throttle.PAUSE_FILE);
+        report = report.paused(java.nio.file.Files.exists(pause));
         if (json) {
             out.println(report.toJson());
         } else {
             print(out, report);
+            if (report.paused() != null) {
+                out.printf("%npaused: %s exists; chunked steps finish the chunks that run and start no new one until it is removed%n", pause);
+            }
         }
         out.flush();
         return 0;

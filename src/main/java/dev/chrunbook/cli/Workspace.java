@@ -117,7 +117,7 @@ final class Workspace {
 
     Services.Probes probes(String command) {
         ServerFacts server = new ServerFacts(connector(command), connection.flatMap(ConnectionConfig::ssh).map(JschShell::new));
-        return new Services.Probes(connector(command), KafkaAdminClient::new, Sleeper.REAL, server::freeDiskBytes);
+        return new Services.Probes(connector(command), KafkaAdminClient::new, Sleeper.REAL, server::freeDiskBytes, runbook.database());
     }
 
     Optional<RunState> state() {

@@ -11,9 +11,11 @@ import dev.chrunbook.chunks.Throttle;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseException;
 import dev.chrunbook.ddl.DdlException;
+import dev.chrunbook.kafka.KafkaAdmin;
 import dev.chrunbook.ddl.Fragment;
 import dev.chrunbook.runbook.Step;
 import dev.chrunbook.runbook.YamlFields;
+import dev.chrunbook.state.ChunkState;
 import dev.chrunbook.state.NodeState;
 import dev.chrunbook.state.StateStore;
 import dev.chrunbook.state.Status;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * {@code kind: chunked-copy}: copies a table into another on each node chunk by chunk (a partition of
@@ -34,9 +37,10 @@ import java.util.Set;
  */
 final class ChunkedCopyKind extends BuiltInKind {
     private static final Set<String> KEYS = Set.of("source", "target", "split_by", "max_chunk_rows", "max_chunk_bytes", "parallel",
-            "id_column", "ingested_column", "margin", "verify_retries", "max_queue", "max_parts", "max_merges", "timeout");
+            "id_column", "ingested_column", "margin", "verify_retries", "max_queue", "max_parts", "max_merges", "timeout",
+            "kafka_brokers", "kafka_topic", "main_group", "max_main_lag");
     private static final List<String> NUMBERS = List.of("max_chunk_rows", "max_chunk_bytes", "parallel", "verify_retries", "max_queue",
-            "max_parts", "max_merges");
+            "max_parts", "max_merges", "max_main_lag");
 
     ChunkedCopyKind() {
         super("copy", KEYS, List.of("source", "target"));
@@ -81,6 +85,42 @@ final class ChunkedCopyKind extends BuiltInKind {
         }
     }
 
+    /** The ledger when the step ran before (what is not done yet), else the chunks as they would be planned now. */
+    @Override
+    public List<String> preview(NodeWork work, Services.Probes probes, NodeState state) {
+        Map<String, String> p = work.params();
+        ChunkSql sql = new ChunkSql("", p.get("source"), p.get("target"), List.of(), p.getOrDefault("split_by", ""), "", "");
+        List<String> lines = new ArrayList<>();
+        List<ChunkState> ledger = state == null ? List.of() : state.chunks();
+        if (!ledger.isEmpty()) {
+            long done = ledger.stream().filter(c -> c.phase() == ChunkState.Phase.DONE).count();
+            lines.add("ledger: " + done + " of " + ledger.size() + " chunk(s) done; the others:");
+            ledger.stream().filter(c -> c.phase() != ChunkState.Phase.DONE).forEach(c -> lines.add("  chunk " + c.index() + ": "
+                    + c.label() + ", " + c.plannedRows() + " rows planned, " + c.phase().label() + " (temporary table "
+                    + sql.chunkTable(c) + ")"));
+            return lines;
+        }
+        Node node = work.node();
+        try (ClickHouseClient client = probes.connector().connect(node.host(), node.httpPort())) {
+            ChunkPlanner planner = new ChunkPlanner(new ChunkSql(probes.database(), p.get("source"), p.get("target"), List.of(),
+                    p.getOrDefault("split_by", ""), "", ""), new ChunkPlanner.Limits(number(p, "max_chunk_rows", 0),
+                    number(p, "max_chunk_bytes", 0), (int) number(p, "parallel", 2)));
+            List<ChunkPlanner.Partition> partitions = ChunkPlanner.partitions(client, probes.database(), p.get("source"));
+            long maxRows = planner.maxRows(partitions);
+            lines.add("chunks as planned now (fixed in the state when it first runs): at most " + maxRows + " rows each (small"
+                    + " partitions together), " + number(p, "parallel", 2) + " at a time, each copied into temporary table "
+                    + p.get("target") + "_chunk_<partition>_<n> and dropped once its partitions are in:");
+            for (ChunkPlanner.Partition part : partitions) {
+                int pieces = planner.pieces(part, maxRows);
+                lines.add("  partition " + part.id() + ": " + part.rows() + " rows, " + part.bytes() + " bytes"
+                        + (pieces > 1 ? ", in " + pieces + " ranges of " + p.get("split_by") : ""));
+            }
+        } catch (ClickHouseException e) {
+            lines.add("chunks: cannot read the partitions of " + p.get("source") + " (" + e.getMessage() + ")");
+        }
+        return lines;
+    }
+
     @Override
     public boolean changesCluster() {
         return true;
@@ -117,18 +157,50 @@ final class ChunkedCopyKind extends BuiltInKind {
         Node node = work.node();
         List<String> columns;
         Map<String, String> settings;
+        ChunkSql sql;
         try (ClickHouseClient client = services.probes().connector().connect(node.host(), node.httpPort())) {
             columns = storedColumns(client, db, p.get("target"));
             settings = work.step().dropUnknownSettings() ? known(client, work.settings()) : work.settings();
+            sql = new ChunkSql(db, p.get("source"), p.get("target"), columns, p.getOrDefault("split_by", ""),
+                    p.getOrDefault("id_column", ""), p.getOrDefault("ingested_column", ""));
+            String key = client.selectOne("SELECT partition_key FROM system.tables WHERE database = " + SqlQuoting.literal(db)
+                    + " AND name = " + SqlQuoting.literal(p.get("source")));
+            Map<String, String> values = new LinkedHashMap<>();
+            client.select("SELECT DISTINCT partition_id, partition FROM system.parts WHERE active AND database = " + SqlQuoting.literal(db)
+                    + " AND table = " + SqlQuoting.literal(p.get("source"))).forEach(r -> values.put(r.get(0), r.get(1)));
+            sql = sql.withPartitions(key == null ? "" : key, values);
+            if (!sql.idColumn().isEmpty()) {
+                sql = sql.withIdType(client.selectOne("SELECT type FROM system.columns WHERE database = " + SqlQuoting.literal(db)
+                        + " AND table = " + SqlQuoting.literal(p.get("source")) + " AND name = " + SqlQuoting.literal(sql.idColumn())));
+            }
         }
-        ChunkSql sql = new ChunkSql(db, p.get("source"), p.get("target"), columns, p.getOrDefault("split_by", ""),
-                p.getOrDefault("id_column", ""), p.getOrDefault("ingested_column", ""));
         Throttle throttle = new Throttle(services.store().dir().resolve(Throttle.PAUSE_FILE), db, p.get("target"),
-                number(p, "max_queue", 0), number(p, "max_parts", 0), number(p, "max_merges", 0), Optional.empty());
+                number(p, "max_queue", 0), number(p, "max_parts", 0), number(p, "max_merges", 0), mainLag(p, services));
         return new ChunkedCopy.Spec(work.step(), node, services.store().state().runId(), sql,
-                new ChunkPlanner.Limits(number(p, "max_chunk_rows", 0), number(p, "max_chunk_bytes", 0)),
+                new ChunkPlanner.Limits(number(p, "max_chunk_rows", 0), number(p, "max_chunk_bytes", 0), (int) number(p, "parallel", 2)),
                 (int) number(p, "parallel", 2), duration(p.get("margin"), Duration.ZERO), (int) number(p, "verify_retries", 2),
                 throttle, duration(p.get("timeout"), Duration.ofMinutes(30)), settings, work.rerun());
+    }
+
+    /**
+     * The main ingestion's Kafka lag, when the block names its group: a copy that competes with
+     * ingestion for the node waits while the group falls behind more than max_main_lag.
+     */
+    private static Optional<Supplier<Optional<String>>> mainLag(Map<String, String> p, Services services) {
+        String group = p.getOrDefault("main_group", "");
+        if (group.isBlank() || p.getOrDefault("kafka_brokers", "").isBlank() || p.getOrDefault("kafka_topic", "").isBlank()) {
+            return Optional.empty();
+        }
+        long max = number(p, "max_main_lag", 0);
+        return Optional.of(() -> {
+            try (KafkaAdmin admin = services.probes().admins().apply(p.get("kafka_brokers"))) {
+                long lag = admin.lag(group, p.get("kafka_topic")).values().stream().mapToLong(Long::longValue).sum();
+                return lag > max ? Optional.of("the main ingestion (group " + group + ") lags " + lag + " > " + max + " messages")
+                        : Optional.empty();
+            } catch (RuntimeException e) { // the admin client's own errors too: unknown lag holds, as a busy node does
+                return Optional.of("the main ingestion's lag is unknown (" + e.getMessage() + ")");
+            }
+        });
     }
 
     /** The columns a row stores (DEFAULT ones included): what the copy writes; computed ones are computed. */

@@ -17,6 +17,7 @@ import dev.chrunbook.state.ChunkState;
 import dev.chrunbook.state.ChunkState.Phase;
 import dev.chrunbook.state.NodeState;
 import dev.chrunbook.state.StateStore;
+import dev.chrunbook.state.StatementState;
 import dev.chrunbook.state.Status;
 
 import java.time.Duration;
@@ -53,6 +54,21 @@ final class PartitionDedupeKind extends BuiltInKind {
                 throw ChrunbookException.invalidInput("step '" + step.id() + "' dedupe." + key + ": '" + v + "' is not a whole number");
             }
         }
+    }
+
+    @Override
+    public List<String> preview(NodeWork work, Services.Probes probes, NodeState state) {
+        List<ChunkState> ledger = state == null ? List.of() : state.chunks();
+        if (ledger.isEmpty()) {
+            return List.of("partitions of " + work.params().get("table") + " with more than one part or with duplicates are"
+                    + " listed when it runs, and deduplicated one at a time");
+        }
+        List<String> lines = new ArrayList<>();
+        long done = ledger.stream().filter(c -> c.phase() == Phase.DONE).count();
+        lines.add("ledger: " + done + " of " + ledger.size() + " partition(s) deduplicated; the others:");
+        ledger.stream().filter(c -> c.phase() != Phase.DONE).forEach(c -> lines.add("  partition " + c.partition() + ": "
+                + c.plannedBytes() + " bytes, " + c.phase().label()));
+        return lines;
     }
 
     @Override
@@ -105,7 +121,14 @@ final class PartitionDedupeKind extends BuiltInKind {
                 ChunkState sending = c.sending(QueryIds.of(store.state().runId(), work.step().id() + "-p" + c.index(), node,
                         c.attempts() + 1, 1), store.clock().instant());
                 save(work, store, sending);
-                QueryOutcome o = optimize(client, inspector, watch, services.database(), table, sending);
+                String sql = "OPTIMIZE TABLE " + SqlQuoting.identifier(services.database()) + "." + SqlQuoting.identifier(table)
+                        + " PARTITION ID " + SqlQuoting.literal(sending.partition()) + " FINAL DEDUPLICATE";
+                services.listener().statementStarted(work.step(), node, sending.queryId(), sql);
+                QueryOutcome o = optimize(client, inspector, watch, sql, sending);
+                boolean ok = o.state() == QueryOutcome.State.FINISHED;
+                services.listener().statementFinished(work.step(), node, StatementState.sent(sending.index(), sending.queryId(),
+                        "partition", sending.started()).finished(ok ? StatementState.Outcome.DONE : StatementState.Outcome.FAILED,
+                        o.rowsRead(), o.rowsWritten(), o.durationMs(), store.clock().instant()), Map.of(), ok ? null : o.error());
                 if (o.state() != QueryOutcome.State.FINISHED) {
                     save(work, store, sending.failed(o.error()));
                     String error = where + ": partition " + c.partition() + ": " + o.error() + "; run the step again (it resumes there)";
@@ -146,13 +169,11 @@ final class PartitionDedupeKind extends BuiltInKind {
         return out;
     }
 
-    private static QueryOutcome optimize(ClickHouseClient client, QueryInspector inspector, QueryWatch watch, String db, String table,
+    private static QueryOutcome optimize(ClickHouseClient client, QueryInspector inspector, QueryWatch watch, String sql,
                                          ChunkState sending) throws InterruptedException {
-        String sql = "OPTIMIZE TABLE " + SqlQuoting.identifier(db) + "." + SqlQuoting.identifier(table) + " PARTITION ID "
-                + SqlQuoting.literal(sending.partition()) + " FINAL DEDUPLICATE";
         try {
             client.execute(sql, sending.queryId(), Map.of());
-            return new QueryOutcome(QueryOutcome.State.FINISHED, 0, 0, 0, null);
+            return watch.loggedSuccess(inspector, sending.queryId());
         } catch (ClickHouseException e) {
             if (!e.connectionLost()) {
                 return new QueryOutcome(QueryOutcome.State.FAILED, 0, 0, 0, e.getMessage());

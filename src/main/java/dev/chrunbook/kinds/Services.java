@@ -23,8 +23,11 @@ public record Services(StateStore store, NodeApplier applier, Probes probes, Top
                        Sleeper sleeper, ExecutionListener listener, Cancellations cancellations) {
 
     /** The read-only reach of a kind: ClickHouse nodes and Kafka brokers. */
-    /** @param freeDisk bytes free on a node's data path (system.disks, or df over SSH on older servers) */
+    /**
+     * @param freeDisk bytes free on a node's data path (system.disks, or df over SSH on older servers)
+     * @param database the runbook's database
+     */
     public record Probes(ClickHouseConnector connector, Function<String, KafkaAdmin> admins, Sleeper sleeper,
-                         ToLongFunction<Node> freeDisk) {
+                         ToLongFunction<Node> freeDisk, String database) {
     }
 }

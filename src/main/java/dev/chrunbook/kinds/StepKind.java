@@ -41,6 +41,14 @@ public interface StepKind extends StepFields {
     /** What the step finds wrong, changing nothing ({@code chrunbook check}). */
     Verdict check(NodeWork work, Services.Probes probes);
 
+    /**
+     * What plan and dry-run show of a node's work besides its statements (a chunked copy's chunks),
+     * read-only; {@code state} is the node's state when the step ran before.
+     */
+    default List<String> preview(NodeWork work, Services.Probes probes, NodeState state) {
+        return List.of();
+    }
+
     /** A step of this kind may open the runbook as part of its preflight (what {@code check} runs by default). */
     boolean preflight();
 

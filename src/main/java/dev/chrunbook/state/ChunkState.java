@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -13,13 +14,32 @@ import java.util.Locale;
  * of one (from inclusive, to exclusive, of the split expression; null for open), what was planned,
  * where it stands and what verified it.
  *
- * @param partition the source partition's id (system.parts.partition_id)
+ * @param partition the source partition's id (system.parts.partition_id); the first one when it holds several
+ * @param alsoPartitions the other partitions a chunk of several small ones holds
  * @param queryId   the query id of its last copy statement
  * @param started   when that statement was sent: what it read was in the source by then
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ChunkState(int index, String partition, Long from, Long to, long plannedRows, long plannedBytes,
-                         Phase phase, int attempts, String queryId, Instant started, Long rows, String fingerprint, String error) {
+                         Phase phase, int attempts, String queryId, Instant started, Long rows, String fingerprint, String error,
+                         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> alsoPartitions) {
+
+    public ChunkState {
+        alsoPartitions = alsoPartitions == null ? List.of() : List.copyOf(alsoPartitions);
+    }
+
+    /** Every partition the chunk holds whole (small ones are copied together), or the one it holds a range of. */
+    public List<String> partitions() {
+        List<String> all = new java.util.ArrayList<>(List.of(partition));
+        all.addAll(alsoPartitions);
+        return all;
+    }
+
+    /** A chunk of several whole partitions. */
+    public ChunkState withAlso(List<String> more) {
+        return new ChunkState(index, partition, from, to, plannedRows, plannedBytes, phase, attempts, queryId, started, rows,
+                fingerprint, error, more);
+    }
 
     /** Where a chunk stands; written in lower case in state.json. */
     public enum Phase {
@@ -47,36 +67,36 @@ public record ChunkState(int index, String partition, Long from, Long to, long p
     }
 
     public static ChunkState planned(int index, String partition, Long from, Long to, long rows, long bytes) {
-        return new ChunkState(index, partition, from, to, rows, bytes, Phase.PENDING, 0, null, null, null, null, null);
+        return new ChunkState(index, partition, from, to, rows, bytes, Phase.PENDING, 0, null, null, null, null, null, List.of());
     }
 
     public ChunkState sending(String newQueryId, Instant at) {
         return new ChunkState(index, partition, from, to, plannedRows, plannedBytes, Phase.COPYING, attempts + 1, newQueryId,
-                at, null, null, null);
+                at, null, null, null, alsoPartitions);
     }
 
     public ChunkState copied(long copiedRows, String verified) {
         return new ChunkState(index, partition, from, to, plannedRows, plannedBytes, Phase.COPIED, attempts, queryId, started,
-                copiedRows, verified, null);
+                copiedRows, verified, null, alsoPartitions);
     }
 
     public ChunkState done() {
         return new ChunkState(index, partition, from, to, plannedRows, plannedBytes, Phase.DONE, attempts, queryId, started,
-                rows, fingerprint, null);
+                rows, fingerprint, null, alsoPartitions);
     }
 
     public ChunkState redo(String why) {
-        return new ChunkState(index, partition, from, to, plannedRows, plannedBytes, Phase.PENDING, attempts, queryId, null, null, null, why);
+        return new ChunkState(index, partition, from, to, plannedRows, plannedBytes, Phase.PENDING, attempts, queryId, null, null, null, why, alsoPartitions);
     }
 
     public ChunkState failed(String why) {
         return new ChunkState(index, partition, from, to, plannedRows, plannedBytes, Phase.FAILED, attempts, queryId, started,
-                rows, fingerprint, why);
+                rows, fingerprint, why, alsoPartitions);
     }
 
     /** How operators name it: the partition and, for a part of one, its range. */
     public String label() {
-        return "partition " + partition + (from == null && to == null ? "" : " [" + (from == null ? "-inf" : from) + ", "
-                + (to == null ? "+inf" : to) + ")");
+        return (alsoPartitions.isEmpty() ? "partition " + partition : "partitions " + String.join(", ", partitions()))
+                + (from == null && to == null ? "" : " [" + (from == null ? "-inf" : from) + ", " + (to == null ? "+inf" : to) + ")");
     }
 }

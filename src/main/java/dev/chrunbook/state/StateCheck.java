@@ -52,7 +52,8 @@ final class StateCheck {
                 }
                 for (ChunkState c : n.chunks()) {
                     // a chunk's partition id and query id end up in SQL
-                    if (c == null || c.phase() == null || c.partition() == null || !PARTITION_ID.matcher(c.partition()).matches()
+                    if (c == null || c.phase() == null || c.partition() == null
+                            || !c.partitions().stream().allMatch(id -> id != null && PARTITION_ID.matcher(id).matches())
                             || (c.queryId() != null && !QUERY_ID.matcher(c.queryId()).matches())) {
                         return Optional.of(where + " has a chunk whose partition, phase or query id is malformed");
                     }

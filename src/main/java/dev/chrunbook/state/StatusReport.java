@@ -17,7 +17,12 @@ import java.util.Set;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StatusReport(@JsonProperty("schema") int schema, String runbook, @JsonProperty("run_id") String runId,
-                           List<StepRow> steps) {
+                           List<StepRow> steps, Boolean paused) {
+
+    /** Marks the report paused (a PAUSE file in the state dir); null, and absent from the JSON, when not. */
+    public StatusReport paused(boolean isPaused) {
+        return new StatusReport(schema, runbook, runId, steps, isPaused ? Boolean.TRUE : null);
+    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record StepRow(String id, String on, String status, List<NodeRow> nodes) {
@@ -35,8 +40,11 @@ public record StatusReport(@JsonProperty("schema") int schema, String runbook, @
 
         /** The statement a running node waits on, if any. */
         public String sentQueryId(RunState state, String step) {
-            return state.node(step, node).statements().stream().filter(s -> s.status() == StatementState.Outcome.SENT)
-                    .map(StatementState::queryId).findFirst().orElse(null);
+            NodeState n = state.node(step, node);
+            return java.util.stream.Stream.concat(
+                            n.statements().stream().filter(s -> s.status() == StatementState.Outcome.SENT).map(StatementState::queryId),
+                            n.chunks().stream().filter(c -> c.phase() == ChunkState.Phase.COPYING).map(ChunkState::queryId))
+                    .findFirst().orElse(null);
         }
     }
 
@@ -62,11 +70,18 @@ public record StatusReport(@JsonProperty("schema") int schema, String runbook, @
                 NodeState s = recorded.getOrDefault(n, NodeState.pending());
                 statuses.add(s.status());
                 nodeRows.add(new NodeRow(n, s.status().label(), s.attempts(), s.started(), s.finished(), s.durationMs(),
-                        s.rowsWritten(), s.error(), s.note(), s.statements().stream().map(StatementState::queryId).toList(), null));
+                        s.rowsWritten(), s.error(), s.note(), queryIds(s), null));
             }
             rows.add(new StepRow(id, on, aggregate(statuses), nodeRows));
         });
-        return new StatusReport(1, runbook, state == null ? null : state.runId(), rows);
+        return new StatusReport(1, runbook, state == null ? null : state.runId(), rows, null);
+    }
+
+    /** The statements' query ids, then those of a chunked copy's chunks. */
+    private static List<String> queryIds(NodeState s) {
+        List<String> ids = new ArrayList<>(s.statements().stream().map(StatementState::queryId).toList());
+        s.chunks().stream().map(ChunkState::queryId).filter(java.util.Objects::nonNull).forEach(ids::add);
+        return ids;
     }
 
     /** A step's status over its nodes: running or failed on any, else done, skipped, partial or pending. */

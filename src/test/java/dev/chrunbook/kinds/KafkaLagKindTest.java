@@ -50,7 +50,7 @@ class KafkaLagKindTest {
                 waits.add(why);
             }
         };
-        Services services = new Services(store, null, new Services.Probes(null, brokers -> admin, sleeper, n -> 0), null, "db",
+        Services services = new Services(store, null, new Services.Probes(null, brokers -> admin, sleeper, n -> 0, "db"), null, "db",
                 sleeper, listener, null);
         NodeWork work = new NodeWork(step, NODE, List.of(), Map.of(), Optional.empty(), List.of(), params, false, Map.of());
         return new KafkaLagKind().apply(work, services);

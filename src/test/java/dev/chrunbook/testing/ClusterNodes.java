@@ -44,7 +44,7 @@ public final class ClusterNodes {
     }
 
     /** DDL on the whole cluster that gives up after 60 s instead of 18.16's 180 when a node is gone. */
-    void onCluster(String sql) {
+    public void onCluster(String sql) {
         send(1, sql, "&distributed_ddl_task_timeout=60");
     }
 
