@@ -24,9 +24,12 @@ public final class ChunkPlanner {
             this(maxRows, maxBytes, 1);
         }
 
+        /** Below this many rows a chunk costs more in statements than it gains side by side. */
+        static final long SMALLEST_SHARE = 100_000;
+
         /** The rows a chunk may hold on a node holding {@code total} rows. */
         long rowsFor(long total) {
-            long share = Math.max(1, ceil(total, 2L * Math.max(1, parallel)));
+            long share = Math.max(SMALLEST_SHARE, ceil(total, 2L * Math.max(1, parallel)));
             return maxRows > 0 ? Math.min(maxRows, share) : share;
         }
     }

@@ -131,10 +131,10 @@ public record ChunkSql(String database, String source, String target, List<Strin
                 + " FROM " + table(table) + " WHERE " + where + bound;
     }
 
-    /** The rows of a partition: by its key when its value is known and plain, else by its id. */
+    /** The rows of a partition: by its key when its value is a known whole number, else by its id. */
     public String partitionWhere(String partition) {
         String value = partitionValues.get(partition);
-        if (!partitionKey.isBlank() && value != null) {
+        if (!partitionKey.isBlank() && value != null && value.matches("-?\\d{1,20}")) {
             try {
                 Fragment.check("partition value", value); // the server's own literal, checked all the same
                 Fragment.check("partition key", partitionKey);

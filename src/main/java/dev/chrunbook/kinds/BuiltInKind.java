@@ -74,7 +74,12 @@ abstract class BuiltInKind implements StepKind {
 
     @Override
     public Optional<List<RenderedStatement>> fingerprint(Step step, Node node, SqlRenderer renderer) {
-        return Optional.of(List.of(fingerprint(renderer.renderParams(step, node))));
+        return Optional.of(List.of(fingerprint(drifting(renderer.renderParams(step, node)))));
+    }
+
+    /** The parameters a change of which means the step did something else: all of them, unless a kind says otherwise. */
+    Map<String, String> drifting(Map<String, String> params) {
+        return params;
     }
 
     /** What a built-in step "ran", for drift detection: its rendered parameters in key order. */
@@ -102,8 +107,8 @@ abstract class BuiltInKind implements StepKind {
      * What a built-in step "ran", kept as its one statement: the fingerprint of its parameters (for
      * drift) and a count (offsets committed, lag, rows compared).
      */
-    static void recordDone(StateStore store, NodeWork work, long rows) {
-        String checksum = fingerprint(work.params()).checksum();
+    void recordDone(StateStore store, NodeWork work, long rows) {
+        String checksum = fingerprint(drifting(work.params())).checksum();
         int attempt = store.node(work.step().id(), work.node().id()).attempts();
         String id = QueryIds.of(store.state().runId(), work.step().id(), work.node(), attempt, 1);
         Instant at = store.clock().instant();
@@ -122,6 +127,22 @@ abstract class BuiltInKind implements StepKind {
         }
         return DurationText.parse(text).orElseThrow(() -> ChrunbookException.invalidInput(
                 "'" + text + "' is not a duration like 90s, 30m or 2h"));
+    }
+
+    /** Each of {@code keys} of the rendered parameters, when present, is a whole number. */
+    void checkWholeNumbers(Step step, Map<String, String> params, List<String> keys) {
+        for (String key : keys) {
+            String v = params.get(key);
+            if (v != null && !v.matches("\\d{1,18}")) {
+                throw ChrunbookException.invalidInput("step '" + step.id() + "' " + block + "." + key + ": '" + v + "' is not a whole number");
+            }
+        }
+    }
+
+    /** A whole-number parameter (checked by {@link #checkWholeNumbers}), or the fallback when absent. */
+    static long number(Map<String, String> params, String key, long fallback) {
+        String v = params.get(key);
+        return v == null || v.isBlank() ? fallback : Long.parseLong(v);
     }
 
     /** Each of {@code keys} of the rendered parameters, when present, is a duration. */

@@ -66,12 +66,7 @@ final class ChunkedCopyKind extends BuiltInKind {
     @Override
     void checkParams(Step step, Map<String, String> params) {
         checkDurations(step, params, List.of("margin", "timeout"));
-        for (String key : NUMBERS) {
-            String v = params.get(key);
-            if (v != null && !v.matches("\\d{1,18}")) {
-                throw ChrunbookException.invalidInput("step '" + step.id() + "' copy." + key + ": '" + v + "' is not a whole number");
-            }
-        }
+        checkWholeNumbers(step, params, NUMBERS);
         String splitBy = params.get("split_by");
         if (splitBy != null && !splitBy.isBlank()) {
             try {
@@ -121,6 +116,21 @@ final class ChunkedCopyKind extends BuiltInKind {
         return lines;
     }
 
+    /**
+     * What was copied, and how it was checked: a change of these is drift. Tuning (parallel, the
+     * throttle, chunk sizes once the ledger is planned) may change between runs without a reset.
+     */
+    @Override
+    Map<String, String> drifting(Map<String, String> params) {
+        Map<String, String> kept = new LinkedHashMap<>();
+        for (String key : List.of("source", "target", "split_by", "id_column", "ingested_column", "margin")) {
+            if (params.containsKey(key)) {
+                kept.put(key, params.get(key));
+            }
+        }
+        return kept;
+    }
+
     @Override
     public boolean changesCluster() {
         return true;
@@ -168,7 +178,7 @@ final class ChunkedCopyKind extends BuiltInKind {
             Map<String, String> values = new LinkedHashMap<>();
             client.select("SELECT DISTINCT partition_id, partition FROM system.parts WHERE active AND database = " + SqlQuoting.literal(db)
                     + " AND table = " + SqlQuoting.literal(p.get("source"))).forEach(r -> values.put(r.get(0), r.get(1)));
-            sql = sql.withPartitions(key == null ? "" : key, values);
+            sql = sql.withPartitions(integerKey(client, db, p.get("source"), key), values);
             if (!sql.idColumn().isEmpty()) {
                 sql = sql.withIdType(client.selectOne("SELECT type FROM system.columns WHERE database = " + SqlQuoting.literal(db)
                         + " AND table = " + SqlQuoting.literal(p.get("source")) + " AND name = " + SqlQuoting.literal(sql.idColumn())));
@@ -203,6 +213,25 @@ final class ChunkedCopyKind extends BuiltInKind {
         });
     }
 
+    /**
+     * The partition key when its values are whole numbers (toYYYYMM(...), an integer column): then a
+     * partition's value as system.parts writes it is a literal to select its rows by. Other keys
+     * (a Date, a tuple) are selected by partition id, which 18.16 does not prune by, but which is always right.
+     */
+    private static String integerKey(ClickHouseClient client, String db, String table, String key) {
+        if (key == null || key.isBlank()) {
+            return "";
+        }
+        try {
+            Fragment.check("partition key", key);
+        } catch (DdlException e) {
+            return "";
+        }
+        String type = client.selectOne("SELECT toTypeName((" + key + ")) FROM " + SqlQuoting.identifier(db) + "."
+                + SqlQuoting.identifier(table) + " LIMIT 1");
+        return type != null && type.matches("U?Int(8|16|32|64)") ? key : "";
+    }
+
     /** The columns a row stores (DEFAULT ones included): what the copy writes; computed ones are computed. */
     private static List<String> storedColumns(ClickHouseClient client, String db, String table) {
         List<String> out = new ArrayList<>();
@@ -231,10 +260,5 @@ final class ChunkedCopyKind extends BuiltInKind {
             }
         });
         return kept;
-    }
-
-    private static long number(Map<String, String> p, String key, long fallback) {
-        String v = p.get(key);
-        return v == null || v.isBlank() ? fallback : Long.parseLong(v);
     }
 }

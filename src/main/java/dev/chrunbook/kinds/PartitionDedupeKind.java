@@ -48,12 +48,7 @@ final class PartitionDedupeKind extends BuiltInKind {
     @Override
     void checkParams(Step step, Map<String, String> params) {
         checkDurations(step, params, List.of("timeout"));
-        for (String key : List.of("disk_factor", "max_queue", "max_parts", "max_merges")) {
-            String v = params.get(key);
-            if (v != null && !v.matches("\\d{1,18}")) {
-                throw ChrunbookException.invalidInput("step '" + step.id() + "' dedupe." + key + ": '" + v + "' is not a whole number");
-            }
-        }
+        checkWholeNumbers(step, params, List.of("disk_factor", "max_queue", "max_parts", "max_merges"));
     }
 
     @Override
@@ -90,8 +85,8 @@ final class PartitionDedupeKind extends BuiltInKind {
                 store.update(work.step().id(), node.id(), s -> s.withChunks(planned));
             }
             Throttle throttle = new Throttle(store.dir().resolve(Throttle.PAUSE_FILE), services.database(), table,
-                    number(p, "max_queue"), number(p, "max_parts"), number(p, "max_merges"), Optional.empty());
-            long factor = p.containsKey("disk_factor") ? number(p, "disk_factor") : 2;
+                    number(p, "max_queue", 0), number(p, "max_parts", 0), number(p, "max_merges", 0), Optional.empty());
+            long factor = number(p, "disk_factor", 2);
             QueryWatch watch = new QueryWatch(services.sleeper());
             QueryInspector inspector = new QueryInspector(client);
             List<ChunkState> all = ledger(work, store);
@@ -191,8 +186,4 @@ final class PartitionDedupeKind extends BuiltInKind {
         store.update(work.step().id(), work.node().id(), s -> s.withChunk(c));
     }
 
-    private static long number(Map<String, String> p, String key) {
-        String v = p.get(key);
-        return v == null || v.isBlank() ? 0 : Long.parseLong(v);
-    }
 }
