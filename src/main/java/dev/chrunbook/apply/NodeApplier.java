@@ -80,7 +80,8 @@ public final class NodeApplier {
                     return finish(work, store.update(step, node, s -> s.failVerification(now(), problems.get())));
                 }
             }
-            Map<String, String> settings = work.step().dropUnknownSettings() ? knownSettings(client, work) : work.settings();
+            Map<String, String> settings = work.step().dropUnknownSettings()
+                    ? ServerCatalog.knownSettings(client, work.settings(), work.step().id() + " on " + work.node().id()) : work.settings();
             QueryInspector inspector = new QueryInspector(client);
             for (int i = 0; i < work.statements().size(); i++) {
                 Optional<String> error = runStatement(work, client, inspector, state, i, settings);
@@ -183,25 +184,6 @@ public final class NodeApplier {
         String error = ok ? null : "statement " + sent.index() + " (" + sent.queryId() + "): " + describeFailure(sent, outcome);
         listener.statementFinished(work.step(), work.node(), done, work.settings(), error);
         return Optional.ofNullable(error);
-    }
-
-    /** The step's settings less those this node's server does not know (logged, so the operator sees them). */
-    private Map<String, String> knownSettings(ClickHouseClient client, NodeWork work) {
-        if (work.settings().isEmpty()) {
-            return work.settings();
-        }
-        String names = String.join(", ", work.settings().keySet().stream().map(SqlQuoting::literal).toList());
-        Set<String> known = new HashSet<>();
-        client.select("SELECT name FROM system.settings WHERE name IN (" + names + ")").forEach(r -> known.add(r.get(0)));
-        Map<String, String> kept = new LinkedHashMap<>();
-        work.settings().forEach((k, v) -> {
-            if (known.contains(k)) {
-                kept.put(k, v);
-            } else {
-                LOG.warn("{} on {}: server does not know setting {}; not sent", work.step().id(), work.node().id(), k);
-            }
-        });
-        return kept;
     }
 
     /** A cancelled statement's message says what it left behind and how to clean it up. */

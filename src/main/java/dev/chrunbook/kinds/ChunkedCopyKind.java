@@ -4,6 +4,7 @@ import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.Node;
 import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.apply.NodeWork;
+import dev.chrunbook.apply.ServerCatalog;
 import dev.chrunbook.chunks.ChunkPlanner;
 import dev.chrunbook.chunks.ChunkSql;
 import dev.chrunbook.chunks.ChunkedCopy;
@@ -169,8 +170,13 @@ final class ChunkedCopyKind extends BuiltInKind {
         Map<String, String> settings;
         ChunkSql sql;
         try (ClickHouseClient client = services.probes().connector().connect(node.host(), node.httpPort())) {
-            columns = storedColumns(client, db, p.get("target"));
-            settings = work.step().dropUnknownSettings() ? known(client, work.settings()) : work.settings();
+            columns = ServerCatalog.storedColumns(client, db, p.get("target"));
+            if (columns.isEmpty()) {
+                throw new ClickHouseException("the target " + db + "." + p.get("target") + " does not exist: create it first"
+                        + " (create-staging)", null, false);
+            }
+            settings = work.step().dropUnknownSettings()
+                    ? ServerCatalog.knownSettings(client, work.settings(), work.step().id() + " on " + node.id()) : work.settings();
             sql = new ChunkSql(db, p.get("source"), p.get("target"), columns, p.getOrDefault("split_by", ""),
                     p.getOrDefault("id_column", ""), p.getOrDefault("ingested_column", ""));
             String key = client.selectOne("SELECT partition_key FROM system.tables WHERE database = " + SqlQuoting.literal(db)
@@ -232,33 +238,4 @@ final class ChunkedCopyKind extends BuiltInKind {
         return type != null && type.matches("U?Int(8|16|32|64)") ? key : "";
     }
 
-    /** The columns a row stores (DEFAULT ones included): what the copy writes; computed ones are computed. */
-    private static List<String> storedColumns(ClickHouseClient client, String db, String table) {
-        List<String> out = new ArrayList<>();
-        for (List<String> r : client.select("SELECT name FROM system.columns WHERE database = " + SqlQuoting.literal(db)
-                + " AND table = " + SqlQuoting.literal(table) + " AND default_kind IN ('', 'DEFAULT')")) {
-            out.add(SqlQuoting.identifier(r.get(0)));
-        }
-        if (out.isEmpty()) {
-            throw new ClickHouseException("the target " + db + "." + table + " does not exist: create it first (create-staging)", null, false);
-        }
-        return out;
-    }
-
-    /** The settings the node's server knows (drop_unknown_settings). */
-    private static Map<String, String> known(ClickHouseClient client, Map<String, String> settings) {
-        if (settings.isEmpty()) {
-            return settings;
-        }
-        Set<String> names = new HashSet<>();
-        client.select("SELECT name FROM system.settings WHERE name IN (" + String.join(", ",
-                settings.keySet().stream().map(SqlQuoting::literal).toList()) + ")").forEach(r -> names.add(r.get(0)));
-        Map<String, String> kept = new LinkedHashMap<>();
-        settings.forEach((k, v) -> {
-            if (names.contains(k)) {
-                kept.put(k, v);
-            }
-        });
-        return kept;
-    }
 }

@@ -3,6 +3,7 @@ package dev.chrunbook.kinds;
 import dev.chrunbook.Node;
 import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.apply.NodeWork;
+import dev.chrunbook.apply.ServerCatalog;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseException;
 import dev.chrunbook.clickhouse.Table;
@@ -103,11 +104,7 @@ final class ReplicasAgreeKind extends BuiltInKind {
     private static Digest digest(Services services, Node replica, String table, String ingestedColumn, Instant before) {
         String database = services.database();
         try (ClickHouseClient client = services.probes().connector().connect(replica.host(), replica.httpPort())) {
-            List<String> stored = new ArrayList<>();
-            for (List<String> r : client.select("SELECT name FROM system.columns WHERE database = " + SqlQuoting.literal(database)
-                    + " AND table = " + SqlQuoting.literal(table) + " AND default_kind IN ('', 'DEFAULT')")) {
-                stored.add(SqlQuoting.identifier(r.get(0)));
-            }
+            List<String> stored = ServerCatalog.storedColumns(client, database, table);
             if (stored.isEmpty()) {
                 throw new ClickHouseException("table " + database + "." + table + " does not exist on " + replica.id(), null, false);
             }
