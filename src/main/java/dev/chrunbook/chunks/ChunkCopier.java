@@ -71,19 +71,22 @@ final class ChunkCopier {
         client.execute(sql.create(targetDefinition, sql.chunkTable(c)), null, Map.of());
     }
 
-    /** Sends the copy of a chunk marked as sending (its query id recorded) and waits for its end. */
+    /**
+     * Sends the copy of a chunk marked as sending (its query id recorded) and waits for its answer.
+     * A failure is recorded here; a success is recorded by {@link #logSuccess}, later.
+     */
     QueryOutcome send(ClickHouseClient client, ChunkState sending) throws InterruptedException {
         String copy = sql.copy(sending, sql.chunkTable(sending));
         String queryId = sending.queryId();
         listener.statementStarted(step, node, queryId, copy);
         cancellations.started(queryId, node);
-        QueryInspector inspector = new QueryInspector(client);
+        Instant sent = clock.instant();
         QueryOutcome outcome;
         try {
             client.execute(copy, queryId, settings);
-            outcome = watch.loggedSuccess(inspector, queryId);
+            outcome = new QueryOutcome(QueryOutcome.State.FINISHED, 0, 0, Duration.between(sent, clock.instant()).toMillis(), null);
         } catch (ClickHouseException e) {
-            outcome = e.connectionLost() ? watch.await(inspector, queryId, o -> { })
+            outcome = e.connectionLost() ? watch.await(new QueryInspector(client), queryId, o -> { })
                     : new QueryOutcome(QueryOutcome.State.FAILED, 0, 0, 0, e.getMessage());
             if (outcome.state() == QueryOutcome.State.NOT_FOUND) {
                 outcome = new QueryOutcome(QueryOutcome.State.FAILED, 0, 0, 0, "the connection broke before the server got the"
@@ -92,12 +95,27 @@ final class ChunkCopier {
         } finally {
             cancellations.ended(queryId);
         }
+        if (outcome.state() != QueryOutcome.State.FINISHED) {
+            logged(sending, outcome);
+        }
+        return outcome;
+    }
+
+    /**
+     * Records a chunk's statement that the server answered without error, with the rows and duration
+     * query_log has for it: done off the worker's path (a log flush costs a tenth of a second).
+     */
+    void logSuccess(ClickHouseClient client, ChunkState sent) throws InterruptedException {
+        logged(sent, watch.loggedSuccess(new QueryInspector(client), sent.queryId()));
+    }
+
+    /** Tells the listener (audit, progress) how a chunk's statement ended. */
+    private void logged(ChunkState sending, QueryOutcome outcome) {
         boolean ok = outcome.state() == QueryOutcome.State.FINISHED;
-        listener.statementFinished(step, node, StatementState.sent(sending.index(), queryId, "chunk", sending.started())
+        listener.statementFinished(step, node, StatementState.sent(sending.index(), sending.queryId(), "chunk", sending.started())
                         .finished(ok ? StatementState.Outcome.DONE : StatementState.Outcome.FAILED, outcome.rowsRead(),
                                 outcome.rowsWritten(), outcome.durationMs(), clock.instant()), settings,
                 ok ? null : outcome.error());
-        return outcome;
     }
 
     /** What an earlier run's statement for this chunk came to, asked of the server. */

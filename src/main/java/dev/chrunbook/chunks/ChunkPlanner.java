@@ -32,6 +32,18 @@ public final class ChunkPlanner {
             long share = Math.max(SMALLEST_SHARE, ceil(total, 2L * Math.max(1, parallel)));
             return maxRows > 0 ? Math.min(maxRows, share) : share;
         }
+
+        /**
+         * The rows a chunk aims at: the node's rows in a number of chunks that is a multiple of
+         * {@code parallel} (each lane copies as many), none over {@link #rowsFor}. Chunks of equal
+         * size end together; one large chunk left alone at the end would run on one thread.
+         */
+        long targetFor(long total) {
+            long cap = rowsFor(total);
+            int lanes = Math.max(1, parallel);
+            long n = ceil(Math.max(1, ceil(total, Math.max(1, cap))), lanes) * lanes;
+            return Math.max(1, ceil(total, n));
+        }
     }
 
     /** A partition of the source as system.parts counts it. */
@@ -71,25 +83,39 @@ public final class ChunkPlanner {
         return limits.rowsFor(partitions.stream().mapToLong(Partition::rows).sum());
     }
 
+    /** The rows a chunk aims at, for these partitions of the node: what a large partition is split by. */
+    public long targetRows(List<Partition> partitions) {
+        return limits.targetFor(partitions.stream().mapToLong(Partition::rows).sum());
+    }
+
+    /** Cut points of a partition to be split into {@code k} ranges. */
+    interface Cutter {
+        List<Long> cuts(Partition p, int k);
+    }
+
     /**
      * Small partitions that fit together go into one chunk (a statement per chunk, not per partition);
      * a partition over the limits is split into ranges.
      */
     public List<ChunkState> plan(ClickHouseClient client) {
-        List<Partition> partitions = partitions(client, sql.database(), sql.source());
+        return plan(partitions(client, sql.database(), sql.source()), (p, k) -> cuts(client, p, k));
+    }
+
+    List<ChunkState> plan(List<Partition> partitions, Cutter cutter) {
         long maxRows = maxRows(partitions);
+        long target = targetRows(partitions);
         List<ChunkState> chunks = new ArrayList<>();
         List<Partition> group = new ArrayList<>();
         for (Partition p : partitions) {
-            int k = pieces(p, maxRows);
-            if (k > 1 || !fits(group, p, maxRows)) {
+            int k = pieces(p, target);
+            if (k > 1 || !fits(group, p, target, maxRows)) {
                 addGroup(chunks, group);
             }
             if (k == 1) {
                 group.add(p);
                 continue;
             }
-            List<Long> cuts = cuts(client, p, k);
+            List<Long> cuts = cutter.cuts(p, k);
             long rows = p.rows() / (cuts.size() + 1);
             long bytes = p.bytes() / (cuts.size() + 1);
             Long from = null;
@@ -103,10 +129,13 @@ public final class ChunkPlanner {
         return chunks;
     }
 
-    private boolean fits(List<Partition> group, Partition p, long maxRows) {
-        long rows = group.stream().mapToLong(Partition::rows).sum() + p.rows();
+    /** A partition joins the group while the group stays under the limits and ends nearer the target with it than without. */
+    private boolean fits(List<Partition> group, Partition p, long target, long maxRows) {
+        long before = group.stream().mapToLong(Partition::rows).sum();
+        long rows = before + p.rows();
         long bytes = group.stream().mapToLong(Partition::bytes).sum() + p.bytes();
-        return group.isEmpty() || ((maxRows <= 0 || rows <= maxRows) && (limits.maxBytes() <= 0 || bytes <= limits.maxBytes()));
+        boolean within = (maxRows <= 0 || rows <= maxRows) && (limits.maxBytes() <= 0 || bytes <= limits.maxBytes());
+        return group.isEmpty() || (within && (rows <= target || rows - target < target - before));
     }
 
     private static void addGroup(List<ChunkState> chunks, List<Partition> group) {

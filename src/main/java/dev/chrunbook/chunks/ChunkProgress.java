@@ -3,9 +3,18 @@ package dev.chrunbook.chunks;
 import java.time.Duration;
 import java.time.Instant;
 
+import dev.chrunbook.state.ChunkState.Phase;
+
 /** The progress line of a chunked copy: chunks done of all, rows per second over this run's chunks, ETA from the planned rows left. */
-final class ChunkProgress {
+public final class ChunkProgress {
     private ChunkProgress() {
+    }
+
+    public static String line(java.util.List<dev.chrunbook.state.ChunkState> all, long copiedRows, Instant began, Instant now) {
+        long done = all.stream().filter(c -> c.phase() == Phase.DONE || c.phase() == Phase.COPIED).count();
+        long left = all.stream().filter(c -> c.phase() == Phase.PENDING || c.phase() == Phase.COPYING)
+                .mapToLong(dev.chrunbook.state.ChunkState::plannedRows).sum();
+        return line(done, all.size(), copiedRows, left, began, now);
     }
 
     static String line(long done, long total, long copiedRows, long plannedRowsLeft, Instant began, Instant now) {

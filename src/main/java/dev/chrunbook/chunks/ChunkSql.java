@@ -107,6 +107,12 @@ public record ChunkSql(String database, String source, String target, List<Strin
      * row's id, or of the whole row without an id column) of the rows of a chunk's range in a table,
      * of the rows ingested before {@code before} when there is an ingestion column.
      */
+    /** A 64-bit hash of each row's id: of its bytes when its type has plain ones (18.16 hashes no UUID as it is), else of its text. */
+    public static String idHash(String idColumn, String idType) {
+        String id = SqlQuoting.identifier(idColumn);
+        return BYTES.matcher(idType).matches() ? "cityHash64(reinterpretAsString(" + id + "))" : "cityHash64(toString(" + id + "))";
+    }
+
     public String fingerprint(String table, String where, Instant before) {
         return fingerprint(table, where, before, false);
     }
@@ -126,7 +132,7 @@ public record ChunkSql(String database, String source, String target, List<Strin
         // by identity: each row's id hashed (by its bytes when its type has plain ones, else as text), summed
         String id = SqlQuoting.identifier(idColumn);
         String distinct = distinctIds ? "uniqExact(" + id + ")" : "0";
-        String hash = BYTES.matcher(idType).matches() ? "cityHash64(reinterpretAsString(" + id + "))" : "cityHash64(toString(" + id + "))";
+        String hash = idHash(idColumn, idType);
         return "SELECT count(), " + distinct + ", toString(sum(" + hash + "))"
                 + " FROM " + table(table) + " WHERE " + where + bound;
     }

@@ -62,6 +62,9 @@ public final class ChunkedCopy {
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicLong copiedRows = new AtomicLong();
     private ChunkCopier copier;
+    private ExecutorService assembler;
+    private ThrottleWatch throttleWatch;
+    private ClickHouseClient assemblyClient;
     private ChunkAssembly assembly;
     private Instant began;
 
@@ -158,33 +161,68 @@ public final class ChunkedCopy {
         }
     }
 
+    /**
+     * Up to {@code parallel} workers copy and verify chunks; one assembler puts their partitions into
+     * the target meanwhile, so a worker's next INSERT does not wait for REPLACE PARTITION and its checks.
+     */
     private void copyPending() throws InterruptedException {
         int threads = (int) Math.max(1, Math.min(spec.parallel(), ledger().stream().filter(c -> c.phase() == Phase.PENDING).count()));
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "chrunbook-" + spec.step().id() + "-chunks");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> workers = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                workers.add(pool.submit(() -> {
-                    work();
-                    return null;
-                }));
-            }
-            for (Future<?> w : workers) {
-                try {
-                    w.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    synchronized (problems) {
-                        problems.add(String.valueOf(e.getCause().getMessage()));
+        ExecutorService pool = daemons(threads, "chunks");
+        try (ClickHouseClient assemblyClient = connect();
+             ThrottleWatch watch = new ThrottleWatch(spec.throttle(), this::connect, THROTTLE_POLL, "chrunbook-" + spec.step().id() + "-throttle")) {
+            throttleWatch = watch;
+            assembler = daemons(1, "assembly");
+            try {
+                this.assemblyClient = assemblyClient;
+                List<Future<?>> workers = new ArrayList<>();
+                for (int i = 0; i < threads; i++) {
+                    workers.add(pool.submit(() -> {
+                        work();
+                        return null;
+                    }));
+                }
+                for (Future<?> w : workers) {
+                    try {
+                        w.get();
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        fail(String.valueOf(e.getCause().getMessage()));
                     }
                 }
+                assembler.shutdown();
+                while (!assembler.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                    // partitions still going in: REPLACE runs to its end, never cut short
+                }
+            } finally {
+                assembler.shutdownNow();
             }
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private interface Task {
+        void run() throws InterruptedException;
+    }
+
+    /** Work a worker hands to the assembler, one task at a time in order, on the assembler's own connection. */
+    private void offPath(Task task, String what) {
+        assembler.submit(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                fail(spec.node().id() + ": " + what + ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    private ExecutorService daemons(int threads, String role) {
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "chrunbook-" + spec.step().id() + "-" + role);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** One worker: takes pending chunks one by one until none is left (or the copy stops). */
@@ -192,7 +230,7 @@ public final class ChunkedCopy {
         try (ClickHouseClient client = connect()) {
             ChunkState c;
             while (!stop.get() && (c = next()) != null) {
-                if (!throttle(client)) {
+                if (!throttle()) {
                     return;
                 }
                 ChunkCopier.Outcome o = copyWithRetries(client, c);
@@ -206,7 +244,8 @@ public final class ChunkedCopy {
                 }
                 save(o.chunk());
                 copiedRows.addAndGet(o.chunk().rows());
-                assemble(client, c.partition());
+                String partition = c.partition();
+                offPath(() -> assemble(assemblyClient, partition), "putting partition " + partition + " in");
                 progress();
             }
         } catch (ClickHouseException e) {
@@ -214,33 +253,25 @@ public final class ChunkedCopy {
         }
     }
 
+    /** The largest pending chunk not yet taken (the largest first, so that the last to end are small). */
     private synchronized ChunkState next() {
-        for (ChunkState c : ledger()) {
-            if (c.phase() == Phase.PENDING && taken.add(c.index())) {
-                return c;
-            }
+        ChunkState next = ledger().stream().filter(c -> c.phase() == Phase.PENDING && !taken.contains(c.index()))
+                .max(java.util.Comparator.comparingLong(ChunkState::plannedRows).thenComparing(c -> -c.index())).orElse(null);
+        if (next != null) {
+            taken.add(next.index());
         }
-        return null;
+        return next;
     }
 
     /** Waits while the throttle holds; false when it held longer than its timeout (the copy fails). */
-    private boolean throttle(ClickHouseClient client) throws InterruptedException {
-        long waited = 0;
-        while (true) {
-            var hold = spec.throttle().holds(client);
-            if (hold.isEmpty()) {
-                return true;
-            }
-            boolean paused = hold.get().startsWith("paused");
-            if (!paused && waited >= spec.throttleTimeout().toMillis()) {
-                fail(hold.get() + " for " + spec.throttleTimeout().toSeconds() + " s");
-                stop.set(true);
-                return false;
-            }
-            listener.waiting(spec.step(), spec.node(), hold.get());
-            sleeper.sleep(THROTTLE_POLL);
-            waited += THROTTLE_POLL.toMillis();
-        }
+    private boolean throttle() throws InterruptedException {
+        var timedOut = Throttle.await(throttleWatch::holds, sleeper, THROTTLE_POLL, spec.throttleTimeout(),
+                hold -> listener.waiting(spec.step(), spec.node(), hold));
+        timedOut.ifPresent(hold -> {
+            fail(hold);
+            stop.set(true);
+        });
+        return timedOut.isEmpty();
     }
 
     private ChunkCopier.Outcome copyWithRetries(ClickHouseClient client, ChunkState chunk) throws InterruptedException {
@@ -257,6 +288,7 @@ public final class ChunkedCopy {
                         : "copy failed: " + sent.error();
                 return new ChunkCopier.Outcome(sending, sending.label() + " (" + sending.queryId() + "): " + why);
             }
+            offPath(() -> copier.logSuccess(assemblyClient, sending), "recording " + sending.queryId());
             ChunkCopier.Outcome verified = copier.verify(client, sending);
             if (verified.copied()) {
                 return verified;
@@ -314,11 +346,6 @@ public final class ChunkedCopy {
 
     /** Chunks done of all, rows per second over this run's chunks, and an ETA from the planned rows left. */
     private void progress() {
-        List<ChunkState> all = ledger();
-        long done = all.stream().filter(c -> c.phase() == Phase.DONE || c.phase() == Phase.COPIED).count();
-        long left = all.stream().filter(c -> c.phase() == Phase.PENDING || c.phase() == Phase.COPYING)
-                .mapToLong(ChunkState::plannedRows).sum();
-        listener.waiting(spec.step(), spec.node(), ChunkProgress.line(done, all.size(), copiedRows.get(), left,
-                began, store.clock().instant()));
+        listener.waiting(spec.step(), spec.node(), ChunkProgress.line(ledger(), copiedRows.get(), began, store.clock().instant()));
     }
 }

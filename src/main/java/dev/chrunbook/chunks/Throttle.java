@@ -28,8 +28,8 @@ public record Throttle(Path pauseFile, String database, String table, long maxQu
 
     /** Empty when the next chunk may start, else what it waits for. */
     public Optional<String> holds(ClickHouseClient client) {
-        if (Files.exists(pauseFile)) {
-            return Optional.of("paused by " + pauseFile + ": running chunks finish, no new one starts; remove the file to resume");
+        if (paused().isPresent()) {
+            return paused();
         }
         List<String> why = new ArrayList<>();
         String db = SqlQuoting.literal(database);
@@ -57,6 +57,34 @@ public record Throttle(Path pauseFile, String database, String table, long maxQu
         }
         mainLag.flatMap(Supplier::get).ifPresent(why::add);
         return why.isEmpty() ? Optional.empty() : Optional.of("waiting before the next chunk: " + String.join("; ", why));
+    }
+
+    /** The PAUSE file's hold, when it is there. */
+    public Optional<String> paused() {
+        return Files.exists(pauseFile)
+                ? Optional.of("paused by " + pauseFile + ": running chunks finish, no new one starts; remove the file to resume")
+                : Optional.empty();
+    }
+
+    /**
+     * Waits while the throttle holds, telling {@code waiting} what it waits for each poll. Empty when
+     * the next chunk may start; else what held longer than {@code timeout} (a pause never times out).
+     */
+    public static Optional<String> await(Supplier<Optional<String>> holds, dev.chrunbook.Sleeper sleeper, java.time.Duration poll,
+                                         java.time.Duration timeout, java.util.function.Consumer<String> waiting) throws InterruptedException {
+        long waited = 0;
+        while (true) {
+            Optional<String> hold = holds.get();
+            if (hold.isEmpty()) {
+                return Optional.empty();
+            }
+            if (!hold.get().startsWith("paused by ") && waited >= timeout.toMillis()) {
+                return Optional.of(hold.get() + " for " + timeout.toSeconds() + " s");
+            }
+            waiting.accept(hold.get());
+            sleeper.sleep(poll);
+            waited += poll.toMillis();
+        }
     }
 
     private static long number(String value) {

@@ -43,6 +43,34 @@ final class ChunkedCopyKind extends BuiltInKind {
     private static final List<String> NUMBERS = List.of("max_chunk_rows", "max_chunk_bytes", "parallel", "verify_retries", "max_queue",
             "max_parts", "max_merges", "max_main_lag");
 
+    /** The main ingestion's lag is asked for at most this often (a Kafka admin connection each time). */
+    private static final Duration LAG_EVERY = Duration.ofSeconds(5);
+
+    /** A measurement kept for a while: what the throttle reads between two real measurements. */
+    private static final class Recent<T> implements Supplier<T> {
+        private final Supplier<T> measure;
+        private final Duration keep;
+        private final java.time.Clock clock;
+        private T value;
+        private java.time.Instant at;
+
+        Recent(Supplier<T> measure, Duration keep, java.time.Clock clock) {
+            this.measure = measure;
+            this.keep = keep;
+            this.clock = clock;
+        }
+
+        @Override
+        public synchronized T get() {
+            java.time.Instant now = clock.instant();
+            if (at == null || !now.isBefore(at.plus(keep))) {
+                value = measure.get();
+                at = now;
+            }
+            return value;
+        }
+    }
+
     ChunkedCopyKind() {
         super("copy", KEYS, List.of("source", "target"));
     }
@@ -107,7 +135,7 @@ final class ChunkedCopyKind extends BuiltInKind {
                     + " partitions together), " + number(p, "parallel", 2) + " at a time, each copied into temporary table "
                     + p.get("target") + "_chunk_<partition>_<n> and dropped once its partitions are in:");
             for (ChunkPlanner.Partition part : partitions) {
-                int pieces = planner.pieces(part, maxRows);
+                int pieces = planner.pieces(part, planner.targetRows(partitions));
                 lines.add("  partition " + part.id() + ": " + part.rows() + " rows, " + part.bytes() + " bytes"
                         + (pieces > 1 ? ", in " + pieces + " ranges of " + p.get("split_by") : ""));
             }
@@ -208,7 +236,7 @@ final class ChunkedCopyKind extends BuiltInKind {
             return Optional.empty();
         }
         long max = number(p, "max_main_lag", 0);
-        return Optional.of(() -> {
+        Supplier<Optional<String>> measure = () -> {
             try (KafkaAdmin admin = services.probes().admins().apply(p.get("kafka_brokers"))) {
                 long lag = admin.lag(group, p.get("kafka_topic")).values().stream().mapToLong(Long::longValue).sum();
                 return lag > max ? Optional.of("the main ingestion (group " + group + ") lags " + lag + " > " + max + " messages")
@@ -216,7 +244,8 @@ final class ChunkedCopyKind extends BuiltInKind {
             } catch (RuntimeException e) { // the admin client's own errors too: unknown lag holds, as a busy node does
                 return Optional.of("the main ingestion's lag is unknown (" + e.getMessage() + ")");
             }
-        });
+        };
+        return Optional.of(new Recent<>(measure, LAG_EVERY, services.store().clock()));
     }
 
     /**

@@ -101,11 +101,9 @@ final class PartitionDedupeKind extends BuiltInKind {
                     done++;
                     continue;
                 }
-                Optional<String> held;
-                while ((held = throttle.holds(client)).isPresent()) {
-                    services.listener().waiting(work.step(), node, held.get());
-                    services.sleeper().sleep(Duration.ofSeconds(1));
-                }
+                // the dedupe waits as long as the throttle holds: a partition deferred costs nothing
+                Throttle.await(() -> throttle.holds(client), services.sleeper(), Duration.ofSeconds(1), Duration.ofMillis(Long.MAX_VALUE),
+                        held -> services.listener().waiting(work.step(), node, held));
                 long free = services.probes().freeDisk().applyAsLong(node);
                 if (free < factor * c.plannedBytes()) {
                     String problem = "partition " + c.partition() + " of " + table + " holds " + c.plannedBytes() + " bytes; "

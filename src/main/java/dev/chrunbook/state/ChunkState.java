@@ -18,11 +18,12 @@ import java.util.Locale;
  * @param alsoPartitions the other partitions a chunk of several small ones holds
  * @param queryId   the query id of its last copy statement
  * @param started   when that statement was sent: what it read was in the source by then
+ * @param range     for a copy from another cluster: the key range of the source it holds (null otherwise)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ChunkState(int index, String partition, Long from, Long to, long plannedRows, long plannedBytes,
                          Phase phase, int attempts, String queryId, Instant started, Long rows, String fingerprint, String error,
-                         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> alsoPartitions) {
+                         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> alsoPartitions, SourceRange range) {
 
     public ChunkState {
         alsoPartitions = alsoPartitions == null ? List.of() : List.copyOf(alsoPartitions);
@@ -38,7 +39,7 @@ public record ChunkState(int index, String partition, Long from, Long to, long p
     /** A chunk of several whole partitions. */
     public ChunkState withAlso(List<String> more) {
         return new ChunkState(index, partition, from, to, plannedRows, plannedBytes, phase, attempts, queryId, started, rows,
-                fingerprint, error, more);
+                fingerprint, error, more, range);
     }
 
     /** Where a chunk stands; written in lower case in state.json. */
@@ -67,35 +68,43 @@ public record ChunkState(int index, String partition, Long from, Long to, long p
     }
 
     public static ChunkState planned(int index, String partition, Long from, Long to, long rows, long bytes) {
-        return new ChunkState(index, partition, from, to, rows, bytes, Phase.PENDING, 0, null, null, null, null, null, List.of());
+        return new ChunkState(index, partition, from, to, rows, bytes, Phase.PENDING, 0, null, null, null, null, null, List.of(), null);
+    }
+
+    /** A chunk of a copy from another cluster: a key range of the source, going into one partition of the target. */
+    public static ChunkState planned(int index, String targetPartition, SourceRange range, long rows) {
+        return new ChunkState(index, targetPartition, null, null, rows, 0, Phase.PENDING, 0, null, null, null, null, null, List.of(), range);
     }
 
     public ChunkState sending(String newQueryId, Instant at) {
         return new ChunkState(index, partition, from, to, plannedRows, plannedBytes, Phase.COPYING, attempts + 1, newQueryId,
-                at, null, null, null, alsoPartitions);
+                at, null, null, null, alsoPartitions, range);
     }
 
     public ChunkState copied(long copiedRows, String verified) {
         return new ChunkState(index, partition, from, to, plannedRows, plannedBytes, Phase.COPIED, attempts, queryId, started,
-                copiedRows, verified, null, alsoPartitions);
+                copiedRows, verified, null, alsoPartitions, range);
     }
 
     public ChunkState done() {
         return new ChunkState(index, partition, from, to, plannedRows, plannedBytes, Phase.DONE, attempts, queryId, started,
-                rows, fingerprint, null, alsoPartitions);
+                rows, fingerprint, null, alsoPartitions, range);
     }
 
     public ChunkState redo(String why) {
-        return new ChunkState(index, partition, from, to, plannedRows, plannedBytes, Phase.PENDING, attempts, queryId, null, null, null, why, alsoPartitions);
+        return new ChunkState(index, partition, from, to, plannedRows, plannedBytes, Phase.PENDING, attempts, queryId, null, null, null, why, alsoPartitions, range);
     }
 
     public ChunkState failed(String why) {
         return new ChunkState(index, partition, from, to, plannedRows, plannedBytes, Phase.FAILED, attempts, queryId, started,
-                rows, fingerprint, why, alsoPartitions);
+                rows, fingerprint, why, alsoPartitions, range);
     }
 
     /** How operators name it: the partition and, for a part of one, its range. */
     public String label() {
+        if (range != null) {
+            return range.label();
+        }
         return (alsoPartitions.isEmpty() ? "partition " + partition : "partitions " + String.join(", ", partitions()))
                 + (from == null && to == null ? "" : " [" + (from == null ? "-inf" : from) + ", " + (to == null ? "+inf" : to) + ")");
     }

@@ -1,0 +1,141 @@
+package dev.chrunbook.transfer;
+
+import dev.chrunbook.Node;
+import dev.chrunbook.SqlQuoting;
+import dev.chrunbook.apply.QueryIds;
+import dev.chrunbook.apply.QueryWatch;
+import dev.chrunbook.chunks.ChunkSql;
+import dev.chrunbook.clickhouse.ClickHouseClient;
+import dev.chrunbook.clickhouse.ClickHouseException;
+import dev.chrunbook.clickhouse.QueryInspector;
+import dev.chrunbook.clickhouse.QueryOutcome;
+import dev.chrunbook.observe.ExecutionListener;
+import dev.chrunbook.runbook.Step;
+import dev.chrunbook.state.ChunkState;
+import dev.chrunbook.state.StatementState;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One chunk of a copy from another cluster, on a target node. The chunk's rows go first into a
+ * table of its own (the target's definition without replication), are verified there against the
+ * source, and are then attached to the target's partition with {@code ATTACH PARTITION ... FROM},
+ * which adds them all or none. Before copying, the target's rows of the chunk's range are compared
+ * with the source's: equal means an earlier run (or another state) already put them in, and nothing
+ * is copied; none means copy; anything else stops the chunk, since copying would double rows.
+ */
+final class RemoteChunk {
+    /** Rows, distinct ids and the sum of the ids' hashes. */
+    record Print(long rows, long ids, String sum) {
+        static Print of(List<String> row) {
+            return new Print(Long.parseLong(row.get(0)), Long.parseLong(row.get(1)), row.get(2));
+        }
+
+        @Override
+        public String toString() {
+            return rows + " rows, " + ids + " ids, fingerprint " + sum;
+        }
+    }
+
+    private final RemoteSql sql;
+    private final ChunkSql tables;
+    private final String targetDefinition;
+    private final Map<String, String> settings;
+    private final String runId;
+    private final Step step;
+    private final Node node;
+    private final QueryWatch watch;
+    private final ExecutionListener listener;
+    private final Clock clock;
+
+    RemoteChunk(RemoteSql sql, String targetDefinition, Map<String, String> settings, String runId, Step step, Node node,
+                QueryWatch watch, ExecutionListener listener, Clock clock) {
+        this.sql = sql;
+        this.tables = new ChunkSql(sql.targetDatabase(), "", sql.target(), sql.columns(), "", sql.idColumn(), "");
+        this.targetDefinition = targetDefinition;
+        this.settings = settings;
+        this.runId = runId;
+        this.step = step;
+        this.node = node;
+        this.watch = watch;
+        this.listener = listener;
+        this.clock = clock;
+    }
+
+    String table(ChunkState c) {
+        return sql.target() + "_remote_" + c.index();
+    }
+
+    Print source(ClickHouseClient client, ChunkState c) {
+        return Print.of(client.select(sql.fingerprint(c.range(), c.partition(), null, true)).get(0));
+    }
+
+    Print target(ClickHouseClient client, ChunkState c) {
+        return Print.of(client.select(sql.fingerprint(c.range(), c.partition(), sql.target(), false)).get(0));
+    }
+
+    Print copied(ClickHouseClient client, ChunkState c) {
+        return Print.of(client.select(sql.fingerprint(c.range(), c.partition(), table(c), false)).get(0));
+    }
+
+    String nextQueryId(ChunkState c) {
+        return QueryIds.of(runId, step.id() + "-c" + c.index(), node, c.attempts() + 1, 1);
+    }
+
+    /** Copies the chunk into its own empty table under the query id it was saved with; the outcome of that statement. */
+    QueryOutcome copy(ClickHouseClient client, ChunkState sending) throws InterruptedException {
+        client.execute(tables.drop(table(sending)), null, Map.of());
+        client.execute(tables.create(targetDefinition, table(sending)), null, Map.of());
+        String copy = sql.copy(sending.range(), sending.partition(), table(sending));
+        listener.statementStarted(step, node, sending.queryId(), copy);
+        Instant sent = clock.instant();
+        QueryOutcome outcome;
+        try {
+            client.execute(copy, sending.queryId(), settings);
+            outcome = new QueryOutcome(QueryOutcome.State.FINISHED, 0, 0, Duration.between(sent, clock.instant()).toMillis(), null);
+        } catch (ClickHouseException e) {
+            outcome = e.connectionLost() ? watch.await(new QueryInspector(client), sending.queryId(), o -> { })
+                    : new QueryOutcome(QueryOutcome.State.FAILED, 0, 0, 0, e.getMessage());
+            if (outcome.state() == QueryOutcome.State.NOT_FOUND) {
+                outcome = new QueryOutcome(QueryOutcome.State.FAILED, 0, 0, 0, "the connection broke before the server got it ("
+                        + e.getMessage() + ")");
+            }
+        }
+        return outcome;
+    }
+
+    /** What an earlier run's copy statement came to: watched while the node still runs it. */
+    QueryOutcome resolve(ClickHouseClient client, ChunkState copying) throws InterruptedException {
+        return watch.await(new QueryInspector(client), copying.queryId(), o -> listener.statementRunning(step, node, copying.queryId(), o));
+    }
+
+    /** Tells the listener (audit, progress) how the chunk's copy ended, with the rows its table holds. */
+    void logged(ChunkState sending, QueryOutcome outcome, long rows) {
+        boolean ok = outcome.state() == QueryOutcome.State.FINISHED;
+        listener.statementFinished(step, node, StatementState.sent(sending.index(), sending.queryId(), "chunk", sending.started())
+                .finished(ok ? StatementState.Outcome.DONE : StatementState.Outcome.FAILED, rows, rows, outcome.durationMs(),
+                        clock.instant()), settings, ok ? null : outcome.error());
+    }
+
+    /** Attaches the chunk table's partitions (one, as planned) to the target. */
+    void attach(ClickHouseClient client, ChunkState c) {
+        List<List<String>> parts = client.select("SELECT DISTINCT partition_id FROM system.parts WHERE active AND database = "
+                + SqlQuoting.literal(sql.targetDatabase()) + " AND table = " + SqlQuoting.literal(table(c)));
+        for (List<String> p : parts) {
+            client.execute(tables.attach(p.get(0), table(c), sql.target()), null, Map.of());
+        }
+    }
+
+    boolean tableExists(ClickHouseClient client, ChunkState c) {
+        return client.selectOne("SELECT count() FROM system.tables WHERE database = " + SqlQuoting.literal(sql.targetDatabase())
+                + " AND name = " + SqlQuoting.literal(table(c))).equals("1");
+    }
+
+    void drop(ClickHouseClient client, ChunkState c) {
+        client.execute(tables.drop(table(c)), null, Map.of());
+    }
+}
