@@ -19,7 +19,8 @@ public final class Kinds implements StepCatalog {
             new KafkaGroupsKind(),
             new ReplicasAgreeKind(),
             new ChunkedCopyKind(),
-            new PartitionDedupeKind());
+            new PartitionDedupeKind(),
+            new RemoteCopyKind());
 
     @Override
     public List<StepKind> all() {

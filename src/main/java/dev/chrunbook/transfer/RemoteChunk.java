@@ -135,6 +135,16 @@ final class RemoteChunk {
                 + " AND name = " + SqlQuoting.literal(table(c))).equals("1");
     }
 
+    /** Drops every chunk table of the target left by a run that was interrupted (this state's or another's); how many. */
+    int dropLeftovers(ClickHouseClient client) {
+        List<List<String>> left = client.select("SELECT name FROM system.tables WHERE database = " + SqlQuoting.literal(sql.targetDatabase())
+                + " AND startsWith(name, " + SqlQuoting.literal(sql.target() + "_remote_") + ")");
+        for (List<String> t : left) {
+            client.execute(tables.drop(t.get(0)), null, Map.of());
+        }
+        return left.size();
+    }
+
     void drop(ClickHouseClient client, ChunkState c) {
         client.execute(tables.drop(table(c)), null, Map.of());
     }

@@ -114,8 +114,13 @@ public final class RemoteCopy {
             return new Result(false, rows, (problems.isEmpty() ? notDone + " chunk(s) not done" : String.join("\n", problems))
                     + "\n" + at + "; run the step again: done chunks stay, the others are checked and copied again");
         }
+        int leftovers;
+        try (ClickHouseClient client = connect()) {
+            leftovers = chunk.dropLeftovers(client); // the copy is done on this node: no chunk table is in use
+        }
         return new Result(true, rows, ledger().size() + " chunk(s), " + rows + " rows verified; " + copiedRows.get()
-                + " rows copied by this run in " + Duration.between(began, store.clock().instant()).toSeconds() + " s; " + at);
+                + " rows copied by this run in " + Duration.between(began, store.clock().instant()).toSeconds() + " s; " + at
+                + (leftovers > 0 ? "; dropped " + leftovers + " chunk table(s) interrupted runs left" : ""));
     }
 
     private List<ChunkState> plan(ClickHouseClient client) {

@@ -30,6 +30,12 @@ public record RemoteSql(String sourceCluster, String sourceDatabase, String sour
                 + SqlQuoting.literal(sourceTable) + ")";
     }
 
+    /** The same over every shard's rows. */
+    public RemoteSql unsharded() {
+        return new RemoteSql(sourceCluster, sourceDatabase, sourceTable, targetDatabase, target, columns, teamColumn, teams, timeColumn,
+                start, end, idColumn, idType, partitionKey, "");
+    }
+
     public String qualified(String table) {
         return SqlQuoting.identifier(targetDatabase) + "." + SqlQuoting.identifier(table);
     }
@@ -93,7 +99,8 @@ public record RemoteSql(String sourceCluster, String sourceDatabase, String sour
 
     /** Rows, distinct ids and the sum of the ids' hashes of a chunk: in a target table, or (onSource) in the source. */
     public String fingerprint(SourceRange r, String partition, String table, boolean onSource) {
-        return "SELECT count(), uniqExact(" + SqlQuoting.identifier(idColumn) + "), toString(sum(" + ChunkSql.idHash(idColumn, idType)
+        // distinct ids by their 64-bit hash: 18.16 cannot merge uniqExact of a UUID read from several shards
+        return "SELECT count(), uniqExact(" + ChunkSql.idHash(idColumn, idType) + "), toString(sum(" + ChunkSql.idHash(idColumn, idType)
                 + ")) FROM " + (onSource ? source() : qualified(table)) + " WHERE " + where(r, partition, onSource);
     }
 

@@ -17,4 +17,16 @@ public final class Waits {
             Thread.sleep(250);
         }
     }
+
+    /** Whether the condition came to hold within the time (polled every 20 ms), without failing. */
+    public static boolean poll(BooleanSupplier condition, Duration atMost) throws InterruptedException {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
 }
