@@ -26,6 +26,18 @@ public interface ClickHouseClient extends AutoCloseable {
         return rows.isEmpty() || rows.get(0).isEmpty() ? null : rows.get(0).get(0);
     }
 
+    /**
+     * Runs a read and hands its rows, as strings, one at a time to {@code row} while they arrive,
+     * never holding them all: the reader of a large export. {@code row} returns false to stop early.
+     */
+    default void stream(String sql, java.util.function.Predicate<List<String>> row) {
+        for (List<String> r : select(sql)) {
+            if (!row.test(r)) {
+                return;
+            }
+        }
+    }
+
     ServerVersion version();
 
     @Override

@@ -70,6 +70,24 @@ final class JdbcClickHouseClient implements ClickHouseClient {
     }
 
     @Override
+    public void stream(String sql, java.util.function.Predicate<List<String>> row) {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> r = new ArrayList<>(n);
+                for (int i = 1; i <= n; i++) {
+                    r.add(rs.getString(i));
+                }
+                if (!row.test(r)) {
+                    return;
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
     public ServerVersion version() {
         return version;
     }

@@ -20,7 +20,8 @@ public final class Kinds implements StepCatalog {
             new ReplicasAgreeKind(),
             new ChunkedCopyKind(),
             new PartitionDedupeKind(),
-            new RemoteCopyKind());
+            new RemoteCopyKind(),
+            new HttpExportKind());
 
     @Override
     public List<StepKind> all() {

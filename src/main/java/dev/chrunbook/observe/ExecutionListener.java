@@ -32,6 +32,13 @@ public interface ExecutionListener {
     default void waiting(Step step, Node node, String why) {
     }
 
+    /**
+     * A copy or export moved its cursor: every row before {@code token} is in. Never held back, as
+     * waits are: the last one printed is what an operator restarts from.
+     */
+    default void cursor(Step step, Node node, String token, String progress) {
+    }
+
     default void nodeFinished(Step step, Node node, NodeState state) {
     }
 }

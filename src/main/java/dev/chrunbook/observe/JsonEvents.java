@@ -63,6 +63,11 @@ public final class JsonEvents implements ExecutionListener, ProgressSink {
     }
 
     @Override
+    public void cursor(Step step, Node node, String token, String progress) {
+        emit(event("cursor", step.id(), node.id()).with("cursor", token).with("progress", progress));
+    }
+
+    @Override
     public void nodeFinished(Step step, Node node, NodeState state) {
         emit(event("node_finished", step.id(), node.id()).with("status", state.status().label())
                 .with("attempts", state.attempts()).with("error", state.error()));

@@ -69,6 +69,11 @@ public final class Listeners implements ExecutionListener {
     }
 
     @Override
+    public void cursor(Step step, Node node, String token, String progress) {
+        tell(l -> l.cursor(step, node, token, progress));
+    }
+
+    @Override
     public void nodeFinished(Step step, Node node, NodeState state) {
         tell(l -> l.nodeFinished(step, node, state));
     }

@@ -62,6 +62,11 @@ public final class ProgressLines implements ExecutionListener, ProgressSink {
         }
     }
 
+    @Override
+    public synchronized void cursor(Step step, Node node, String token, String progress) {
+        line(step.id() + " @ " + node.id() + ": cursor " + token + " (" + progress + ")");
+    }
+
     /** At most one line per key every 5 s: waits and copies last minutes or hours. */
     private boolean throttled(String key) {
         long now = clock.millis();

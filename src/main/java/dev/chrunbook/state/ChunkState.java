@@ -18,7 +18,8 @@ import java.util.Locale;
  * @param alsoPartitions the other partitions a chunk of several small ones holds
  * @param queryId   the query id of its last copy statement
  * @param started   when that statement was sent: what it read was in the source by then
- * @param range     for a copy from another cluster: the key range of the source it holds (null otherwise)
+ * @param fingerprint what verified it; for an export to an ingestion endpoint, the position acknowledged in its day
+ * @param range     for a copy from another cluster or an export: the key range of the source it holds (null otherwise)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ChunkState(int index, String partition, Long from, Long to, long plannedRows, long plannedBytes,

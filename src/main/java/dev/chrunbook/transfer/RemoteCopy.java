@@ -179,8 +179,8 @@ public final class RemoteCopy {
                     save(current(c).failed(problem.get().message()));
                     fail(problem.get().message());
                 }
-                listener.waiting(spec.step(), spec.node(), ChunkProgress.line(ledger(), copiedRows.get(), began, store.clock().instant())
-                        + ", cursor " + cursor.get());
+                listener.cursor(spec.step(), spec.node(), cursor.get(), ChunkProgress.line(ledger(), copiedRows.get(), began,
+                        store.clock().instant()));
             }
         }
     }
