@@ -78,6 +78,11 @@ final class RemoteChunk {
         return Print.of(client.select(sql.fingerprint(c.range(), c.partition(), sql.target(), false)).get(0));
     }
 
+    long targetRows(ClickHouseClient client, ChunkState c) {
+        return Long.parseLong(client.selectOne("SELECT count() FROM " + sql.qualified(sql.target()) + " WHERE "
+                + sql.where(c.range(), c.partition(), false)));
+    }
+
     Print copied(ClickHouseClient client, ChunkState c) {
         return Print.of(client.select(sql.fingerprint(c.range(), c.partition(), table(c), false)).get(0));
     }

@@ -61,6 +61,11 @@ public final class RemoteCopy {
     private final List<String> problems = new ArrayList<>();
     private final AtomicLong copiedRows = new AtomicLong();
     private Instant began;
+    private final ExecutorService reader = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "chrunbook-remote-print");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** @param cursor the copy's cursor over every shard, as the state has it now */
     public RemoteCopy(Spec spec, StateStore store, ClickHouseConnector connector, Sleeper sleeper, ExecutionListener listener,
@@ -128,7 +133,10 @@ public final class RemoteCopy {
         for (List<String> r : client.select(spec.sql().plan(spec.from().orElse(null)))) {
             days.add(new RemotePlanner.Day(Long.parseLong(r.get(0)), Long.parseLong(r.get(1)), r.get(2), Long.parseLong(r.get(3))));
         }
-        return new RemotePlanner(spec.fetchLimit()).plan(days, spec.from().orElse(null));
+        // chunks of at most fetch_limit, and small enough that each of the parallel lanes gets two or more
+        long total = days.stream().mapToLong(RemotePlanner.Day::rows).sum();
+        long size = Math.min(spec.fetchLimit(), Math.max(10_000, (total + 2L * spec.parallel() - 1) / (2L * spec.parallel())));
+        return new RemotePlanner(size).plan(days, spec.from().orElse(null));
     }
 
     private void copyPending() throws InterruptedException {
@@ -155,11 +163,12 @@ public final class RemoteCopy {
             }
         } finally {
             pool.shutdownNow();
+            reader.shutdownNow();
         }
     }
 
     private void work() throws InterruptedException {
-        try (ClickHouseClient client = connect()) {
+        try (ClickHouseClient client = connect(); ClickHouseClient side = connect()) {
             ChunkState c;
             while ((c = next()) != null) {
                 Optional<Problem> problem = Optional.empty();
@@ -170,7 +179,7 @@ public final class RemoteCopy {
                         sleeper.sleep(pause);
                         c = current(c);
                     }
-                    problem = process(client, c);
+                    problem = process(client, side, c);
                     if (problem.isEmpty() || !problem.get().retryable()) {
                         break;
                     }
@@ -199,20 +208,26 @@ public final class RemoteCopy {
         return ledger().stream().filter(x -> x.index() == c.index()).findFirst().orElse(c);
     }
 
-    private Optional<Problem> process(ClickHouseClient client, ChunkState c) throws InterruptedException {
+    /** @param side a second connection: the source's fingerprint is read on it while the chunk is copied */
+    private Optional<Problem> process(ClickHouseClient client, ClickHouseClient side, ChunkState c) throws InterruptedException {
+        java.util.concurrent.CompletableFuture<RemoteChunk.Print> print = null;
         try {
-            RemoteChunk.Print source = chunk.source(client, c);
-            RemoteChunk.Print target = chunk.target(client, c);
-            if (target.equals(source)) { // in already: an earlier run attached it, or the rows were there
-                finish(client, c, source);
+            long present = chunk.targetRows(client, c); // a count: the full fingerprint only when rows are there
+            print = java.util.concurrent.CompletableFuture.supplyAsync(() -> chunk.source(side, c), reader);
+            RemoteChunk.Print target = present == 0 ? null : chunk.target(client, c);
+            if (present > 0 && source(print).equals(target)) { // in already: an earlier run attached it, or the rows were there
+                finish(client, c, source(print));
                 return Optional.empty();
             }
-            if (target.rows() > 0) {
+            if (present > 0) {
+                RemoteChunk.Print source = source(print);
                 return Optional.of(new Problem(c.label() + ": the target " + spec.sql().target() + " already holds " + target
                         + " of its range, the source " + source + "; copying would double rows: delete them from the target"
                         + " (or narrow team_ids / start / end), then run the step again", false));
             }
-            boolean ready = c.phase() == Phase.COPIED && chunk.tableExists(client, c) && chunk.copied(client, c).equals(source);
+            // a chunk verified in its table by an earlier run, whose ATTACH did not happen, is attached as it is
+            boolean ready = c.phase() == Phase.COPIED && chunk.tableExists(client, c) && chunk.copied(client, c).equals(source(print));
+            RemoteChunk.Print source = ready ? source(print) : null;
             if (!ready) {
                 ChunkState sending = c.sending(chunk.nextQueryId(c), store.clock().instant());
                 save(sending);
@@ -224,6 +239,7 @@ public final class RemoteCopy {
                 }
                 RemoteChunk.Print copied = chunk.copied(client, sending);
                 chunk.logged(sending, o, copied.rows());
+                source = source(print);
                 if (!copied.equals(source)) {
                     save(sending.redo("differs"));
                     return Optional.of(new Problem(c.label() + ": the copy holds " + copied + ", the source " + source, true));
@@ -232,15 +248,29 @@ public final class RemoteCopy {
                 copiedRows.addAndGet(copied.rows());
             }
             chunk.attach(client, current(c));
-            RemoteChunk.Print after = chunk.target(client, c);
-            if (!after.equals(source)) {
-                return Optional.of(new Problem(c.label() + ": after ATTACH PARTITION the target holds " + after + ", the source "
-                        + source + "; the chunk table " + chunk.table(c) + " is kept for a look", false));
+            // ATTACH adds the verified chunk table's parts as they are: their row count in the target tells that it happened
+            long after = chunk.targetRows(client, c);
+            if (after != source.rows()) {
+                return Optional.of(new Problem(c.label() + ": after ATTACH PARTITION the target holds " + after + " rows of its range,"
+                        + " the source " + source + "; the chunk table " + chunk.table(c) + " is kept for a look", false));
             }
             finish(client, c, source);
             return Optional.empty();
         } catch (ClickHouseException e) { // the source or target unreachable, or a statement refused
             return Optional.of(new Problem(c.label() + ": " + e.getMessage(), true));
+        } finally {
+            if (print != null) {
+                print.exceptionally(e -> null).join(); // the side connection is free again before the next chunk
+            }
+        }
+    }
+
+    /** The source's fingerprint of the chunk, read on the side connection. */
+    private static RemoteChunk.Print source(java.util.concurrent.CompletableFuture<RemoteChunk.Print> print) throws InterruptedException {
+        try {
+            return print.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof ClickHouseException ce ? ce : new IllegalStateException(e.getCause());
         }
     }
 

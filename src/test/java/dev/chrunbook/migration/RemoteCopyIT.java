@@ -146,7 +146,7 @@ class RemoteCopyIT {
         }
         cluster.flushLogs();
         assertEquals(0, cluster.count(1, "SELECT count() FROM system.query_log WHERE query LIKE '%" + password + "%'"
-                + " AND query NOT LIKE '%system.query_log%'"),
+                + " AND query NOT LIKE '%system.query_log%' AND (query LIKE '%" + cluster.database() + "%' OR query_id LIKE 'chrunbook-%')"),
                 "the source's password in the target's query_log");
         System.out.printf("[RemoteCopyIT] %d source rows of team 2 copied exactly once after %d kills and a source restart%n",
                 sourceRows(range("2", "2024-01-01 00:00:00", "2024-04-20 00:00:00")), kills);
@@ -195,6 +195,51 @@ class RemoteCopyIT {
                 cluster.count(1, "SELECT count() FROM " + db + ".writable7") - before, "the rest arrived");
         exactlyOnce("events7", "7", "2024-01-15 00:00:00", "2024-04-15 00:00:00");
         System.out.printf("[RemoteCopyIT] cursor %s: %d rows were in before it; the fresh state copied %d%n", token, before, copiedAgain);
+    }
+
+    @Test
+    @Order(3)
+    void aBadFilterAMissingColumnAnIncompatibleTargetAndAnUnreachableSourceStopWithTheirExitCodesAndWriteNothing() throws Exception {
+        String db = cluster.database();
+        // end before start: refused while planning (exit 2), before any step runs
+        Cli.Result early = Cli.runbook(runbook, common("bad-end", "target=bad_end", "target_distributed=bad_end_w",
+                "end=2023-12-01 00:00:00"), "run", "--all", "--execute");
+        assertEquals(2, early.exitCode(), early.toString());
+        assertTrue(early.err().contains("remote.end (2023-12-01 00:00:00) is not after start"), early.toString());
+        assertEquals(0, cluster.count(1, "SELECT count() FROM system.tables WHERE database = '" + db + "' AND name = 'bad_end'"),
+                "nothing created");
+
+        // a team column the source lacks, and a target storing a column the source lacks: exit 4, no row written
+        Path teamColumn = tmp.resolve("team-column.yaml");
+        Files.writeString(teamColumn, Files.readString(runbook).replace("      team_ids: ${team_ids}\n",
+                "      team_ids: ${team_ids}\n      team_column: team\n"));
+        Cli.Result team = Cli.runbook(teamColumn, common("bad-team", "target=bad_team", "target_distributed=bad_team_w"),
+                "run", "--all", "--execute");
+        assertEquals(4, team.exitCode(), team.toString());
+        assertTrue(team.out().contains("remote.team_column: the source has no column team"), team.toString());
+        Cli.Result wider = Cli.runbook(runbook, common("bad-columns", "target=bad_cols", "target_distributed=bad_cols_w",
+                "target_columns=uuid UUID, event String, properties String, timestamp DateTime, team_id Int64, distinct_id String,"
+                        + " plan_tier String, _timestamp DateTime"), "run", "--all", "--execute");
+        assertEquals(4, wider.exitCode(), wider.toString());
+        assertTrue(wider.out().contains("the target stores column plan_tier (String), which the source lacks"), wider.toString());
+
+        // the source down: its cluster does not answer
+        Path pid = LocalCluster.DIR.resolve("ch/node5/server.pid");
+        new ProcessBuilder("kill", "-9", Files.readString(pid).trim()).start().waitFor();
+        Cli.Result down;
+        try {
+            down = Cli.runbook(runbook, common("bad-down", "target=bad_down", "target_distributed=bad_down_w"), "run", "--all", "--execute");
+        } finally {
+            Process up = new ProcessBuilder(LocalCluster.ROOT.resolve("scripts/local-cluster").toString(), "up", "--kafka")
+                    .redirectErrorStream(true).redirectOutput(tmp.resolve("up-again.log").toFile()).start();
+            assertTrue(up.waitFor(5, TimeUnit.MINUTES) && up.exitValue() == 0, Files.readString(tmp.resolve("up-again.log")));
+        }
+        assertEquals(4, down.exitCode(), down.toString());
+        assertTrue(down.out().contains("the source cluster 'selfhosted' does not answer"), down.toString());
+        for (String t : List.of("bad_team", "bad_cols", "bad_down")) {
+            assertEquals(0, cluster.count(1, "SELECT count() FROM " + db + "." + t) + cluster.count(3, "SELECT count() FROM " + db + "." + t),
+                    "no row written to " + t);
+        }
     }
 
     private static int progressed(Path log, Pattern done) {
