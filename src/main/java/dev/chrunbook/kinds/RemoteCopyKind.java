@@ -56,6 +56,18 @@ final class RemoteCopyKind extends BuiltInKind {
     }
 
     @Override
+    public Set<String> keys() {
+        return Set.of("remote", "drop_unknown_settings");
+    }
+
+    @Override
+    public Step.Body read(dev.chrunbook.runbook.YamlFields s, String id) {
+        Step.Body body = super.read(s, id);
+        return new Step.Body(null, null, List.of(), Optional.empty(), null, s.optionalBoolean("drop_unknown_settings", false),
+                body.paramsBlock(), body.params());
+    }
+
+    @Override
     void checkParams(Step step, Map<String, String> p) {
         String where = "step '" + step.id() + "' remote.";
         checkWholeNumbers(step, p, List.of("fetch_limit", "parallel", "retries"));
