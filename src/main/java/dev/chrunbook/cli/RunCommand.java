@@ -81,6 +81,7 @@ final class RunCommand extends RunbookCommand {
              Supervision supervision = Supervision.start(connector, err(), clock,
                      quiet, json, new AuditLog(ws.stateDir, clock))) {
             StateStore store = StateStore.open(ws.stateDir, ws.runbook.name(), ws.runbook.file(), Workspace.newRunId(), clock);
+            store.recordNodes(places(topology));
             Cancellations cancellations = new Cancellations(connector);
             Migrator migrator = new Migrator(ws.planner("run", store.state().runId(), store::state),
                     ws.services("run", store, supervision.listener(), cancellations), confirmation,
@@ -91,6 +92,12 @@ final class RunCommand extends RunbookCommand {
                 return report(ws, result);
             }
         }
+    }
+
+    static java.util.Map<String, dev.chrunbook.state.NodePlace> places(dev.chrunbook.cluster.Topology topology) {
+        java.util.Map<String, dev.chrunbook.state.NodePlace> out = new java.util.LinkedHashMap<>();
+        topology.nodes().forEach(n -> out.put(n.id(), new dev.chrunbook.state.NodePlace(n.shard(), n.replicaName())));
+        return out;
     }
 
     private int report(Workspace ws, RunResult result) {

@@ -22,8 +22,30 @@ final class StatusCommand extends RunbookCommand {
     @Option(names = "--json", description = "Print the matrix as JSON (schema in the README).")
     boolean json;
 
+    @Option(names = "--watch", paramLabel = "SECONDS", arity = "0..1", fallbackValue = "3",
+            description = "Redraw every SECONDS (default 3) until interrupted.")
+    Integer watch;
+
     @Override
     public Integer call() {
+        if (watch == null) {
+            return once();
+        }
+        PrintWriter out = out();
+        while (!Thread.currentThread().isInterrupted()) {
+            out.print("\033[H\033[2J"); // home and clear: the matrix redrawn in place
+            out.printf("every %d s, %s (Ctrl-C ends)%n", watch, java.time.LocalTime.now().withNano(0));
+            once();
+            try {
+                dev.chrunbook.Sleeper.REAL.sleep(java.time.Duration.ofSeconds(Math.max(1, watch)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return 0;
+    }
+
+    private Integer once() {
         Workspace ws = workspace();
         Topology topology = ws.connection.isPresent() ? ws.topology("status") : null;
         Map<String, String> steps = new LinkedHashMap<>();
@@ -33,7 +55,8 @@ final class StatusCommand extends RunbookCommand {
             nodes.put(s.id(), topology == null ? List.of() : topology.nodesFor(s.on()).stream().map(Node::id).toList());
         }
         RunState state = ws.state().orElse(null);
-        StatusReport report = StatusReport.of(ws.runbook.name(), state, steps, nodes);
+        StatusReport report = StatusReport.of(ws.runbook.name(), state, steps, nodes,
+                topology == null ? Map.of() : RunCommand.places(topology));
         if (topology != null && state != null) {
             report = LiveProgress.add(report, state, topology, ws.connector("status"));
         }
@@ -57,7 +80,8 @@ final class StatusCommand extends RunbookCommand {
         for (StatusReport.StepRow step : report.steps()) {
             out.printf("%n%-24s %s (on: %s)%n", step.id(), step.status(), step.on());
             for (StatusReport.NodeRow n : step.nodes()) {
-                out.printf("  %-22s %-8s attempts %-3d %-9s rows %-12d %s%n", n.node(), n.status(), n.attempts(),
+                String place = n.shard() == null ? "" : "shard " + n.shard() + " " + n.replica();
+                out.printf("  %-22s %-14s %-8s attempts %-3d %-9s rows %-12d %s%n", n.node(), place, n.status(), n.attempts(),
                         n.durationMs() == null ? "-" : String.format("%.1fs", n.durationMs() / 1000.0),
                         n.rowsWritten(), n.error() != null ? n.error() : n.note() != null ? n.note() : "");
                 if (n.live() != null) {

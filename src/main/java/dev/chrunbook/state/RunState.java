@@ -11,10 +11,16 @@ import java.util.Optional;
  * --execute and the state of each step on each node (step id, then node id).
  */
 public record RunState(String runbook, String runId, Instant created, Map<String, Map<String, NodeState>> steps,
-                       String runbookFile) {
+                       String runbookFile,
+                       @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+                       Map<String, NodePlace> nodes) {
 
     public RunState(String runbook, String runId, Instant created, Map<String, Map<String, NodeState>> steps) {
-        this(runbook, runId, created, steps, null);
+        this(runbook, runId, created, steps, null, null);
+    }
+
+    public RunState(String runbook, String runId, Instant created, Map<String, Map<String, NodeState>> steps, String runbookFile) {
+        this(runbook, runId, created, steps, runbookFile, null);
     }
 
     public RunState {
@@ -23,6 +29,22 @@ public record RunState(String runbook, String runId, Instant created, Map<String
             steps.forEach((k, v) -> copy.put(k, new LinkedHashMap<>(v)));
         }
         steps = copy;
+        Map<String, NodePlace> places = new java.util.TreeMap<>();
+        if (nodes != null) {
+            nodes.forEach((k, v) -> {
+                if (k != null && v != null) {
+                    places.put(k, v);
+                }
+            });
+        }
+        nodes = java.util.Collections.unmodifiableMap(places);
+    }
+
+    /** The same, knowing where these nodes sit (shard, replica); earlier entries of other nodes stay. */
+    public RunState withNodes(Map<String, NodePlace> places) {
+        Map<String, NodePlace> all = new java.util.TreeMap<>(nodes);
+        all.putAll(places);
+        return new RunState(runbook, runId, created, steps, runbookFile, all);
     }
 
     public NodeState node(String step, String node) {
@@ -43,9 +65,9 @@ public record RunState(String runbook, String runId, Instant created, Map<String
 
     RunState with(String step, String node, NodeState state) {
         Map<String, Map<String, NodeState>> copy = new LinkedHashMap<>(steps);
-        Map<String, NodeState> nodes = new LinkedHashMap<>(copy.getOrDefault(step, Map.of()));
-        nodes.put(node, state);
-        copy.put(step, nodes);
-        return new RunState(runbook, runId, created, copy, runbookFile);
+        Map<String, NodeState> ofStep = new LinkedHashMap<>(copy.getOrDefault(step, Map.of()));
+        ofStep.put(node, state);
+        copy.put(step, ofStep);
+        return new RunState(runbook, runId, created, copy, runbookFile, nodes);
     }
 }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -110,6 +111,14 @@ public final class StateStore {
         state = state.with(step, node, next);
         save();
         return next;
+    }
+
+    /** Records where the nodes sit (shard, replica), for status; persisted before returning. */
+    public synchronized void recordNodes(Map<String, NodePlace> places) {
+        if (!state.nodes().entrySet().containsAll(places.entrySet())) {
+            state = state.withNodes(places);
+            save();
+        }
     }
 
     public Clock clock() {

@@ -31,11 +31,12 @@ public record StatusReport(@JsonProperty("schema") int schema, String runbook, @
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record NodeRow(String node, String status, int attempts, Instant started, Instant finished,
                           @JsonProperty("duration_ms") Long durationMs, @JsonProperty("rows_written") long rowsWritten,
-                          String error, String note, @JsonProperty("query_ids") List<String> queryIds, Live live) {
+                          String error, String note, @JsonProperty("query_ids") List<String> queryIds, Live live,
+                          Integer shard, String replica) {
 
         /** A running node whose statement the server still runs: what system.processes shows now. */
         public NodeRow withLive(Live now) {
-            return new NodeRow(node, status, attempts, started, finished, durationMs, rowsWritten, error, note, queryIds, now);
+            return new NodeRow(node, status, attempts, started, finished, durationMs, rowsWritten, error, note, queryIds, now, shard, replica);
         }
 
         /** The statement a running node waits on, if any. */
@@ -59,6 +60,14 @@ public record StatusReport(@JsonProperty("schema") int schema, String runbook, @
      * @param nodes step id to the node ids it targets (known from the topology, or empty)
      */
     public static StatusReport of(String runbook, RunState state, Map<String, String> steps, Map<String, List<String>> nodes) {
+        return of(runbook, state, steps, nodes, Map.of());
+    }
+
+    /** @param places where nodes sit (from the topology when status reads it); the state's own record fills in the rest */
+    public static StatusReport of(String runbook, RunState state, Map<String, String> steps, Map<String, List<String>> nodes,
+                                  Map<String, NodePlace> places) {
+        Map<String, NodePlace> where = new java.util.HashMap<>(state == null ? Map.of() : state.nodes());
+        where.putAll(places);
         List<StepRow> rows = new ArrayList<>();
         steps.forEach((id, on) -> {
             Map<String, NodeState> recorded = state == null ? Map.of() : state.steps().getOrDefault(id, Map.of());
@@ -69,8 +78,10 @@ public record StatusReport(@JsonProperty("schema") int schema, String runbook, @
             for (String n : ids) {
                 NodeState s = recorded.getOrDefault(n, NodeState.pending());
                 statuses.add(s.status());
+                NodePlace at = where.get(n);
                 nodeRows.add(new NodeRow(n, s.status().label(), s.attempts(), s.started(), s.finished(), s.durationMs(),
-                        s.rowsWritten(), s.error(), s.note(), queryIds(s), null));
+                        s.rowsWritten(), s.error(), s.note(), queryIds(s), null, at == null ? null : at.shard(),
+                        at == null ? null : at.replica()));
             }
             rows.add(new StepRow(id, on, aggregate(statuses), nodeRows));
         });
