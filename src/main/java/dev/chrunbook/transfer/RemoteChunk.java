@@ -71,20 +71,20 @@ final class RemoteChunk {
     }
 
     Print source(ClickHouseClient client, ChunkState c) {
-        return Print.of(client.select(sql.fingerprint(c.range(), c.partition(), null, true)).get(0));
+        return Print.of(client.select(sql.fingerprint(c.range(), null, true)).get(0));
     }
 
     Print target(ClickHouseClient client, ChunkState c) {
-        return Print.of(client.select(sql.fingerprint(c.range(), c.partition(), sql.target(), false)).get(0));
+        return Print.of(client.select(sql.fingerprint(c.range(), sql.target(), false)).get(0));
     }
 
     long targetRows(ClickHouseClient client, ChunkState c) {
         return Long.parseLong(client.selectOne("SELECT count() FROM " + sql.qualified(sql.target()) + " WHERE "
-                + sql.where(c.range(), c.partition(), false)));
+                + sql.where(c.range(), false)));
     }
 
     Print copied(ClickHouseClient client, ChunkState c) {
-        return Print.of(client.select(sql.fingerprint(c.range(), c.partition(), table(c), false)).get(0));
+        return Print.of(client.select(sql.fingerprint(c.range(), table(c), false)).get(0));
     }
 
     String nextQueryId(ChunkState c) {
@@ -95,7 +95,7 @@ final class RemoteChunk {
     QueryOutcome copy(ClickHouseClient client, ChunkState sending) throws InterruptedException {
         client.execute(tables.drop(table(sending)), null, Map.of());
         client.execute(tables.create(targetDefinition, table(sending)), null, Map.of());
-        String copy = sql.copy(sending.range(), sending.partition(), table(sending));
+        String copy = sql.copy(sending.range(), table(sending));
         listener.statementStarted(step, node, sending.queryId(), copy);
         Instant sent = clock.instant();
         QueryOutcome outcome;
@@ -126,13 +126,27 @@ final class RemoteChunk {
                         clock.instant()), settings, ok ? null : outcome.error());
     }
 
-    /** Attaches the chunk table's partitions (one, as planned) to the target. */
-    void attach(ClickHouseClient client, ChunkState c) {
-        List<List<String>> parts = client.select("SELECT DISTINCT partition_id FROM system.parts WHERE active AND database = "
-                + SqlQuoting.literal(sql.targetDatabase()) + " AND table = " + SqlQuoting.literal(table(c)));
+    /**
+     * Attaches each partition of the chunk table to the target unless the target holds it already:
+     * a partition whose rows of the chunk's range are not in the target is attached, one whose rows
+     * all are is skipped (an earlier run attached it before it was stopped). Empty when done, else
+     * the partition that holds some of them only.
+     */
+    java.util.Optional<String> attach(ClickHouseClient client, ChunkState c) {
+        List<List<String>> parts = client.select("SELECT partition_id, sum(rows) FROM system.parts WHERE active AND database = "
+                + SqlQuoting.literal(sql.targetDatabase()) + " AND table = " + SqlQuoting.literal(table(c)) + " GROUP BY partition_id");
         for (List<String> p : parts) {
-            client.execute(tables.attach(p.get(0), table(c), sql.target()), null, Map.of());
+            String id = SqlQuoting.literal(p.get(0));
+            long inTarget = Long.parseLong(client.selectOne("SELECT count() FROM " + sql.qualified(sql.target()) + " WHERE "
+                    + sql.where(c.range(), false) + " AND _partition_id = " + id));
+            if (inTarget == 0) {
+                client.execute(tables.attach(p.get(0), table(c), sql.target()), null, Map.of());
+            } else if (inTarget != Long.parseLong(p.get(1))) {
+                return java.util.Optional.of("partition " + p.get(0) + " of the target holds " + inTarget + " of the chunk's rows there, its"
+                        + " table " + p.get(1));
+            }
         }
+        return java.util.Optional.empty();
     }
 
     boolean tableExists(ClickHouseClient client, ChunkState c) {

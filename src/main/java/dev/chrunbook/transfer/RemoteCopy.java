@@ -131,12 +131,9 @@ public final class RemoteCopy {
     private List<ChunkState> plan(ClickHouseClient client) {
         List<RemotePlanner.Day> days = new ArrayList<>();
         for (List<String> r : client.select(spec.sql().plan(spec.from().orElse(null)))) {
-            days.add(new RemotePlanner.Day(Long.parseLong(r.get(0)), Long.parseLong(r.get(1)), r.get(2), Long.parseLong(r.get(3))));
+            days.add(new RemotePlanner.Day(Long.parseLong(r.get(0)), Long.parseLong(r.get(1)), Long.parseLong(r.get(2))));
         }
-        // chunks of at most fetch_limit, and small enough that each of the parallel lanes gets two or more
-        long total = days.stream().mapToLong(RemotePlanner.Day::rows).sum();
-        long size = Math.min(spec.fetchLimit(), Math.max(10_000, (total + 2L * spec.parallel() - 1) / (2L * spec.parallel())));
-        return new RemotePlanner(size).plan(days, spec.from().orElse(null));
+        return new RemotePlanner(spec.fetchLimit()).plan(days, spec.from().orElse(null));
     }
 
     private void copyPending() throws InterruptedException {
@@ -219,14 +216,13 @@ public final class RemoteCopy {
                 finish(client, c, source(print));
                 return Optional.empty();
             }
-            if (present > 0) {
-                RemoteChunk.Print source = source(print);
+            // a chunk verified in its table by an earlier run, whose ATTACH did not happen or not for every partition, goes on
+            boolean ready = c.phase() == Phase.COPIED && chunk.tableExists(client, c) && chunk.copied(client, c).equals(source(print));
+            if (present > 0 && !ready) {
                 return Optional.of(new Problem(c.label() + ": the target " + spec.sql().target() + " already holds " + target
-                        + " of its range, the source " + source + "; copying would double rows: delete them from the target"
+                        + " of its range, the source " + source(print) + "; copying would double rows: delete them from the target"
                         + " (or narrow team_ids / start / end), then run the step again", false));
             }
-            // a chunk verified in its table by an earlier run, whose ATTACH did not happen, is attached as it is
-            boolean ready = c.phase() == Phase.COPIED && chunk.tableExists(client, c) && chunk.copied(client, c).equals(source(print));
             RemoteChunk.Print source = ready ? source(print) : null;
             if (!ready) {
                 ChunkState sending = c.sending(chunk.nextQueryId(c), store.clock().instant());
@@ -247,7 +243,10 @@ public final class RemoteCopy {
                 save(sending.copied(copied.rows(), copied.sum()));
                 copiedRows.addAndGet(copied.rows());
             }
-            chunk.attach(client, current(c));
+            Optional<String> partial = chunk.attach(client, current(c));
+            if (partial.isPresent()) {
+                return Optional.of(new Problem(c.label() + ": " + partial.get() + "; the chunk table " + chunk.table(c) + " is kept", false));
+            }
             // ATTACH adds the verified chunk table's parts as they are: their row count in the target tells that it happened
             long after = chunk.targetRows(client, c);
             if (after != source.rows()) {

@@ -7,15 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Plans the chunks of a copy from another cluster from the source's rows per team, day and target
- * partition: consecutive days of a team and partition go together up to {@code fetchLimit} rows
+ * Plans the chunks of a copy from another cluster from the source's rows per team and day:
+ * consecutive days of a team go together up to {@code fetchLimit} rows, across target partitions
  * (an index range of the sort key {@code (team, toDate(time), ...)}, read without sorting); a day
  * over the limit is cut into pieces by its ids' hash modulo the number of pieces, which puts every
  * row in exactly one piece.
  */
 final class RemotePlanner {
-    /** The rows of a team's day in one target partition. */
-    record Day(long team, long day, String partition, long rows) {
+    /** The rows of a team's day. */
+    record Day(long team, long day, long rows) {
     }
 
     private final long fetchLimit;
@@ -32,10 +32,9 @@ final class RemotePlanner {
         long rows = 0;
         for (Day d : days) {
             boolean big = d.rows() > fetchLimit;
-            boolean joins = first != null && !big && d.team() == first.team() && d.partition().equals(first.partition())
-                    && rows + d.rows() <= fetchLimit;
+            boolean joins = first != null && !big && d.team() == first.team() && rows + d.rows() <= fetchLimit;
             if (!joins && first != null) {
-                chunks.add(ChunkState.planned(chunks.size() + 1, first.partition(), SourceRange.days(first.team(), first.day(),
+                chunks.add(ChunkState.planned(chunks.size() + 1, label(first.team()), SourceRange.days(first.team(), first.day(),
                         last.day() + 1), rows));
                 first = null;
                 rows = 0;
@@ -44,7 +43,7 @@ final class RemotePlanner {
                 int pieces = (int) Math.min(10_000, (d.rows() + fetchLimit - 1) / fetchLimit);
                 boolean resumed = from != null && from.team() == d.team() && from.fromDay() == d.day() && from.pieces() == pieces;
                 for (int i = resumed ? from.piece() : 0; i < pieces; i++) {
-                    chunks.add(ChunkState.planned(chunks.size() + 1, d.partition(), new SourceRange(d.team(), d.day(), d.day() + 1, i,
+                    chunks.add(ChunkState.planned(chunks.size() + 1, label(d.team()), new SourceRange(d.team(), d.day(), d.day() + 1, i,
                             pieces), d.rows() / pieces));
                 }
                 continue;
@@ -56,9 +55,14 @@ final class RemotePlanner {
             rows += d.rows();
         }
         if (first != null) {
-            chunks.add(ChunkState.planned(chunks.size() + 1, first.partition(), SourceRange.days(first.team(), first.day(),
+            chunks.add(ChunkState.planned(chunks.size() + 1, label(first.team()), SourceRange.days(first.team(), first.day(),
                     last.day() + 1), rows));
         }
         return chunks;
+    }
+
+    /** What the ledger's partition field holds for a chunk of a team (the chunk may span partitions of the target). */
+    static String label(long team) {
+        return "team" + (team < 0 ? "-" : "") + Math.abs(team);
     }
 }

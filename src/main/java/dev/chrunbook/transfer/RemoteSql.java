@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * @param teams          the teams copied (whole numbers)
  * @param start          the first event time copied, {@code yyyy-MM-dd HH:mm:ss} (UTC)
  * @param end            the first event time not copied
- * @param partitionKey   the target's partition key ("" for none): a chunk never spans two partitions
+ * @param partitionKey   the target's partition key ("" for none)
  * @param shardFilter    the rows of this target shard, by the target's sharding key ("" for all)
  */
 public record RemoteSql(String sourceCluster, String sourceDatabase, String sourceTable, String targetDatabase, String target,
@@ -48,10 +48,6 @@ public record RemoteSql(String sourceCluster, String sourceDatabase, String sour
         return "toDate(" + SqlQuoting.identifier(timeColumn) + ")";
     }
 
-    private String partitionValue() {
-        return partitionKey.isBlank() ? "''" : "toString(" + partitionKey + ")";
-    }
-
     /** The rows of the copy: its teams and time range, on this shard. */
     public String filter() {
         return filter(true);
@@ -67,41 +63,37 @@ public record RemoteSql(String sourceCluster, String sourceDatabase, String sour
     }
 
     /**
-     * Rows per team, day and target partition, in the order of the source's sort key: what the
-     * chunks are planned from. With a cursor, only from its team and day on.
+     * Rows per team and day, in the order of the source's sort key: what the chunks are planned
+     * from. With a cursor, only from its team and day on.
      */
     public String plan(SourceRange from) {
         String after = from == null ? "" : " AND (" + team() + " > " + from.team() + " OR (" + team() + " = " + from.team()
                 + " AND " + day() + " >= " + date(from.fromDay()) + "))";
-        return "SELECT " + team() + " AS chrunbook_team, toUInt32(" + day() + ") AS chrunbook_day, " + partitionValue()
-                + " AS chrunbook_partition, count() FROM " + source() + " WHERE " + filter() + after
-                + " GROUP BY chrunbook_team, chrunbook_day, chrunbook_partition ORDER BY chrunbook_team, chrunbook_day, chrunbook_partition";
+        return "SELECT " + team() + " AS chrunbook_team, toUInt32(" + day() + ") AS chrunbook_day, count() FROM " + source()
+                + " WHERE " + filter() + after + " GROUP BY chrunbook_team, chrunbook_day ORDER BY chrunbook_team, chrunbook_day";
     }
 
-    /** The rows of one chunk: its team, days and target partition (and piece of a day), within the copy's filter. */
-    public String where(SourceRange r, String partition, boolean onSource) {
+    /** The rows of one chunk: its team and days (and piece of a day), within the copy's filter. */
+    public String where(SourceRange r, boolean onSource) {
         String where = filter(onSource) + " AND " + team() + " = " + r.team()
                 + " AND " + day() + " >= " + date(r.fromDay()) + " AND " + day() + " < " + date(r.toDay());
-        if (!partitionKey.isBlank()) {
-            where += " AND " + partitionValue() + " = " + SqlQuoting.literal(partition);
-        }
         if (r.split()) {
             where += " AND " + ChunkSql.idHash(idColumn, idType) + " % " + r.pieces() + " = " + r.piece();
         }
         return where;
     }
 
-    public String copy(SourceRange r, String partition, String into) {
+    public String copy(SourceRange r, String into) {
         String cols = String.join(", ", columns);
         return "INSERT INTO " + qualified(into) + " (" + cols + ")\nSELECT " + cols + "\nFROM " + source() + "\nWHERE "
-                + where(r, partition, true);
+                + where(r, true);
     }
 
     /** Rows, distinct ids and the sum of the ids' hashes of a chunk: in a target table, or (onSource) in the source. */
-    public String fingerprint(SourceRange r, String partition, String table, boolean onSource) {
+    public String fingerprint(SourceRange r, String table, boolean onSource) {
         // distinct ids by their 64-bit hash: 18.16 cannot merge uniqExact of a UUID read from several shards
         return "SELECT count(), uniqExact(" + ChunkSql.idHash(idColumn, idType) + "), toString(sum(" + ChunkSql.idHash(idColumn, idType)
-                + ")) FROM " + (onSource ? source() : qualified(table)) + " WHERE " + where(r, partition, onSource);
+                + ")) FROM " + (onSource ? source() : qualified(table)) + " WHERE " + where(r, onSource);
     }
 
     private static String date(long epochDay) {
