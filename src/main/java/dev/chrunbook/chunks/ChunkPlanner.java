@@ -41,7 +41,11 @@ public final class ChunkPlanner {
         long targetFor(long total) {
             long cap = rowsFor(total);
             int lanes = Math.max(1, parallel);
-            long n = ceil(Math.max(1, ceil(total, Math.max(1, cap))), lanes) * lanes;
+            long fits = Math.max(1, ceil(total, Math.max(1, cap)));
+            if (fits == 1) {
+                return Math.max(1, total); // one chunk holds it all: below the smallest share, splitting costs more than it gains
+            }
+            long n = ceil(fits, lanes) * lanes;
             return Math.max(1, ceil(total, n));
         }
     }

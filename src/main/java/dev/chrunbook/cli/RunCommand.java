@@ -79,13 +79,13 @@ final class RunCommand extends RunbookCommand {
         try (StateLock lock = StateLock.acquire(ws.stateDir, clock.instant());
              AutoCloseable zkLease = lease == null ? () -> { } : ZkLease.acquire(lease, clock.instant());
              Supervision supervision = Supervision.start(connector, err(), clock,
-                     quiet, json, new AuditLog(ws.stateDir, clock))) {
+                     quiet, json, new AuditLog(ws.stateDir, clock), ws.runbook)) {
             StateStore store = StateStore.open(ws.stateDir, ws.runbook.name(), ws.runbook.file(), Workspace.newRunId(), clock);
             store.recordNodes(places(topology));
             Cancellations cancellations = new Cancellations(connector);
             Migrator migrator = new Migrator(ws.planner("run", store.state().runId(), store::state),
                     ws.services("run", store, supervision.listener(), cancellations), confirmation,
-                    new ImpactReport(connector, topology));
+                    new ImpactReport(connector, topology), supervision.gate());
             try (InterruptHandler interrupts = InterruptHandler.install(onInterrupt, cancellations, lock,
                     err())) {
                 RunResult result = migrator.run(options);

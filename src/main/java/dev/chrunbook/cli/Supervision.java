@@ -23,16 +23,29 @@ import java.util.List;
 final class Supervision implements AutoCloseable {
     private final ExecutionListener listener;
     private final ProgressMonitor monitor;
+    private final dev.chrunbook.observe.Hooks hooks;
 
-    private Supervision(ExecutionListener listener, ProgressMonitor monitor) {
+    private Supervision(ExecutionListener listener, ProgressMonitor monitor, dev.chrunbook.observe.Hooks hooks) {
         this.listener = listener;
         this.monitor = monitor;
+        this.hooks = hooks;
     }
 
     static Supervision start(ClickHouseConnector connector, PrintWriter err, Clock clock, boolean quiet, boolean json,
                              AuditLog audit) {
+        return start(connector, err, clock, quiet, json, audit, null);
+    }
+
+    /** @param runbook whose hooks are told of the run (none when null) */
+    static Supervision start(ClickHouseConnector connector, PrintWriter err, Clock clock, boolean quiet, boolean json,
+                             AuditLog audit, dev.chrunbook.runbook.Runbook runbook) {
         List<ExecutionListener> all = new ArrayList<>();
         all.add(audit);
+        dev.chrunbook.observe.Hooks hooks = runbook == null || runbook.hooks().isEmpty() ? null
+                : new dev.chrunbook.observe.Hooks(runbook.name(), runbook.hooks(), audit, clock);
+        if (hooks != null) {
+            all.add(hooks);
+        }
         ProgressSink sink = ProgressSink.NONE;
         if (json) {
             JsonEvents events = new JsonEvents(err, clock);
@@ -48,17 +61,25 @@ final class Supervision implements AutoCloseable {
             monitor = new ProgressMonitor(connector, sink, clock, Duration.ofSeconds(1));
             all.add(monitor);
         }
-        return new Supervision(new Listeners(all), monitor);
+        return new Supervision(new Listeners(all), monitor, hooks);
     }
 
     ExecutionListener listener() {
         return listener;
     }
 
+    /** What may hold a cut-over step back: the runbook's required before_cutover hooks. */
+    dev.chrunbook.run.CutoverGate gate() {
+        return hooks == null ? dev.chrunbook.run.CutoverGate.OPEN : hooks::beforeCutover;
+    }
+
     @Override
     public void close() {
         if (monitor != null) {
             monitor.close();
+        }
+        if (hooks != null) {
+            hooks.close(); // the last step_failed reaches people before the process ends
         }
     }
 }

@@ -48,6 +48,11 @@ public final class AuditLog implements ExecutionListener {
         line.put("rows_written", st.rowsWritten());
         line.put("outcome", st.status().label());
         line.put("error", error);
+        append(line);
+    }
+
+    /** Appends one line (a statement, or a hook run) as JSON. */
+    public synchronized void append(Map<String, Object> line) {
         try {
             Files.createDirectories(file.getParent());
             Files.writeString(file, json.writeValueAsString(line) + "\n", StandardCharsets.UTF_8,

@@ -38,12 +38,19 @@ public final class Migrator {
     private final Services services;
     private final Confirmation confirmation;
     private final ImpactReport impact;
+    private final CutoverGate gate;
 
     public Migrator(WorkPlanner planner, Services services, Confirmation confirmation, ImpactReport impact) {
+        this(planner, services, confirmation, impact, CutoverGate.OPEN);
+    }
+
+    /** @param gate asked before a pause_before step (the cut-over) starts; a refusal stops the run with exit 4 */
+    public Migrator(WorkPlanner planner, Services services, Confirmation confirmation, ImpactReport impact, CutoverGate gate) {
         this.planner = planner;
         this.services = services;
         this.confirmation = confirmation;
         this.impact = impact;
+        this.gate = gate;
     }
 
     public RunResult run(RunOptions options) {
@@ -99,6 +106,12 @@ public final class Migrator {
                 todo.stream().flatMap(w -> w.statements().stream().map(RenderedStatement::sql)).toList(), nodes))) {
             throw ChrunbookException.invalidInput("step '" + step.id() + "' not confirmed; nothing was executed."
                     + " Answer 'yes' at the prompt or pass --yes");
+        }
+        if (step.pauseBefore()) {
+            gate.allow(step, nodes).ifPresent(why -> {
+                throw ChrunbookException.verificationFailed("step '" + step.id() + "' is blocked: " + why
+                        + "; nothing was executed. Fix what the hook checks, then run the step again");
+            });
         }
         services.listener().stepStarted(step, nodes);
         StepKind kind = planner.kinds().of(step);

@@ -20,7 +20,13 @@ public record Runbook(
         Map<String, Object> vars,
         Map<String, String> settings,
         List<Step> steps,
-        Path file) {
+        Path file,
+        List<Hook> hooks) {
+
+    public Runbook(String name, String cluster, String database, Map<String, Object> vars, Map<String, String> settings,
+                   List<Step> steps, Path file) {
+        this(name, cluster, database, vars, settings, steps, file, List.of());
+    }
 
     public Step step(String id) {
         return steps.stream().filter(s -> s.id().equals(id)).findFirst()

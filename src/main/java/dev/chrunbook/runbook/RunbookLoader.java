@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 /** Reads a runbook YAML file into a {@link Runbook}, rejecting anything malformed with file:line. */
 public final class RunbookLoader {
     private static final Set<String> TOP_KEYS =
-            Set.of("name", "description", "cluster", "database", "vars", "settings", "steps");
+            Set.of("name", "description", "cluster", "database", "vars", "settings", "steps", "hooks");
     /** The keys every step has; the rest belong to its kind. */
     private static final Set<String> COMMON_KEYS =
             Set.of("id", "description", "kind", "on", "settings", "confirm", "timeout", "vars", "pause_before", "rollback");
@@ -33,6 +33,47 @@ public final class RunbookLoader {
     public RunbookLoader(StepCatalog kinds) {
         this.kinds = kinds;
         kinds.all().forEach(k -> stepKeys.addAll(k.keys()));
+    }
+
+    private static final Set<String> HOOK_KEYS = Set.of("on", "command", "url", "url_env", "url_file", "timeout", "required");
+
+    /** The runbook's hooks: each names its events and one of command or url / url_env / url_file. */
+    private static List<Hook> hooks(YamlFields top) {
+        List<Hook> out = new ArrayList<>();
+        for (YamlFields h : top.mappingList("hooks")) {
+            h.onlyKeys(HOOK_KEYS);
+            List<String> events = h.scalarList("on");
+            if (events.isEmpty()) {
+                throw h.errorAt("on", "a hook needs 'on:' with one or more of " + String.join(", ", Hook.EVENTS));
+            }
+            for (String e : events) {
+                if (!Hook.EVENTS.contains(e)) {
+                    throw h.errorAt("on", "hook event '" + e + "' is not one of " + String.join(", ", Hook.EVENTS));
+                }
+            }
+            List<String> command = h.has("command") ? h.scalarList("command") : List.of();
+            String url = h.optionalString("url", null);
+            String urlEnv = h.optionalString("url_env", null);
+            String urlFile = h.optionalString("url_file", null);
+            long targets = (command.isEmpty() ? 0 : 1) + (url == null ? 0 : 1) + (urlEnv == null ? 0 : 1) + (urlFile == null ? 0 : 1);
+            if (targets != 1) {
+                throw h.errorAt(command.isEmpty() ? "on" : "command", "a hook runs one thing: give exactly one of command (a list:"
+                        + " the program and its arguments), url, url_env or url_file (a Slack webhook's address is a secret: url_env or url_file)");
+            }
+            if (url != null && !url.matches("https?://\\S+")) {
+                throw h.errorAt("url", "'" + url + "' is not an http(s) URL");
+            }
+            String timeoutText = h.optionalString("timeout", "10s");
+            Duration timeout = DurationText.parse(timeoutText)
+                    .orElseThrow(() -> h.errorAt("timeout", "'" + timeoutText + "' is not a duration (like 10s, 2m)"));
+            boolean required = h.optionalBoolean("required", false);
+            if (required && events.stream().noneMatch(e -> e.startsWith("before_"))) {
+                throw h.errorAt("required", "only a before_* hook can be required: it blocks its step when it fails;"
+                        + " the others only report");
+            }
+            out.add(new Hook(Set.copyOf(events), command, url, urlEnv, urlFile, timeout, required, h.line()));
+        }
+        return List.copyOf(out);
     }
 
     public Runbook load(Path file, Map<String, String> overrides) {
@@ -55,7 +96,7 @@ public final class RunbookLoader {
             }
             steps.add(step);
         }
-        return new Runbook(name, cluster, database, vars, settings, List.copyOf(steps), file);
+        return new Runbook(name, cluster, database, vars, settings, List.copyOf(steps), file, hooks(top));
     }
 
     private Step step(YamlFields s) {

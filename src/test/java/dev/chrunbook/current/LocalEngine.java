@@ -38,8 +38,12 @@ final class LocalEngine {
                 """);
     }
 
-    /** Runs SQL (several statements allowed) and returns what it printed; an engine error is an exception. */
-    String query(String sql, Map<String, String> settings) {
+    /**
+     * Runs SQL (several statements allowed) and returns what it printed; an engine error is an exception.
+     * One at a time: the engine is a process per query over one data directory, which it locks, where a
+     * server would run the queries of chrunbook's threads (chunk workers, the assembler, the throttle) side by side.
+     */
+    synchronized String query(String sql, Map<String, String> settings) {
         List<String> cmd = new ArrayList<>(List.of(launcher.toString(), "--path", data.toString(), "--config-file", config.toString(),
                 "--multiquery", "--query", sql));
         settings.forEach((k, v) -> cmd.add("--" + k + "=" + v));
