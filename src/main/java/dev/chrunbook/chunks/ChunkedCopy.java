@@ -167,27 +167,13 @@ public final class ChunkedCopy {
      */
     private void copyPending() throws InterruptedException {
         int threads = (int) Math.max(1, Math.min(spec.parallel(), ledger().stream().filter(c -> c.phase() == Phase.PENDING).count()));
-        ExecutorService pool = daemons(threads, "chunks");
         try (ClickHouseClient assemblyClient = connect();
              ThrottleWatch watch = new ThrottleWatch(spec.throttle(), this::connect, THROTTLE_POLL, "chrunbook-" + spec.step().id() + "-throttle")) {
             throttleWatch = watch;
             assembler = daemons(1, "assembly");
             try {
                 this.assemblyClient = assemblyClient;
-                List<Future<?>> workers = new ArrayList<>();
-                for (int i = 0; i < threads; i++) {
-                    workers.add(pool.submit(() -> {
-                        work();
-                        return null;
-                    }));
-                }
-                for (Future<?> w : workers) {
-                    try {
-                        w.get();
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        fail(String.valueOf(e.getCause().getMessage()));
-                    }
-                }
+                Lanes.run(threads, "chrunbook-" + spec.step().id() + "-chunks", this::work, this::fail);
                 assembler.shutdown();
                 while (!assembler.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS)) {
                     // partitions still going in: REPLACE runs to its end, never cut short
@@ -195,17 +181,11 @@ public final class ChunkedCopy {
             } finally {
                 assembler.shutdownNow();
             }
-        } finally {
-            pool.shutdownNow();
         }
     }
 
-    private interface Task {
-        void run() throws InterruptedException;
-    }
-
     /** Work a worker hands to the assembler, one task at a time in order, on the assembler's own connection. */
-    private void offPath(Task task, String what) {
+    private void offPath(Lanes.Work task, String what) {
         assembler.submit(() -> {
             try {
                 task.run();

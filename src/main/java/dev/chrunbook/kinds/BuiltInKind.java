@@ -77,6 +77,17 @@ abstract class BuiltInKind implements StepKind {
         return Optional.of(List.of(fingerprint(drifting(renderer.renderParams(step, node)))));
     }
 
+    /** Those of {@code params} named in {@code keys}, in that order: what a kind's drift fingerprint covers. */
+    static Map<String, String> only(Map<String, String> params, List<String> keys) {
+        Map<String, String> kept = new java.util.LinkedHashMap<>();
+        for (String key : keys) {
+            if (params.containsKey(key)) {
+                kept.put(key, params.get(key));
+            }
+        }
+        return kept;
+    }
+
     /** The parameters a change of which means the step did something else: all of them, unless a kind says otherwise. */
     Map<String, String> drifting(Map<String, String> params) {
         return params;

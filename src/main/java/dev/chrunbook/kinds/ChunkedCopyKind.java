@@ -151,13 +151,7 @@ final class ChunkedCopyKind extends BuiltInKind {
      */
     @Override
     Map<String, String> drifting(Map<String, String> params) {
-        Map<String, String> kept = new LinkedHashMap<>();
-        for (String key : List.of("source", "target", "split_by", "id_column", "ingested_column", "margin")) {
-            if (params.containsKey(key)) {
-                kept.put(key, params.get(key));
-            }
-        }
-        return kept;
+        return only(params, List.of("source", "target", "split_by", "id_column", "ingested_column", "margin"));
     }
 
     @Override

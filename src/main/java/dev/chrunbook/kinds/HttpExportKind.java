@@ -84,13 +84,7 @@ final class HttpExportKind extends BuiltInKind {
 
     @Override
     Map<String, String> drifting(Map<String, String> params) {
-        Map<String, String> kept = new LinkedHashMap<>();
-        for (String key : List.of("url", "table", "team_column", "team_ids", "time_column", "start", "end", "order")) {
-            if (params.containsKey(key)) {
-                kept.put(key, params.get(key));
-            }
-        }
-        return kept;
+        return only(params, List.of("url", "table", "team_column", "team_ids", "time_column", "start", "end", "order"));
     }
 
     @Override

@@ -124,14 +124,8 @@ final class RemoteCopyKind extends BuiltInKind {
     /** What was copied; tuning (fetch_limit once planned, parallel, retries) may change between runs. */
     @Override
     Map<String, String> drifting(Map<String, String> params) {
-        Map<String, String> kept = new LinkedHashMap<>();
-        for (String key : List.of("source_cluster", "source_database", "source_table", "target", "distributed", "team_column",
-                "team_ids", "time_column", "start", "end", "id_column")) {
-            if (params.containsKey(key)) {
-                kept.put(key, params.get(key));
-            }
-        }
-        return kept;
+        return only(params, List.of("source_cluster", "source_database", "source_table", "target", "distributed", "team_column",
+                "team_ids", "time_column", "start", "end", "id_column"));
     }
 
     @Override

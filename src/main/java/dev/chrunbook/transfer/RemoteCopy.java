@@ -137,29 +137,9 @@ public final class RemoteCopy {
     }
 
     private void copyPending() throws InterruptedException {
-        int threads = Math.max(1, spec.parallel());
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "chrunbook-" + spec.step().id() + "-remote");
-            t.setDaemon(true);
-            return t;
-        });
         try {
-            List<Future<?>> workers = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                workers.add(pool.submit(() -> {
-                    work();
-                    return null;
-                }));
-            }
-            for (Future<?> w : workers) {
-                try {
-                    w.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    fail(String.valueOf(e.getCause().getMessage()));
-                }
-            }
+            dev.chrunbook.chunks.Lanes.run(spec.parallel(), "chrunbook-" + spec.step().id() + "-remote", this::work, this::fail);
         } finally {
-            pool.shutdownNow();
             reader.shutdownNow();
         }
     }
