@@ -175,7 +175,7 @@ final class RemoteCopyKind extends BuiltInKind {
             Map<String, String> settings;
             try (ClickHouseClient client = services.probes().connector().connect(node.host(), node.httpPort())) {
                 sql = sql(client, work, services.database());
-                Optional<String> problem = RemotePreflight.problems(client, sql, p);
+                Optional<String> problem = RemotePreflight.problems(client, sql, p, false);
                 if (problem.isPresent()) {
                     return finish(work, services, store.update(work.step().id(), node.id(),
                             s -> s.failVerification(store.clock().instant(), problem.get())));

@@ -61,11 +61,6 @@ public final class RemoteCopy {
     private final List<String> problems = new ArrayList<>();
     private final AtomicLong copiedRows = new AtomicLong();
     private Instant began;
-    private final ExecutorService reader = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "chrunbook-remote-print");
-        t.setDaemon(true);
-        return t;
-    });
 
     /** @param cursor the copy's cursor over every shard, as the state has it now */
     public RemoteCopy(Spec spec, StateStore store, ClickHouseConnector connector, Sleeper sleeper, ExecutionListener listener,
@@ -97,6 +92,11 @@ public final class RemoteCopy {
         try (ClickHouseClient client = connect()) {
             if (ledger().isEmpty()) {
                 List<ChunkState> planned = plan(client);
+                if (planned.isEmpty()) { // this shard has none of the rows; a filter that selects none anywhere is an error
+                    RemotePreflight.noRows(client, spec.sql()).ifPresent(why -> {
+                        throw dev.chrunbook.ChrunbookException.verificationFailed(why);
+                    });
+                }
                 store.update(spec.step().id(), spec.node().id(), s -> s.withChunks(planned));
                 listener.waiting(spec.step(), spec.node(), "planned " + planned.size() + " chunk(s) of "
                         + planned.stream().mapToLong(ChunkState::plannedRows).sum() + " rows from " + spec.sql().source()
@@ -137,15 +137,11 @@ public final class RemoteCopy {
     }
 
     private void copyPending() throws InterruptedException {
-        try {
-            dev.chrunbook.chunks.Lanes.run(spec.parallel(), "chrunbook-" + spec.step().id() + "-remote", this::work, this::fail);
-        } finally {
-            reader.shutdownNow();
-        }
+        dev.chrunbook.chunks.Lanes.run(spec.parallel(), "chrunbook-" + spec.step().id() + "-remote", this::work, this::fail);
     }
 
     private void work() throws InterruptedException {
-        try (ClickHouseClient client = connect(); ClickHouseClient side = connect()) {
+        try (ClickHouseClient client = connect()) {
             ChunkState c;
             while ((c = next()) != null) {
                 Optional<Problem> problem = Optional.empty();
@@ -156,7 +152,7 @@ public final class RemoteCopy {
                         sleeper.sleep(pause);
                         c = current(c);
                     }
-                    problem = process(client, side, c);
+                    problem = process(client, c);
                     if (problem.isEmpty() || !problem.get().retryable()) {
                         break;
                     }
@@ -185,25 +181,27 @@ public final class RemoteCopy {
         return ledger().stream().filter(x -> x.index() == c.index()).findFirst().orElse(c);
     }
 
-    /** @param side a second connection: the source's fingerprint is read on it while the chunk is copied */
-    private Optional<Problem> process(ClickHouseClient client, ClickHouseClient side, ChunkState c) throws InterruptedException {
-        java.util.concurrent.CompletableFuture<RemoteChunk.Print> print = null;
+    /**
+     * Copies, checks and attaches one chunk. The source's fingerprint is read once, when first needed:
+     * after the copy for a new chunk (read beside it, it slowed the copy down more than it took alone).
+     */
+    private Optional<Problem> process(ClickHouseClient client, ChunkState c) throws InterruptedException {
         try {
+            RemoteChunk.Print[] memo = new RemoteChunk.Print[1];
+            java.util.function.Supplier<RemoteChunk.Print> source = () -> memo[0] != null ? memo[0] : (memo[0] = chunk.source(client, c));
             long present = chunk.targetRows(client, c); // a count: the full fingerprint only when rows are there
-            print = java.util.concurrent.CompletableFuture.supplyAsync(() -> chunk.source(side, c), reader);
             RemoteChunk.Print target = present == 0 ? null : chunk.target(client, c);
-            if (present > 0 && source(print).equals(target)) { // in already: an earlier run attached it, or the rows were there
-                finish(client, c, source(print));
+            if (present > 0 && source.get().equals(target)) { // in already: an earlier run attached it, or the rows were there
+                finish(client, c, source.get());
                 return Optional.empty();
             }
             // a chunk verified in its table by an earlier run, whose ATTACH did not happen or not for every partition, goes on
-            boolean ready = c.phase() == Phase.COPIED && chunk.tableExists(client, c) && chunk.copied(client, c).equals(source(print));
+            boolean ready = c.phase() == Phase.COPIED && chunk.tableExists(client, c) && chunk.copied(client, c).equals(source.get());
             if (present > 0 && !ready) {
                 return Optional.of(new Problem(c.label() + ": the target " + spec.sql().target() + " already holds " + target
-                        + " of its range, the source " + source(print) + "; copying would double rows: delete them from the target"
+                        + " of its range, the source " + source.get() + "; copying would double rows: delete them from the target"
                         + " (or narrow team_ids / start / end), then run the step again", false));
             }
-            RemoteChunk.Print source = ready ? source(print) : null;
             if (!ready) {
                 ChunkState sending = c.sending(chunk.nextQueryId(c), store.clock().instant());
                 save(sending);
@@ -215,10 +213,9 @@ public final class RemoteCopy {
                 }
                 RemoteChunk.Print copied = chunk.copied(client, sending);
                 chunk.logged(sending, o, copied.rows());
-                source = source(print);
-                if (!copied.equals(source)) {
+                if (!copied.equals(source.get())) {
                     save(sending.redo("differs"));
-                    return Optional.of(new Problem(c.label() + ": the copy holds " + copied + ", the source " + source, true));
+                    return Optional.of(new Problem(c.label() + ": the copy holds " + copied + ", the source " + source.get(), true));
                 }
                 save(sending.copied(copied.rows(), copied.sum()));
                 copiedRows.addAndGet(copied.rows());
@@ -229,27 +226,14 @@ public final class RemoteCopy {
             }
             // ATTACH adds the verified chunk table's parts as they are: their row count in the target tells that it happened
             long after = chunk.targetRows(client, c);
-            if (after != source.rows()) {
+            if (after != source.get().rows()) {
                 return Optional.of(new Problem(c.label() + ": after ATTACH PARTITION the target holds " + after + " rows of its range,"
-                        + " the source " + source + "; the chunk table " + chunk.table(c) + " is kept for a look", false));
+                        + " the source " + source.get() + "; the chunk table " + chunk.table(c) + " is kept for a look", false));
             }
-            finish(client, c, source);
+            finish(client, c, source.get());
             return Optional.empty();
         } catch (ClickHouseException e) { // the source or target unreachable, or a statement refused
             return Optional.of(new Problem(c.label() + ": " + e.getMessage(), true));
-        } finally {
-            if (print != null) {
-                print.exceptionally(e -> null).join(); // the side connection is free again before the next chunk
-            }
-        }
-    }
-
-    /** The source's fingerprint of the chunk, read on the side connection. */
-    private static RemoteChunk.Print source(java.util.concurrent.CompletableFuture<RemoteChunk.Print> print) throws InterruptedException {
-        try {
-            return print.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof ClickHouseException ce ? ce : new IllegalStateException(e.getCause());
         }
     }
 

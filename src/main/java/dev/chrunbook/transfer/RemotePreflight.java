@@ -20,6 +20,14 @@ public final class RemotePreflight {
     }
 
     public static Optional<String> problems(ClickHouseClient client, RemoteSql sql, Map<String, String> params) {
+        return problems(client, sql, params, true);
+    }
+
+    /**
+     * @param countRows also count the filter's rows on the source; the copy skips it and asks
+     *                  {@link #noRows} only when its shard's plan comes out empty
+     */
+    public static Optional<String> problems(ClickHouseClient client, RemoteSql sql, Map<String, String> params, boolean countRows) {
         String cluster = SqlQuoting.literal(sql.sourceCluster());
         if ("0".equals(client.selectOne("SELECT count() FROM system.clusters WHERE cluster = " + cluster))) {
             return Optional.of("the target does not declare cluster '" + sql.sourceCluster() + "' in remote_servers: add the source"
@@ -58,9 +66,14 @@ public final class RemotePreflight {
             return Optional.of("the source " + sql.sourceDatabase() + "." + sql.sourceTable() + " and the target " + sql.target()
                     + " do not fit: " + String.join("; ", wrong));
         }
+        return countRows ? noRows(client, sql) : Optional.empty();
+    }
+
+    /** When the filter selects no row of the source on any shard: what to fix. */
+    public static Optional<String> noRows(ClickHouseClient client, RemoteSql sql) {
         String rows = client.selectOne("SELECT count() FROM " + sql.source() + " WHERE " + sql.unsharded().filter());
         if ("0".equals(rows)) {
-            return Optional.of("the filter selects no rows of the source (teams " + params.get("team_ids") + ", " + sql.timeColumn()
+            return Optional.of("the filter selects no rows of the source (teams " + sql.teams() + ", " + sql.timeColumn()
                     + " in [" + sql.start() + ", " + sql.end() + ")): fix remote.team_ids, remote.start or remote.end");
         }
         return Optional.empty();
