@@ -1,0 +1,173 @@
+package dev.chrunbook.plan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chrunbook.Node;
+import dev.chrunbook.SqlQuoting;
+import dev.chrunbook.apply.NodeWork;
+import dev.chrunbook.chunks.ChunkSql;
+import dev.chrunbook.clickhouse.ClickHouseClient;
+import dev.chrunbook.kafka.KafkaAdmin;
+import dev.chrunbook.kinds.Services;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a runbook's copy and dedupe steps will take on each node, before anything runs: rows, bytes,
+ * the disk the step needs, and a duration from a rate measured on this cluster. The rate comes from
+ * an earlier run's audit log (rows written over the time its chunks took on that node) or, without
+ * one, from bounded sample copies into a temporary table, dropped afterwards. The sample's rate is
+ * one statement's; the estimate assumes no gain from running chunks side by side (an upper bound).
+ */
+public final class Estimator {
+    /** One step on one node. {@code seconds} is null for a step that copies nothing (a dedupe's disk only). */
+    public record Row(String step, String kind, String node, int shard, long rows, long bytes, long diskNeeded, Long seconds,
+                      String rateFrom) {
+    }
+
+    /**
+     * @param retentionSeconds the Kafka topic's retention.ms in seconds, when the runbook names a topic (else null)
+     */
+    public record Result(List<Row> rows, long copySeconds, Long retentionSeconds, String topic) {
+        /** The catch-up replays the topic from the copy's start: a retention shorter than the copy loses messages. */
+        public Optional<String> refusal() {
+            if (retentionSeconds == null || retentionSeconds <= 0 || retentionSeconds >= copySeconds) {
+                return Optional.empty();
+            }
+            return Optional.of("topic " + topic + " keeps messages " + retentionSeconds + " s, less than the estimated copy of "
+                    + copySeconds + " s: the catch-up would miss what ingestion wrote meanwhile. Raise retention.ms on the topic"
+                    + " (or copy in smaller runs) first");
+        }
+    }
+
+    private final Services.Probes probes;
+    private final Path auditLog;
+    private final long sampleRows;
+
+    public Estimator(Services.Probes probes, Path stateDir, long sampleRows) {
+        this.probes = probes;
+        this.auditLog = stateDir.resolve("audit.jsonl");
+        this.sampleRows = sampleRows;
+    }
+
+    /** @param work the rendered work of the runbook's chunked-copy and partition-dedupe steps */
+    public Result estimate(List<NodeWork> work, String brokers, String topic) {
+        List<Row> rows = new ArrayList<>();
+        long copy = 0;
+        for (NodeWork w : work) {
+            Node node = w.node();
+            boolean isCopy = w.params().containsKey("source");
+            String table = isCopy ? w.params().get("source") : w.params().get("table");
+            try (ClickHouseClient client = probes.connector().connect(node.host(), node.httpPort())) {
+                List<String> size = client.select("SELECT sum(p_rows), sum(p_bytes), max(p_bytes) FROM (SELECT partition_id,"
+                        + " sum(rows) AS p_rows, sum(bytes_on_disk) AS p_bytes FROM system.parts"
+                        + " WHERE active AND database = " + SqlQuoting.literal(probes.database()) + " AND table = "
+                        + SqlQuoting.literal(table) + " GROUP BY partition_id)").get(0);
+                long n = number(size.get(0));
+                long bytes = number(size.get(1));
+                long largest = number(size.get(2));
+                if (!isCopy) {
+                    rows.add(new Row(w.step().id(), "partition-dedupe", node.id(), node.shard(), n, bytes, 2 * largest, null,
+                            "free disk for twice the largest partition"));
+                    continue;
+                }
+                Optional<Double> history = historyRate(w.step().id(), node.id());
+                double rate = history.orElseGet(() -> sampleRate(client, table, w.settings()));
+                long seconds = rate > 0 ? (long) Math.ceil(n / rate) : 0;
+                copy = Math.max(copy, seconds); // shards copy at once
+                rows.add(new Row(w.step().id(), "chunked-copy", node.id(), node.shard(), n, bytes, bytes, seconds,
+                        String.format("%s %,.0f rows/s", history.isPresent() ? "audit.jsonl of an earlier run:" : "a sample copy of "
+                                + Math.min(n, sampleRows) + " rows (less one of a third):", rate)));
+            }
+        }
+        Long retention = null;
+        if (brokers != null && !brokers.isBlank() && topic != null && !topic.isBlank()) {
+            try (KafkaAdmin admin = probes.admins().apply(brokers)) {
+                String ms = admin.retentionConfig(topic).getOrDefault("retention.ms", "?");
+                retention = ms.matches("-?\\d+") ? Long.parseLong(ms) / 1000 : null;
+            } catch (RuntimeException e) { // an unreadable topic: the estimate stands, its retention is not checked
+                org.slf4j.LoggerFactory.getLogger(Estimator.class).warn("retention of topic {} on {} unknown, not checked: {}",
+                        topic, brokers, e.getMessage());
+            }
+        }
+        return new Result(rows, copy, retention, topic);
+    }
+
+    /** Rows written over the wall time of an earlier run's chunk statements of this step on this node. */
+    private Optional<Double> historyRate(String step, String node) {
+        if (!Files.exists(auditLog)) {
+            return Optional.empty();
+        }
+        long written = 0;
+        Instant first = null;
+        Instant last = null;
+        ObjectMapper json = new ObjectMapper();
+        try {
+            for (String line : Files.readAllLines(auditLog)) {
+                JsonNode a = json.readTree(line);
+                if (!step.equals(a.path("step").asText()) || !node.equals(a.path("node").asText()) || !a.hasNonNull("sent")
+                        || !"done".equals(a.path("outcome").asText())) {
+                    continue;
+                }
+                Instant sent = Instant.parse(a.get("sent").asText());
+                Instant end = sent.plusMillis(a.path("duration_ms").asLong());
+                written += a.path("rows_written").asLong();
+                first = first == null || sent.isBefore(first) ? sent : first;
+                last = last == null || end.isAfter(last) ? end : last;
+            }
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // an unreadable audit log: the sample measures instead
+        }
+        if (written == 0 || first == null) {
+            return Optional.empty();
+        }
+        return Optional.of(written / Math.max(0.001, Duration.between(first, last).toMillis() / 1000.0));
+    }
+
+    /**
+     * One statement's rate: two bounded samples of the source (a third of {@code sampleRows}, then all of
+     * them) copied into a table of its definition, dropped after. The rate is the rows the larger one
+     * copied more over the time it took more, so that the fixed cost of a statement does not count.
+     */
+    private double sampleRate(ClickHouseClient client, String table, Map<String, String> settings) {
+        String db = probes.database();
+        String tmp = table + "_chrunbook_estimate";
+        ChunkSql sql = new ChunkSql(db, table, table, List.of(), "", "", "");
+        Map<String, String> known = dev.chrunbook.apply.ServerCatalog.knownSettings(client, settings, "estimate of " + table);
+        // unpartitioned, so that a block of many partitions is one part as a chunk's block of few would be
+        String key = client.selectOne("SELECT sorting_key FROM system.tables WHERE database = " + SqlQuoting.literal(db)
+                + " AND name = " + SqlQuoting.literal(table));
+        String create = "CREATE TABLE " + sql.qualified(tmp) + " AS " + sql.qualified(table) + " ENGINE = MergeTree() ORDER BY ("
+                + (key == null || key.isBlank() ? "tuple()" : key) + ")";
+        long[] rows = new long[2];
+        double[] seconds = new double[2];
+        long[] limits = {Math.max(1, sampleRows / 3), sampleRows};
+        for (int i = 0; i < 2; i++) {
+            client.execute(sql.drop(tmp), null, Map.of());
+            client.execute(create, null, Map.of());
+            try {
+                long start = System.nanoTime();
+                client.execute("INSERT INTO " + sql.qualified(tmp) + " SELECT * FROM " + sql.qualified(table) + " LIMIT " + limits[i],
+                        null, known);
+                seconds[i] = (System.nanoTime() - start) / 1e9;
+                rows[i] = number(client.selectOne("SELECT count() FROM " + sql.qualified(tmp)));
+            } finally {
+                client.execute(sql.drop(tmp), null, Map.of());
+            }
+        }
+        double more = seconds[1] - seconds[0];
+        return rows[1] > rows[0] && more > 0.001 ? (rows[1] - rows[0]) / more : rows[1] / Math.max(0.001, seconds[1]);
+    }
+
+    private static long number(String v) {
+        return v == null || v.isBlank() ? 0 : (long) Double.parseDouble(v);
+    }
+}
