@@ -127,8 +127,7 @@ final class HttpExportKind extends BuiltInKind {
             recordDone(store, work, r.events());
             return finish(work, services, store.update(work.step().id(), node.id(), s -> s.finish(Status.DONE, store.clock().instant(), null, note)));
         } catch (ChrunbookException e) {
-            boolean refused = e.getMessage().contains("refused a page") || e.getMessage().contains("selects no events")
-                    || e.getMessage().contains("has no column");
+            boolean refused = e.exitCode() == dev.chrunbook.ExitCode.VERIFICATION_FAILED; // refused, not a failure to retry
             return finish(work, services, store.update(work.step().id(), node.id(), s -> refused
                     ? s.failVerification(store.clock().instant(), e.getMessage())
                     : s.finish(Status.FAILED, store.clock().instant(), e.getMessage() + "; run the step again: it resumes after the last"

@@ -58,7 +58,8 @@ public final class BatchSender {
                 }
                 String text = r.body().length() > 500 ? r.body().substring(0, 500) + "..." : r.body();
                 if (code != 429 && code / 100 != 5) {
-                    throw ChrunbookException.stepFailed(endpoint + " refused a page with HTTP " + code + ": " + text
+                    // a refusal is a precondition that failed (a wrong key, a malformed event): exit 4, as a failed check
+                    throw ChrunbookException.verificationFailed(endpoint + " refused a page with HTTP " + code + ": " + text
                             + (code == 401 || code == 403 ? " (check the API key: api_key_env / api_key_file)" : ""));
                 }
                 last = "HTTP " + code + (text.isBlank() ? "" : ": " + text);

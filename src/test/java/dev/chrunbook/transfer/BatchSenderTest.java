@@ -70,6 +70,7 @@ class BatchSenderTest {
         Fixtures.CountingSleeper sleeper = new Fixtures.CountingSleeper();
         ChrunbookException e = assertThrows(ChrunbookException.class,
                 () -> new BatchSender(serve(), 5, Duration.ofSeconds(5), sleeper).send("{}".getBytes(), why -> { }));
+        assertEquals(dev.chrunbook.ExitCode.VERIFICATION_FAILED, e.exitCode(), "a refusal is exit 4");
         assertTrue(e.getMessage().contains("HTTP 401") && e.getMessage().contains("Project API key invalid.")
                 && e.getMessage().contains("api_key_env"), e.getMessage());
         assertEquals(1, bodies.size(), "sent once");
