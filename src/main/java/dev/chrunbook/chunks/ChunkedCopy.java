@@ -110,7 +110,7 @@ public final class ChunkedCopy {
             if (ledger().isEmpty()) {
                 List<ChunkState> planned = new ChunkPlanner(spec.sql(), spec.limits()).plan(client);
                 store.update(spec.step().id(), spec.node().id(), s -> s.withChunks(planned));
-                listener.waiting(spec.step(), spec.node(), "planned " + planned.size() + " chunk(s) of "
+                listener.progress(spec.step(), spec.node(), "planned " + planned.size() + " chunk(s) of "
                         + planned.stream().mapToLong(ChunkState::plannedRows).sum() + " rows");
             }
             resolveEarlier(client);
@@ -325,6 +325,6 @@ public final class ChunkedCopy {
 
     /** Chunks done of all, rows per second over this run's chunks, and an ETA from the planned rows left. */
     private void progress() {
-        listener.waiting(spec.step(), spec.node(), ChunkProgress.line(ledger(), copiedRows.get(), began, store.clock().instant()));
+        listener.progress(spec.step(), spec.node(), ChunkProgress.line(ledger(), copiedRows.get(), began, store.clock().instant()));
     }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = VersionProvider.class,
         description = "Checked, resumable, observable runbooks for ClickHouse table migrations.",
         subcommands = {ValidateCommand.class, CheckCommand.class, PlanCommand.class, RunCommand.class, StatusCommand.class,
-                ResetCommand.class, RollbackCommand.class, EstimateCommand.class, CompletionCommand.class},
+                ResetCommand.class, RollbackCommand.class, EstimateCommand.class, ServeCommand.class, CompletionCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0 ok", "  1 a step failed (or a node was unreachable)", "  2 invalid input (runbook, template, option)",
                 "  3 state conflict (lock held, drift, order)", "  4 verification failed", "  5 internal error"})

@@ -47,22 +47,9 @@ final class StatusCommand extends RunbookCommand {
 
     private Integer once() {
         Workspace ws = workspace();
-        Topology topology = ws.connection.isPresent() ? ws.topology("status") : null;
-        Map<String, String> steps = new LinkedHashMap<>();
-        Map<String, List<String>> nodes = new LinkedHashMap<>();
-        for (Step s : ws.runbook.steps()) {
-            steps.put(s.id(), s.on().yamlName());
-            nodes.put(s.id(), topology == null ? List.of() : topology.nodesFor(s.on()).stream().map(Node::id).toList());
-        }
-        RunState state = ws.state().orElse(null);
-        StatusReport report = StatusReport.of(ws.runbook.name(), state, steps, nodes,
-                topology == null ? Map.of() : RunCommand.places(topology));
-        if (topology != null && state != null) {
-            report = LiveProgress.add(report, state, topology, ws.connector("status"));
-        }
+        StatusReport report = report(ws, ws.connection.isPresent() ? ws.topology("status") : null);
         PrintWriter out = out();
         java.nio.file.Path pause = ws.stateDir.resolve(dev.chrunbook.chunks.Throttle.PAUSE_FILE);
-        report = report.paused(java.nio.file.Files.exists(pause));
         if (json) {
             out.println(report.toJson());
         } else {
@@ -75,15 +62,33 @@ final class StatusCommand extends RunbookCommand {
         return 0;
     }
 
+    /** The matrix from the state as it is now, with live numbers from the cluster when a topology is given. */
+    static StatusReport report(Workspace ws, Topology topology) {
+        Map<String, String> steps = new LinkedHashMap<>();
+        Map<String, List<String>> nodes = new LinkedHashMap<>();
+        for (Step s : ws.runbook.steps()) {
+            steps.put(s.id(), s.on().yamlName());
+            nodes.put(s.id(), topology == null ? List.of() : topology.nodesFor(s.on()).stream().map(Node::id).toList());
+        }
+        RunState state = ws.state().orElse(null);
+        StatusReport report = StatusReport.of(ws.runbook.name(), state, steps, nodes,
+                topology == null ? Map.of() : RunCommand.places(topology));
+        if (topology != null && state != null) {
+            report = LiveProgress.add(report, state, topology, ws.connector("status"));
+        }
+        return report.paused(java.nio.file.Files.exists(ws.stateDir.resolve(dev.chrunbook.chunks.Throttle.PAUSE_FILE)));
+    }
+
     private static void print(PrintWriter out, StatusReport report) {
         out.printf("runbook %s, run_id %s%n", report.runbook(), report.runId() == null ? "(not started)" : report.runId());
         for (StatusReport.StepRow step : report.steps()) {
             out.printf("%n%-24s %s (on: %s)%n", step.id(), step.status(), step.on());
             for (StatusReport.NodeRow n : step.nodes()) {
                 String place = n.shard() == null ? "" : "shard " + n.shard() + " " + n.replica();
-                out.printf("  %-22s %-14s %-8s attempts %-3d %-9s rows %-12d %s%n", n.node(), place, n.status(), n.attempts(),
-                        n.durationMs() == null ? "-" : String.format("%.1fs", n.durationMs() / 1000.0),
-                        n.rowsWritten(), n.error() != null ? n.error() : n.note() != null ? n.note() : "");
+                out.printf("  %-22s %-14s %-8s attempts %-3d %-9s rows %-12d %s%s%n", n.node(), place, n.status(), n.attempts(),
+                        n.durationMs() == null ? "-" : String.format("%.1fs", n.durationMs() / 1000.0), n.rowsWritten(),
+                        n.chunks() == null ? "" : "chunks " + n.chunks().done() + "/" + n.chunks().total() + " ",
+                        n.error() != null ? n.error() : n.note() != null ? n.note() : "");
                 if (n.live() != null) {
                     out.printf("    running now: %,d of ~%,d rows read, %,d written, %.0f s [%s]%n", n.live().rowsRead(),
                             n.live().totalRowsApprox(), n.live().rowsWritten(), n.live().elapsedMs() / 1000.0, n.live().queryId());

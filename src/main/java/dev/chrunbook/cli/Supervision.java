@@ -3,6 +3,7 @@ package dev.chrunbook.cli;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
 import dev.chrunbook.observe.ExecutionListener;
 import dev.chrunbook.observe.JsonEvents;
+import dev.chrunbook.observe.LiveFile;
 import dev.chrunbook.observe.Listeners;
 import dev.chrunbook.observe.ProgressLines;
 import dev.chrunbook.observe.ProgressMonitor;
@@ -18,17 +19,20 @@ import java.util.List;
 
 /**
  * The observers of a run: event lines or JSON events, the progress monitor feeding bars (on a
- * terminal) or status lines (elsewhere), and the audit log, which is always on.
+ * terminal) or status lines (elsewhere), and the audit log and the live view for serve, which are
+ * always on.
  */
 final class Supervision implements AutoCloseable {
     private final ExecutionListener listener;
     private final ProgressMonitor monitor;
     private final dev.chrunbook.observe.Hooks hooks;
+    private final LiveFile live;
 
-    private Supervision(ExecutionListener listener, ProgressMonitor monitor, dev.chrunbook.observe.Hooks hooks) {
+    private Supervision(ExecutionListener listener, ProgressMonitor monitor, dev.chrunbook.observe.Hooks hooks, LiveFile live) {
         this.listener = listener;
         this.monitor = monitor;
         this.hooks = hooks;
+        this.live = live;
     }
 
     static Supervision start(ClickHouseConnector connector, PrintWriter err, Clock clock, boolean quiet, boolean json,
@@ -56,12 +60,12 @@ final class Supervision implements AutoCloseable {
             all.add(lines);
             sink = System.console() != null ? new TerminalBars(System.err) : lines;
         }
-        ProgressMonitor monitor = null;
-        if (sink != ProgressSink.NONE) {
-            monitor = new ProgressMonitor(connector, sink, clock, Duration.ofSeconds(1));
-            all.add(monitor);
-        }
-        return new Supervision(new Listeners(all), monitor, hooks);
+        // the live view for serve is always kept, as the audit is: its file is next to the state's
+        LiveFile live = new LiveFile(audit.stateDir(), clock);
+        all.add(live);
+        ProgressMonitor monitor = new ProgressMonitor(connector, ProgressSink.both(sink, live), clock, Duration.ofSeconds(1));
+        all.add(monitor);
+        return new Supervision(new Listeners(all), monitor, hooks, live);
     }
 
     ExecutionListener listener() {
@@ -75,9 +79,8 @@ final class Supervision implements AutoCloseable {
 
     @Override
     public void close() {
-        if (monitor != null) {
-            monitor.close();
-        }
+        monitor.close();
+        live.close();
         if (hooks != null) {
             hooks.close(); // the last step_failed reaches people before the process ends
         }

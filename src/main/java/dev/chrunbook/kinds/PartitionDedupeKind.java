@@ -129,7 +129,7 @@ final class PartitionDedupeKind extends BuiltInKind {
                 }
                 save(work, store, sending.done());
                 done++;
-                services.listener().waiting(work.step(), node, "partitions " + done + "/" + all.size() + " deduplicated");
+                services.listener().progress(work.step(), node, "partitions " + done + "/" + all.size() + " deduplicated");
             }
             recordDone(store, work, done);
             String note = done + " partition(s) of " + table + " deduplicated one at a time; partitions with one part and no duplicates skipped";

@@ -33,6 +33,11 @@ public final class AuditLog implements ExecutionListener {
         this.clock = clock;
     }
 
+    /** The state dir the log is in (other files of the run's observers go next to it). */
+    public Path stateDir() {
+        return file.getParent();
+    }
+
     @Override
     public synchronized void statementFinished(Step step, Node node, StatementState st, Map<String, String> settings, String error) {
         Map<String, Object> line = new LinkedHashMap<>();

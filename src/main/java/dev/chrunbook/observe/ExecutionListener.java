@@ -33,6 +33,14 @@ public interface ExecutionListener {
     }
 
     /**
+     * A step's own account of how far it is on a node (chunks done, events sent): printed as waits
+     * are, unless a listener tells the two apart (the live view, hooks).
+     */
+    default void progress(Step step, Node node, String line) {
+        waiting(step, node, line);
+    }
+
+    /**
      * A copy or export moved its cursor: every row before {@code token} is in. Never held back, as
      * waits are: the last one printed is what an operator restarts from.
      */

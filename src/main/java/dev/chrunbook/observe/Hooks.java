@@ -75,6 +75,11 @@ public final class Hooks implements ExecutionListener, AutoCloseable {
         }
     }
 
+    /** A step's progress line is not a wait: nobody is called for it. */
+    @Override
+    public void progress(Step step, Node node, String line) {
+    }
+
     @Override
     public void waiting(Step step, Node node, String why) {
         String key = step.id() + "@" + node.id();

@@ -69,6 +69,11 @@ public final class Listeners implements ExecutionListener {
     }
 
     @Override
+    public void progress(Step step, Node node, String line) {
+        tell(l -> l.progress(step, node, line));
+    }
+
+    @Override
     public void cursor(Step step, Node node, String token, String progress) {
         tell(l -> l.cursor(step, node, token, progress));
     }

@@ -12,6 +12,23 @@ public interface ProgressSink {
         }
     };
 
+    /** Both sinks get every snapshot (a terminal's bars and the live file, say). */
+    static ProgressSink both(ProgressSink first, ProgressSink second) {
+        return new ProgressSink() {
+            @Override
+            public void update(ProgressSnapshot snapshot) {
+                first.update(snapshot);
+                second.update(snapshot);
+            }
+
+            @Override
+            public void finished(String queryId) {
+                first.finished(queryId);
+                second.finished(queryId);
+            }
+        };
+    }
+
     void update(ProgressSnapshot snapshot);
 
     /** The statement ended; its bar or line goes. */

@@ -32,11 +32,12 @@ public record StatusReport(@JsonProperty("schema") int schema, String runbook, @
     public record NodeRow(String node, String status, int attempts, Instant started, Instant finished,
                           @JsonProperty("duration_ms") Long durationMs, @JsonProperty("rows_written") long rowsWritten,
                           String error, String note, @JsonProperty("query_ids") List<String> queryIds, Live live,
-                          Integer shard, String replica) {
+                          Integer shard, String replica, Chunks chunks) {
 
         /** A running node whose statement the server still runs: what system.processes shows now. */
         public NodeRow withLive(Live now) {
-            return new NodeRow(node, status, attempts, started, finished, durationMs, rowsWritten, error, note, queryIds, now, shard, replica);
+            return new NodeRow(node, status, attempts, started, finished, durationMs, rowsWritten, error, note, queryIds, now, shard,
+                    replica, chunks);
         }
 
         /** The statement a running node waits on, if any. */
@@ -46,6 +47,22 @@ public record StatusReport(@JsonProperty("schema") int schema, String runbook, @
                             n.statements().stream().filter(s -> s.status() == StatementState.Outcome.SENT).map(StatementState::queryId),
                             n.chunks().stream().filter(c -> c.phase() == ChunkState.Phase.COPYING).map(ChunkState::queryId))
                     .findFirst().orElse(null);
+        }
+    }
+
+    /**
+     * A chunked step's ledger in short: chunks (or partitions) done of all, and the rows they hold
+     * against the rows planned. Null, and absent from the JSON, for a step without a ledger.
+     */
+    public record Chunks(int done, int total, long rows, @JsonProperty("planned_rows") long plannedRows) {
+        static Chunks of(List<ChunkState> ledger) {
+            if (ledger.isEmpty()) {
+                return null;
+            }
+            List<ChunkState> done = ledger.stream().filter(c -> c.phase() == ChunkState.Phase.DONE).toList();
+            long rows = ledger.stream().filter(c -> c.phase() == ChunkState.Phase.DONE || c.phase() == ChunkState.Phase.COPIED)
+                    .mapToLong(c -> c.rows() == null ? c.plannedRows() : c.rows()).sum();
+            return new Chunks(done.size(), ledger.size(), rows, ledger.stream().mapToLong(ChunkState::plannedRows).sum());
         }
     }
 
@@ -81,7 +98,7 @@ public record StatusReport(@JsonProperty("schema") int schema, String runbook, @
                 NodePlace at = where.get(n);
                 nodeRows.add(new NodeRow(n, s.status().label(), s.attempts(), s.started(), s.finished(), s.durationMs(),
                         s.rowsWritten(), s.error(), s.note(), queryIds(s), null, at == null ? null : at.shard(),
-                        at == null ? null : at.replica()));
+                        at == null ? null : at.replica(), Chunks.of(s.chunks())));
             }
             rows.add(new StepRow(id, on, aggregate(statuses), nodeRows));
         });

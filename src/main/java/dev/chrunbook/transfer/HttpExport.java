@@ -78,7 +78,7 @@ public final class HttpExport {
                 spec.from().filter(f -> days.get(0).range().team() == f.team() && days.get(0).range().fromDay() == f.day())
                         .ifPresent(f -> days.set(0, days.get(0).sending(null, began).copied(0, f.encode()))); // mid-day: from its position
                 store.update(spec.step().id(), spec.node().id(), s -> s.withChunks(days));
-                listener.waiting(spec.step(), spec.node(), "planned " + days.size() + " day(s) of "
+                listener.progress(spec.step(), spec.node(), "planned " + days.size() + " day(s) of "
                         + days.stream().mapToLong(ChunkState::plannedRows).sum() + " events to " + spec.sender().endpoint());
             }
             // one queue for every day: pages keep flowing across a day's end; acknowledgements come in order
@@ -120,7 +120,7 @@ public final class HttpExport {
                     .map(c -> c.phase() == Phase.DONE ? c : c.done()).toList()));
         }
         long seconds = Math.max(1, Duration.between(began, store.clock().instant()).toSeconds());
-        listener.waiting(spec.step(), spec.node(), sent.get() + " events sent in " + seconds + " s");
+        listener.progress(spec.step(), spec.node(), sent.get() + " events sent in " + seconds + " s");
         return new Result(sent.get(), pages, tries, ExportCursor.END);
     }
 

@@ -95,7 +95,7 @@ public final class RemoteCopy {
                     });
                 }
                 store.update(spec.step().id(), spec.node().id(), s -> s.withChunks(planned));
-                listener.waiting(spec.step(), spec.node(), "planned " + planned.size() + " chunk(s) of "
+                listener.progress(spec.step(), spec.node(), "planned " + planned.size() + " chunk(s) of "
                         + planned.stream().mapToLong(ChunkState::plannedRows).sum() + " rows from " + spec.sql().source()
                         + spec.from().map(f -> " from cursor " + Cursor.of(f)).orElse(""));
             }

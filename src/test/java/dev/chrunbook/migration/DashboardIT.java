@@ -1,0 +1,197 @@
+package dev.chrunbook.migration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chrunbook.testing.Cli;
+import dev.chrunbook.testing.ClusterNodes;
+import dev.chrunbook.testing.LocalCluster;
+import dev.chrunbook.testing.Waits;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code serve} during a real chunked copy of a schema that is not the demo's (app_events: org_id,
+ * event_id, weekly partitions), loaded in headless Chromium: the page shows the step x shard x
+ * replica matrix and a copied-rows figure that rises between two loads; a screenshot is kept.
+ */
+@ExtendWith(LocalCluster.class)
+class DashboardIT {
+    private static final Path SCREENSHOT = Path.of("target", "dashboard.png");
+    private static final Pattern PROGRESS_ROW = Pattern.compile("<tr data-step=\"copy\" data-node=\"([^\"]+)\" data-rows=\"(\\d+)\">");
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aBrowserShowsTheMatrixAndRisingProgressWhileTheCopyRuns(ClusterNodes cluster) throws Exception {
+        String db = cluster.database();
+        String topic = "dash_" + db;
+        long t0 = System.nanoTime();
+        ForeignSchema.create(cluster, topic, 1_200_000);
+        long loaded = System.nanoTime();
+        Path runbook = ForeignSchema.runbook(tmp.resolve("runbook"), db, topic);
+        List<String> common = List.of("--connection", LocalCluster.CONNECTION.toString(), "--state-dir", tmp.resolve("state").toString(),
+                "--set", "copy_chunk_rows=20000", "--set", "copy_parallel=1");
+        Cli.Result prepared = Cli.runbook(runbook, common, "run", "--to", "create-staging", "--execute");
+        assertEquals(0, prepared.exitCode(), prepared.toString());
+
+        Process serve = start("serve.log", runbook, common, "serve", "--port", "0");
+        Process copy = null;
+        try {
+            String base = awaitUrl(serve);
+            copy = start("copy.log", runbook, common, "run", "--step", "copy", "--execute");
+            Process running = copy;
+            Waits.until(() -> copyChunksDone(base) > 0 || !running.isAlive(), Duration.ofMinutes(2), "the copy puts its first chunk in");
+            assertTrue(copy.isAlive(), "the copy should still run: " + Files.readString(tmp.resolve("copy.log")));
+
+            String first = dom(base);
+            chromium("--virtual-time-budget=3000", "--screenshot=" + SCREENSHOT.toAbsolutePath(), "--window-size=1400,1300", base);
+            long before = copiedRows(first);
+            assertTrue(first.contains("<table id=\"matrix\">"), first);
+            assertTrue(Pattern.compile("<tr data-step=\"copy\"><th>copy<div>running").matcher(first).find(), "the copy's row runs: " + first);
+            assertTrue(first.contains("data-status=\"running\"") && first.contains("data-status=\"done\""), "cells carry status: " + first);
+            assertTrue(first.contains("shard 1 · ") && first.contains("shard 2 · "), "nodes are named by shard and replica: " + first);
+            assertTrue(first.contains(ClusterNodes.id(1)) && first.contains(ClusterNodes.id(3)), first);
+            Matcher waits = Pattern.compile("<ul id=\"waits\">(.*?)</ul>", Pattern.DOTALL).matcher(first);
+            assertTrue(waits.find() && !waits.group(1).contains("chunks "), "a progress line is not a wait: " + first);
+            assertTrue(first.contains("<td>chunks "), "the copy's progress line is shown: " + first);
+
+            Waits.until(() -> copiedRowsOfView(base) > before, Duration.ofMinutes(2), "more rows are copied");
+            String second = dom(base);
+            long after = copiedRows(second);
+            assertTrue(after > before, "the copied rows shown rise: " + before + " then " + after);
+            assertTrue(Files.size(SCREENSHOT) > 10_000, "a screenshot of the page: " + Files.size(SCREENSHOT) + " bytes");
+
+            long shown = System.nanoTime();
+            assertTrue(copy.waitFor(5, TimeUnit.MINUTES), "the copy ends");
+            long copied = System.nanoTime();
+            assertEquals(0, copy.exitValue(), Files.readString(tmp.resolve("copy.log")));
+            JsonNode view = view(base);
+            assertEquals("ended", view.get("live").get("run").asText(), view.get("live").toString());
+            for (JsonNode step : view.get("report").get("steps")) {
+                if (step.get("id").asText().equals("copy")) {
+                    for (JsonNode n : step.get("nodes")) {
+                        assertEquals(n.get("chunks").get("total").asInt(), n.get("chunks").get("done").asInt(), n.toString());
+                    }
+                }
+            }
+            assertEquals(copiedRowsOfView(base), copiedRows(dom(base)), "at the end the page shows every chunk's rows");
+            System.out.printf("dashboard: %,d then %,d rows copied shown; screenshot %s; load %.0f s, run and pages %.0f s,"
+                    + " rest of the copy %.0f s%n", before, after, SCREENSHOT.toAbsolutePath(), (loaded - t0) / 1e9, (shown - loaded) / 1e9,
+                    (copied - shown) / 1e9);
+        } finally {
+            serve.destroy();
+            if (copy != null) {
+                copy.destroyForcibly();
+            }
+        }
+    }
+
+    private Process start(String log, Path runbook, List<String> common, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("chrunbook.jar", "target/chrunbook.jar"), args[0], runbook.toString()));
+        cmd.addAll(List.of(args).subList(1, args.length));
+        cmd.addAll(common);
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve(log).toFile()).start();
+    }
+
+    private String awaitUrl(Process serve) throws Exception {
+        Pattern url = Pattern.compile("on (http://127\\.0\\.0\\.1:\\d+/)");
+        String[] found = {null};
+        Waits.until(() -> {
+            Matcher m = url.matcher(read("serve.log"));
+            found[0] = m.find() ? m.group(1) : null;
+            return found[0] != null || !serve.isAlive();
+        }, Duration.ofSeconds(60), "serve prints its address");
+        assertTrue(found[0] != null, read("serve.log"));
+        return found[0];
+    }
+
+    private String read(String log) {
+        try {
+            return Files.readString(tmp.resolve(log));
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private static JsonNode view(String base) {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "api/view")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new ObjectMapper().readTree(r.body());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long copyChunksDone(String base) {
+        long done = 0;
+        for (JsonNode step : view(base).get("report").get("steps")) {
+            if (step.get("id").asText().equals("copy")) {
+                for (JsonNode n : step.get("nodes")) {
+                    done += n.path("chunks").path("done").asLong();
+                }
+            }
+        }
+        return done;
+    }
+
+    private static long copiedRowsOfView(String base) {
+        long rows = 0;
+        for (JsonNode step : view(base).get("report").get("steps")) {
+            if (step.get("id").asText().equals("copy")) {
+                for (JsonNode n : step.get("nodes")) {
+                    rows += n.path("chunks").path("rows").asLong();
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** The copied rows the page shows: the sum of its progress rows of the copy step. */
+    private static long copiedRows(String dom) {
+        Matcher m = PROGRESS_ROW.matcher(dom);
+        long rows = 0;
+        int nodes = 0;
+        while (m.find()) {
+            rows += Long.parseLong(m.group(2));
+            nodes++;
+        }
+        assertEquals(2, nodes, "a progress row per shard's copying node: " + dom);
+        return rows;
+    }
+
+    /** The page's DOM after its scripts ran, as headless Chromium serializes it. */
+    private String dom(String url) throws Exception {
+        return chromium("--virtual-time-budget=3000", "--dump-dom", url);
+    }
+
+    private String chromium(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--user-data-dir=" + Files.createTempDirectory(tmp, "chromium")));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(tmp, "dom", ".html");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(tmp.resolve("chromium.log").toFile()).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "chromium ends");
+        assertEquals(0, p.exitValue(), read("chromium.log"));
+        return Files.readString(out);
+    }
+}
