@@ -56,8 +56,9 @@ final class EstimateCommand extends RunbookCommand {
                         row.rows(), row.bytes(), row.diskNeeded(), row.seconds() == null ? "-" : row.seconds().toString(), row.rateFrom());
             }
             out.printf("%ncopy: about %d s (the slowest shard; shards copy at once)%n", r.copySeconds());
-            if (r.retentionSeconds() != null) {
-                out.printf("topic %s: retention %d s%n", r.topic(), r.retentionSeconds());
+            if (r.retentionMillis() != null) {
+                out.printf("topic %s: retention.ms %d (the copy must end before it: the catch-up replays the topic from the copy's start)%n",
+                        r.topic(), r.retentionMillis());
             }
         }
         out.flush();

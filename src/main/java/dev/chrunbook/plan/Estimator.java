@@ -34,18 +34,34 @@ public final class Estimator {
     }
 
     /**
-     * @param retentionSeconds the Kafka topic's retention.ms in seconds, when the runbook names a topic (else null)
+     * @param copyMillis      the slowest node's estimated copy
+     * @param retentionMillis the Kafka topic's retention.ms, when the runbook names a topic (else null)
      */
-    public record Result(List<Row> rows, long copySeconds, Long retentionSeconds, String topic) {
+    public record Result(List<Row> rows, long copyMillis, Long retentionMillis, String topic) {
+        @com.fasterxml.jackson.annotation.JsonProperty("copySeconds")
+        public long copySeconds() {
+            return (copyMillis + 999) / 1000;
+        }
+
+        @com.fasterxml.jackson.annotation.JsonProperty("retentionSeconds")
+        public Long retentionSeconds() {
+            return retentionMillis == null ? null : retentionMillis / 1000;
+        }
+
         /** The catch-up replays the topic from the copy's start: a retention shorter than the copy loses messages. */
         public Optional<String> refusal() {
-            if (retentionSeconds == null || retentionSeconds <= 0 || retentionSeconds >= copySeconds) {
-                return Optional.empty();
+            if (retentionMillis == null || retentionMillis <= 0 || retentionMillis >= copyMillis) {
+                return Optional.empty(); // -1: kept for ever
             }
-            return Optional.of("topic " + topic + " keeps messages " + retentionSeconds + " s, less than the estimated copy of "
-                    + copySeconds + " s: the catch-up would miss what ingestion wrote meanwhile. Raise retention.ms on the topic"
+            return Optional.of("topic " + topic + " keeps messages " + seconds(retentionMillis) + ", less than the estimated copy of "
+                    + seconds(copyMillis) + ": the catch-up would miss what ingestion wrote meanwhile. Raise retention.ms on the topic"
                     + " (or copy in smaller runs) first");
         }
+    }
+
+    /** Whole seconds, but for a few seconds or less, where a rounding would hide the comparison. */
+    private static String seconds(long millis) {
+        return millis >= 10_000 ? millis / 1000 + " s" : String.format(java.util.Locale.ROOT, "%.3f s", millis / 1000.0);
     }
 
     private final Services.Probes probes;
@@ -81,8 +97,9 @@ public final class Estimator {
                 }
                 Optional<Double> history = historyRate(w.step().id(), node.id());
                 double rate = history.orElseGet(() -> sampleRate(client, table, w.settings()));
-                long seconds = rate > 0 ? (long) Math.ceil(n / rate) : 0;
-                copy = Math.max(copy, seconds); // shards copy at once
+                long millis = rate > 0 ? (long) Math.ceil(n * 1000 / rate) : 0;
+                long seconds = (millis + 999) / 1000;
+                copy = Math.max(copy, millis); // shards copy at once
                 rows.add(new Row(w.step().id(), "chunked-copy", node.id(), node.shard(), n, bytes, bytes, seconds,
                         String.format("%s %,.0f rows/s", history.isPresent() ? "audit.jsonl of an earlier run:" : "a sample copy of "
                                 + Math.min(n, sampleRows) + " rows (less one of a third):", rate)));
@@ -92,7 +109,7 @@ public final class Estimator {
         if (brokers != null && !brokers.isBlank() && topic != null && !topic.isBlank()) {
             try (KafkaAdmin admin = probes.admins().apply(brokers)) {
                 String ms = admin.retentionConfig(topic).getOrDefault("retention.ms", "?");
-                retention = ms.matches("-?\\d+") ? Long.parseLong(ms) / 1000 : null;
+                retention = ms.matches("-?\\d+") ? Long.parseLong(ms) : null;
             } catch (RuntimeException e) { // an unreadable topic: the estimate stands, its retention is not checked
                 org.slf4j.LoggerFactory.getLogger(Estimator.class).warn("retention of topic {} on {} unknown, not checked: {}",
                         topic, brokers, e.getMessage());

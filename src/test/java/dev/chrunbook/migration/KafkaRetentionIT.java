@@ -42,6 +42,16 @@ class KafkaRetentionIT {
             ForeignSchema.create(cluster, topic, 5_000);
             Path runbook = ForeignSchema.runbook(tmp.resolve("runbook"), db, topic);
             List<String> common = List.of("--connection", LocalCluster.CONNECTION.toString(), "--state-dir", tmp.resolve("state").toString());
+            // estimate reads the topic's retention from the broker and refuses a copy that outlives it
+            String brief = "brief_" + db;
+            admin.createTopics(List.of(new NewTopic(brief, 1, (short) 1).configs(Map.of("retention.ms", "1")))).all().get();
+            Cli.Result refused = Cli.runbook(runbook, common, "estimate", "--set", "kafka_topic=" + brief);
+            assertEquals(4, refused.exitCode(), refused.toString());
+            assertTrue(refused.err().contains("refused: topic " + brief + " keeps messages 0.001 s, less than the estimated copy of"),
+                    refused.toString());
+            Cli.Result kept = Cli.runbook(runbook, common, "estimate");
+            assertEquals(0, kept.exitCode(), "the topic's own retention (the broker's default, 7 days) outlives the copy: " + kept);
+            assertTrue(kept.out().contains("a sample copy of"), kept.out());
             Cli.Result preflight = Cli.runbook(runbook, common, "run", "--execute", "--to", "preflight-kafka");
             assertEquals(0, preflight.exitCode(), preflight.toString());
             try (LiveProducer producer = new LiveProducer(topic, 100, ForeignSchema.MESSAGE)) {

@@ -49,7 +49,7 @@ class EstimatorTest {
         assertEquals(100_000_000L, r.rows().get(1).diskNeeded(), "a dedupe needs twice the largest partition");
         assertEquals(604_800L, r.retentionSeconds());
         assertEquals(Optional.empty(), r.refusal(), "a week of retention outlives a 3 s copy");
-        Estimator.Result tight = new Estimator.Result(r.rows(), 7200, 3600L, "t");
+        Estimator.Result tight = new Estimator.Result(r.rows(), 7_200_000, 3_600_000L, "t");
         assertTrue(tight.refusal().orElse("").startsWith("topic t keeps messages 3600 s, less than the estimated copy of 7200 s"));
     }
 }
