@@ -120,6 +120,7 @@ public final class ChunkedCopy {
             for (String partition : partitions()) {
                 assemble(client, partition);
             }
+            dropLeftovers(client);
         }
         copyPending();
         long rows = ledger().stream().filter(c -> c.phase() == Phase.DONE && c.rows() != null).mapToLong(ChunkState::rows).sum();
@@ -143,6 +144,21 @@ public final class ChunkedCopy {
                         + (v != null ? "differs: " + v.problem() : o.state().name().toLowerCase() + (o.error() == null ? "" : ": " + o.error()))));
             } else if (c.phase() == Phase.FAILED) {
                 save(c.redo(c.error()));
+            }
+        }
+    }
+
+    /** Drops the chunk tables of partitions in the target already, which a run killed between the two leaves behind. */
+    private void dropLeftovers(ClickHouseClient client) {
+        java.util.Set<String> present = new java.util.HashSet<>();
+        client.select("SELECT name FROM system.tables WHERE database = " + SqlQuoting.literal(spec.sql().database())
+                + " AND name LIKE " + SqlQuoting.literal("%_chunk_%")).forEach(row -> present.add(row.get(0)));
+        for (String partition : partitions()) {
+            List<ChunkState> chunks = chunksOf(partition);
+            if (chunks.stream().allMatch(c -> c.phase() == Phase.DONE)
+                    && (chunks.stream().anyMatch(c -> present.contains(spec.sql().chunkTable(c)))
+                    || present.contains(spec.sql().partitionTable(partition)))) {
+                assembly.cleanUp(client, partition, chunks);
             }
         }
     }

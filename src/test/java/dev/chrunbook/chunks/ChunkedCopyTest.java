@@ -33,6 +33,7 @@ class ChunkedCopyTest {
     Path dir;
     private StateStore store;
     private final AtomicBoolean tampered = new AtomicBoolean();
+    private final List<String> leftovers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final FakeClickHouse node = new FakeClickHouse().answer(this::answer);
 
     @BeforeEach
@@ -41,6 +42,9 @@ class ChunkedCopyTest {
     }
 
     private Table answer(String sql) {
+        if (sql.startsWith("SELECT name FROM system.tables")) { // chunk tables a killed run left behind
+            return new Table(List.of("name"), leftovers.stream().map(List::of).toList());
+        }
         if (sql.contains("create_table_query")) {
             return new Table(List.of("q"), List.of(List.of(DEFINITION)));
         }
@@ -117,6 +121,21 @@ class ChunkedCopyTest {
         assertEquals(List.of(2, 1, 1), ledger().stream().map(ChunkState::attempts).toList());
         assertTrue(node.statements.stream().filter(s -> s.contains("REPLACE PARTITION ID '202401'")).count() == 2,
                 "its partition replaced again: " + node.statements);
+    }
+
+    @Test
+    void chunkTablesLeftByARunKilledAfterItsPartitionsWentInAreDroppedByTheNextRun() throws Exception {
+        assertTrue(copy(false).complete());
+        // killed between marking the partitions done and dropping their tables: the ledger is done, the tables are there
+        leftovers.addAll(List.of("events_new_chunk_202401_1", "events_new_chunk_202402", "events_new_chunk_202402_3", "events_other_chunk_1"));
+        node.statements.clear();
+        node.executed.clear();
+        assertTrue(copy(false).complete());
+        assertEquals(List.of(), node.executed, "nothing copied again");
+        for (String t : List.of("events_new_chunk_202401_1", "events_new_chunk_202402", "events_new_chunk_202402_3")) {
+            assertTrue(node.statements.contains("DROP TABLE IF EXISTS `db`.`" + t + "`"), t + " dropped: " + node.statements);
+        }
+        assertTrue(node.statements.stream().noneMatch(s -> s.contains("events_other_chunk_1")), "another table's are not ours");
     }
 
     @Test

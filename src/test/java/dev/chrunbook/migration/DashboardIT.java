@@ -71,6 +71,9 @@ class DashboardIT {
             Matcher waits = Pattern.compile("<ul id=\"waits\">(.*?)</ul>", Pattern.DOTALL).matcher(first);
             assertTrue(waits.find() && !waits.group(1).contains("chunks "), "a progress line is not a wait: " + first);
             assertTrue(first.contains("<td>chunks "), "the copy's progress line is shown: " + first);
+            Matcher lags = Pattern.compile("<table id=\"lags\">(.*?)</table>", Pattern.DOTALL).matcher(first);
+            assertTrue(lags.find() && lags.group(1).contains("<td>app_catchup_" + db + "_"), "the catch-up group the runbook names,"
+                    + " with the run id, asked of the broker: " + first);
 
             Waits.until(() -> copiedRowsOfView(base) > before, Duration.ofMinutes(2), "more rows are copied");
             String second = dom(base);

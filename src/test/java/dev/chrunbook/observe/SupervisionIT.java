@@ -29,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SupervisionIT {
     private static final Path EXAMPLE = LocalCluster.ROOT.resolve("examples/local-cluster");
     private static final int EVENTS = 6_000_000;
+    private static final int CHUNK_ROWS = EVENTS / 4;
     private static final String COPY_RUNNING = "SELECT count() FROM system.processes WHERE query_id LIKE 'chrunbook-%-copy-%'"
             + " AND read_rows > 0";
 
@@ -181,7 +182,9 @@ class SupervisionIT {
         List<String> all = new ArrayList<>(List.of(args));
         all.add(1, runbook.toString());
         all.addAll(List.of("--connection", LocalCluster.CONNECTION.toString(),
-                "--state-dir", tmp.resolve("state").toString(), "--set", "kafka_topic=sup_" + cluster.database()));
+                "--state-dir", tmp.resolve("state").toString(), "--set", "kafka_topic=sup_" + cluster.database(),
+                // two chunks a shard, each long enough (seconds) to be seen twice by the progress monitor and to be cancelled
+                "--set", "copy_chunk_rows=" + CHUNK_ROWS));
         return all;
     }
 }
