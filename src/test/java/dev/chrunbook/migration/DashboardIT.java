@@ -43,7 +43,7 @@ class DashboardIT {
         String db = cluster.database();
         String topic = "dash_" + db;
         long t0 = System.nanoTime();
-        ForeignSchema.create(cluster, topic, 1_200_000);
+        ForeignSchema.create(cluster, topic, 1_200_000, false, false); // no ingestion: the copy is what is watched
         long loaded = System.nanoTime();
         Path runbook = ForeignSchema.runbook(tmp.resolve("runbook"), db, topic);
         List<String> common = List.of("--connection", LocalCluster.CONNECTION.toString(), "--state-dir", tmp.resolve("state").toString(),

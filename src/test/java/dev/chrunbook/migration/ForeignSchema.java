@@ -30,6 +30,14 @@ final class ForeignSchema {
 
     /** @param messageTime the ingestion column is the message's own time (happened_at), as Kafka's timestamp is on current servers */
     static void create(ClusterNodes cluster, String topic, int rows, boolean messageTime) throws Exception {
+        create(cluster, topic, rows, messageTime, true);
+    }
+
+    /**
+     * @param ingestion whether the Kafka table and its view are made too: a test that only copies
+     *                  goes without them (18.16 can take a minute to drop a Kafka table's consumer)
+     */
+    static void create(ClusterNodes cluster, String topic, int rows, boolean messageTime, boolean ingestion) throws Exception {
         String db = cluster.database();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092"))) {
             if (!admin.listTopics().names().get().contains(topic)) {
@@ -48,6 +56,14 @@ final class ForeignSchema {
                 + " ENGINE = Distributed(posthog, " + db + ", app_events, cityHash64(user_key))");
         cluster.query(1, "CREATE TABLE " + db + ".app_read ON CLUSTER posthog " + stored
                 + " ENGINE = Distributed(posthog, " + db + ", app_events, cityHash64(user_key))");
+        if (ingestion) {
+            ingestion(cluster, topic, messageTime);
+        }
+        load(cluster, rows);
+    }
+
+    private static void ingestion(ClusterNodes cluster, String topic, boolean messageTime) {
+        String db = cluster.database();
         cluster.query(1, "CREATE TABLE " + db + ".app_kafka ON CLUSTER posthog (org_id UInt32, event_id String, kind String,"
                 + " user_key String, payload String, happened_at DateTime, app_version String) ENGINE = Kafka SETTINGS"
                 + " kafka_broker_list = '127.0.0.1:9092', kafka_topic_list = '" + topic + "', kafka_group_name = 'app_main_" + db + "',"
@@ -55,6 +71,10 @@ final class ForeignSchema {
         cluster.query(1, "CREATE MATERIALIZED VIEW " + db + ".app_mv ON CLUSTER posthog TO " + db + ".app_writable AS SELECT"
                 + " toUUID(event_id) AS event_id, kind, payload, happened_at, org_id, user_key, app_version, " + (messageTime ? "happened_at" : "now()") + " AS ingested_at"
                 + " FROM " + db + ".app_kafka");
+    }
+
+    private static void load(ClusterNodes cluster, int rows) {
+        String db = cluster.database();
         if (rows > 0) {
             cluster.query(1, "INSERT INTO " + db + ".app_writable SELECT generateUUIDv4(), ['open', 'click', 'buy'][rand() % 3 + 1],"
                     + " concat('{\"plan\":\"p', toString(rand(1) % 4), '\"}'), toDateTime('2025-03-01 00:00:00') + number * 37,"
