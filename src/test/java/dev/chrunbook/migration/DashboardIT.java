@@ -145,27 +145,24 @@ class DashboardIT {
     }
 
     private static long copyChunksDone(String base) {
-        long done = 0;
-        for (JsonNode step : view(base).get("report").get("steps")) {
-            if (step.get("id").asText().equals("copy")) {
-                for (JsonNode n : step.get("nodes")) {
-                    done += n.path("chunks").path("done").asLong();
-                }
-            }
-        }
-        return done;
+        return copyLedgers(base, "done");
     }
 
     private static long copiedRowsOfView(String base) {
-        long rows = 0;
+        return copyLedgers(base, "rows");
+    }
+
+    /** A figure of the copy step's ledgers, summed over its nodes, as the view's JSON has it. */
+    private static long copyLedgers(String base, String field) {
+        long sum = 0;
         for (JsonNode step : view(base).get("report").get("steps")) {
             if (step.get("id").asText().equals("copy")) {
                 for (JsonNode n : step.get("nodes")) {
-                    rows += n.path("chunks").path("rows").asLong();
+                    sum += n.path("chunks").path(field).asLong();
                 }
             }
         }
-        return rows;
+        return sum;
     }
 
     /** The copied rows the page shows: the sum of its progress rows of the copy step. */
