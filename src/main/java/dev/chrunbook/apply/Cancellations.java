@@ -24,6 +24,7 @@ public final class Cancellations {
     private final ClickHouseConnector connector;
     private final Map<String, Node> running = new ConcurrentHashMap<>();
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
 
     public Cancellations(ClickHouseConnector connector) {
         this.connector = connector;
@@ -41,8 +42,17 @@ public final class Cancellations {
         return cancelled.contains(queryId);
     }
 
-    /** KILL QUERY ... SYNC for every running statement; returns the query ids it killed. */
+    /** Whether the operator cancelled the run: nothing more is to be sent, on any node. */
+    public boolean stopping() {
+        return stopping;
+    }
+
+    /**
+     * KILL QUERY ... SYNC for every running statement; returns the query ids it killed. From now on
+     * {@link #stopping()} holds, so that a node between two statements (or chunks) sends no next one.
+     */
     public List<String> cancelAll() {
+        stopping = true;
         List<String> killed = new ArrayList<>();
         running.forEach((queryId, node) -> {
             cancelled.add(queryId);

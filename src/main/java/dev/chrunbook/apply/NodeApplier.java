@@ -132,6 +132,9 @@ public final class NodeApplier {
             LOG.info("{} on {}: statement {} was never received by the server; sending it now", work.step().id(),
                     work.node().id(), queryId);
         }
+        if (cancellations.stopping()) {
+            return Optional.of("statement " + (i + 1) + " not sent: the run was cancelled by the operator; run the step again to go on");
+        }
         StatementState sent = StatementState.sent(i + 1, queryId, statement.checksum(), now());
         store.update(work.step().id(), work.node().id(), s -> s.withStatement(sent));
         listener.statementStarted(work.step(), work.node(), queryId, statement.sql());

@@ -126,7 +126,8 @@ public final class ChunkedCopy {
         long rows = ledger().stream().filter(c -> c.phase() == Phase.DONE && c.rows() != null).mapToLong(ChunkState::rows).sum();
         long notDone = ledger().stream().filter(c -> c.phase() != Phase.DONE).count();
         if (!problems.isEmpty() || notDone > 0) {
-            return new Result(false, rows, (problems.isEmpty() ? notDone + " chunk(s) not done" : String.join("\n", problems))
+            return new Result(false, rows, (!problems.isEmpty() ? String.join("\n", problems) : cancellations.stopping()
+                    ? "cancelled by the operator: " + notDone + " chunk(s) not copied; those done are in the target" : notDone + " chunk(s) not done")
                     + "\nrun the step again: done chunks stay, the others are copied again");
         }
         long seconds = Math.max(1, Duration.between(began, store.clock().instant()).toSeconds());
@@ -224,7 +225,7 @@ public final class ChunkedCopy {
     private void work() throws InterruptedException {
         try (ClickHouseClient client = connect()) {
             ChunkState c;
-            while (!stop.get() && (c = next()) != null) {
+            while (!stop.get() && !cancellations.stopping() && (c = next()) != null) {
                 if (!throttle()) {
                     return;
                 }

@@ -111,7 +111,7 @@ public final class LiveFile implements ExecutionListener, ProgressSink, AutoClos
 
     @Override
     public synchronized void cursor(Step step, Node node, String token, String progress) {
-        change(step.id(), node.id(), n -> n.cursor(token));
+        change(step.id(), node.id(), n -> n.line(progress).cursor(token)); // a copy's progress comes with its cursor
     }
 
     @Override

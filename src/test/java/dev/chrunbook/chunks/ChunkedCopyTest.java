@@ -66,6 +66,8 @@ class ChunkedCopyTest {
         return new Table(List.of("x"), List.of(List.of("0"))); // the throttle's counts: nothing holds
     }
 
+    private Cancellations cancellations = new Cancellations(node);
+
     private ChunkedCopy.Result copy(boolean rerun) throws Exception {
         ChunkSql sql = new ChunkSql("db", "events", "events_new", List.of("`id`", "`ts`", "`v`"), "toDate(ts)", "id", "ts");
         Throttle throttle = new Throttle(dir.resolve("state").resolve(Throttle.PAUSE_FILE), "db", "events_new", 100, 300, 16, Optional.empty());
@@ -73,7 +75,7 @@ class ChunkedCopyTest {
                 new ChunkPlanner.Limits(150, 0), 2, Duration.ofSeconds(30), 2, throttle, Duration.ofMinutes(1), Map.of(), rerun);
         store.update("copy", NODE.id(), s -> s.startAttempt(Clock.systemUTC().instant()));
         return new ChunkedCopy(spec, store, node, new Fixtures.CountingSleeper(), new ExecutionListener() { },
-                new Cancellations(node)).run();
+                cancellations).run();
     }
 
     private List<ChunkState> ledger() {
@@ -136,6 +138,15 @@ class ChunkedCopyTest {
             assertTrue(node.statements.contains("DROP TABLE IF EXISTS `db`.`" + t + "`"), t + " dropped: " + node.statements);
         }
         assertTrue(node.statements.stream().noneMatch(s -> s.contains("events_other_chunk_1")), "another table's are not ours");
+    }
+
+    @Test
+    void afterTheOperatorCancelledNoFurtherChunkIsSent() throws Exception {
+        cancellations.cancelAll(); // Ctrl-C, cancel, while this node was between two chunks
+        ChunkedCopy.Result r = copy(false);
+        assertTrue(!r.complete(), r.message());
+        assertEquals(List.of(), node.executed, "no chunk sent after the cancel");
+        assertTrue(r.message().contains("cancelled by the operator") && r.message().contains("3 chunk(s) not copied"), r.message());
     }
 
     @Test

@@ -67,6 +67,10 @@ class LiveFileTest {
             v = awaitWritten(j -> j.get("nodes").get(0).has("line"));
             assertEquals("chunks 4/10, 50,000 rows/s, ETA 9 s", v.get("nodes").get(0).get("line").asText());
             assertTrue(!v.get("nodes").get(0).has("waiting"), "a progress line means the wait is over: " + v);
+            live.cursor(step, n3, "c1.abc", "chunks 5/10, 51,000 rows/s, ETA 7 s");
+            v = awaitWritten(j -> j.get("nodes").get(0).has("cursor"));
+            assertEquals("c1.abc", v.get("nodes").get(0).get("cursor").asText());
+            assertEquals("chunks 5/10, 51,000 rows/s, ETA 7 s", v.get("nodes").get(0).get("line").asText(), "a copy's line comes with its cursor");
 
             live.update(new ProgressSnapshot("copy", n3.id(), "q3", "rows", 700, 1000, 350, Duration.ofSeconds(2), Optional.empty()));
             v = awaitWritten(j -> j.get("nodes").get(0).has("progress"));
