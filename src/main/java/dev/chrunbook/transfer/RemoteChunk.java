@@ -3,6 +3,7 @@ package dev.chrunbook.transfer;
 import dev.chrunbook.Node;
 import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.apply.QueryIds;
+import dev.chrunbook.apply.Cancellations;
 import dev.chrunbook.apply.QueryWatch;
 import dev.chrunbook.chunks.ChunkSql;
 import dev.chrunbook.clickhouse.ClickHouseClient;
@@ -51,9 +52,11 @@ final class RemoteChunk {
     private final QueryWatch watch;
     private final ExecutionListener listener;
     private final Clock clock;
+    private final Cancellations cancellations;
 
     RemoteChunk(RemoteSql sql, String targetDefinition, Map<String, String> settings, String runId, Step step, Node node,
-                QueryWatch watch, ExecutionListener listener, Clock clock) {
+                QueryWatch watch, ExecutionListener listener, Clock clock, Cancellations cancellations) {
+        this.cancellations = cancellations;
         this.sql = sql;
         this.tables = new ChunkSql(sql.targetDatabase(), "", sql.target(), sql.columns(), "", sql.idColumn(), "");
         this.targetDefinition = targetDefinition;
@@ -99,6 +102,7 @@ final class RemoteChunk {
         listener.statementStarted(step, node, sending.queryId(), copy);
         Instant sent = clock.instant();
         QueryOutcome outcome;
+        cancellations.started(sending.queryId(), node); // an operator's cancel kills it
         try {
             client.execute(copy, sending.queryId(), settings);
             outcome = new QueryOutcome(QueryOutcome.State.FINISHED, 0, 0, Duration.between(sent, clock.instant()).toMillis(), null);
@@ -109,6 +113,8 @@ final class RemoteChunk {
                 outcome = new QueryOutcome(QueryOutcome.State.FAILED, 0, 0, 0, "the connection broke before the server got it ("
                         + e.getMessage() + ")");
             }
+        } finally {
+            cancellations.ended(sending.queryId());
         }
         return outcome;
     }

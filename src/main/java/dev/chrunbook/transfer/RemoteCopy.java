@@ -2,6 +2,7 @@ package dev.chrunbook.transfer;
 
 import dev.chrunbook.Node;
 import dev.chrunbook.Sleeper;
+import dev.chrunbook.apply.Cancellations;
 import dev.chrunbook.apply.QueryWatch;
 import dev.chrunbook.chunks.ChunkProgress;
 import dev.chrunbook.clickhouse.ClickHouseClient;
@@ -58,10 +59,12 @@ public final class RemoteCopy {
     private final List<String> problems = new ArrayList<>();
     private final AtomicLong copiedRows = new AtomicLong();
     private Instant began;
+    private final Cancellations cancellations;
 
     /** @param cursor the copy's cursor over every shard, as the state has it now */
     public RemoteCopy(Spec spec, StateStore store, ClickHouseConnector connector, Sleeper sleeper, ExecutionListener listener,
-                      Supplier<String> cursor, String targetDefinition) {
+                      Supplier<String> cursor, String targetDefinition, Cancellations cancellations) {
+        this.cancellations = cancellations;
         this.spec = spec;
         this.store = store;
         this.connector = connector;
@@ -69,7 +72,7 @@ public final class RemoteCopy {
         this.listener = listener;
         this.cursor = cursor;
         this.chunk = new RemoteChunk(spec.sql(), targetDefinition, spec.settings(), spec.runId(), spec.step(), spec.node(),
-                new QueryWatch(sleeper), listener, store.clock());
+                new QueryWatch(sleeper), listener, store.clock(), cancellations);
     }
 
     private List<ChunkState> ledger() {
@@ -113,7 +116,8 @@ public final class RemoteCopy {
         long notDone = ledger().stream().filter(c -> c.phase() != Phase.DONE).count();
         String at = "cursor " + cursor.get();
         if (!problems.isEmpty() || notDone > 0) {
-            return new Result(false, rows, (problems.isEmpty() ? notDone + " chunk(s) not done" : String.join("\n", problems))
+            return new Result(false, rows, (!problems.isEmpty() ? String.join("\n", problems) : cancellations.stopping()
+                    ? "cancelled by the operator: " + notDone + " chunk(s) not copied; those done are in the target" : notDone + " chunk(s) not done")
                     + "\n" + at + "; run the step again: done chunks stay, the others are checked and copied again");
         }
         int leftovers;
@@ -140,7 +144,7 @@ public final class RemoteCopy {
     private void work() throws InterruptedException {
         try (ClickHouseClient client = connect()) {
             ChunkState c;
-            while ((c = next()) != null) {
+            while (!cancellations.stopping() && (c = next()) != null) {
                 Optional<Problem> problem = Optional.empty();
                 for (int attempt = 0; attempt <= spec.retries(); attempt++) {
                     if (attempt > 0) {
@@ -206,6 +210,10 @@ public final class RemoteCopy {
                 if (o.state() != QueryOutcome.State.FINISHED) {
                     chunk.logged(sending, o, 0);
                     save(sending.redo(o.error()));
+                    if (cancellations.wasCancelled(sending.queryId())) {
+                        return Optional.of(new Problem(c.label() + " (" + sending.queryId() + "): cancelled by the operator: what it copied"
+                                + " is only in its table " + chunk.table(c) + ", which the next run drops; the target is untouched", false));
+                    }
                     return Optional.of(new Problem(c.label() + " (" + sending.queryId() + "): copy failed: " + o.error(), true));
                 }
                 RemoteChunk.Print copied = chunk.copied(client, sending);

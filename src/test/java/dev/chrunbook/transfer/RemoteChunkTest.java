@@ -26,7 +26,8 @@ class RemoteChunkTest {
         RemoteSql sql = new RemoteSql("old", "src", "events", "tgt", "events", List.of("`uuid`", "`ts`", "`team`"), "team", List.of(4L),
                 "ts", "2024-01-01 00:00:00", "2024-03-01 00:00:00", "uuid", "UUID", "toYYYYMM(ts)", "");
         return new RemoteChunk(sql, DEFINITION, Map.of(), "20261202_000000_0001", Fixtures.step("copy", "remote-copy"), Fixtures.NODE,
-                new QueryWatch(new Fixtures.CountingSleeper()), new ExecutionListener() { }, Clock.systemUTC());
+                new QueryWatch(new Fixtures.CountingSleeper()), new ExecutionListener() { }, Clock.systemUTC(),
+                new dev.chrunbook.apply.Cancellations(new FakeClickHouse()));
     }
 
     private static FakeClickHouse node(String januaryInTarget, String februaryInTarget) {
