@@ -1,14 +1,17 @@
 package dev.chrunbook.chunks;
 
+import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.state.ChunkState;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Puts a partition whose chunks are all copied into the target: a partition of one chunk replaces
@@ -83,6 +86,20 @@ final class ChunkAssembly {
         }
         if (chunks.size() > 1) {
             client.execute(sql.drop(sql.partitionTable(partition)), null, Map.of());
+        }
+    }
+
+    /** Drops the chunk tables of partitions in the target already, which a run killed between the two leaves behind. */
+    void dropLeftovers(ClickHouseClient client, List<ChunkState> ledger) {
+        Set<String> present = new HashSet<>();
+        client.select("SELECT name FROM system.tables WHERE database = " + SqlQuoting.literal(sql.database())
+                + " AND name LIKE " + SqlQuoting.literal("%_chunk_%")).forEach(row -> present.add(row.get(0)));
+        for (String partition : ledger.stream().map(ChunkState::partition).distinct().toList()) {
+            List<ChunkState> chunks = ledger.stream().filter(c -> c.partitions().contains(partition)).toList();
+            if (chunks.stream().allMatch(c -> c.phase() == ChunkState.Phase.DONE)
+                    && (chunks.stream().anyMatch(c -> present.contains(sql.chunkTable(c))) || present.contains(sql.partitionTable(partition)))) {
+                cleanUp(client, partition, chunks);
+            }
         }
     }
 }

@@ -18,14 +18,13 @@ import dev.chrunbook.state.StateStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A node's chunked copy: plans the chunks once (the ledger in the state), resolves what an earlier
@@ -55,13 +54,15 @@ public final class ChunkedCopy {
     private final Sleeper sleeper;
     private final ExecutionListener listener;
     private final Cancellations cancellations;
-    private final Set<Integer> taken = new HashSet<>();
-    private final Set<String> assembling = new HashSet<>();
+    private final ChunkQueue queue = new ChunkQueue(this::ledger);
+    private final java.util.Set<String> assembling = new java.util.HashSet<>();
     private final List<String> problems = new ArrayList<>();
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicLong copiedRows = new AtomicLong();
     private ChunkCopier copier;
     private ExecutorService assembler;
+    private ExecutorService verifier;
+    private ClickHouseClient verifyClient;
     private ThrottleWatch throttleWatch;
     private ClickHouseClient assemblyClient;
     private ChunkAssembly assembly;
@@ -120,7 +121,7 @@ public final class ChunkedCopy {
             for (String partition : partitions()) {
                 assemble(client, partition);
             }
-            dropLeftovers(client);
+            assembly.dropLeftovers(client, ledger());
         }
         copyPending();
         long rows = ledger().stream().filter(c -> c.phase() == Phase.DONE && c.rows() != null).mapToLong(ChunkState::rows).sum();
@@ -149,21 +150,6 @@ public final class ChunkedCopy {
         }
     }
 
-    /** Drops the chunk tables of partitions in the target already, which a run killed between the two leaves behind. */
-    private void dropLeftovers(ClickHouseClient client) {
-        java.util.Set<String> present = new java.util.HashSet<>();
-        client.select("SELECT name FROM system.tables WHERE database = " + SqlQuoting.literal(spec.sql().database())
-                + " AND name LIKE " + SqlQuoting.literal("%_chunk_%")).forEach(row -> present.add(row.get(0)));
-        for (String partition : partitions()) {
-            List<ChunkState> chunks = chunksOf(partition);
-            if (chunks.stream().allMatch(c -> c.phase() == Phase.DONE)
-                    && (chunks.stream().anyMatch(c -> present.contains(spec.sql().chunkTable(c)))
-                    || present.contains(spec.sql().partitionTable(partition)))) {
-                assembly.cleanUp(client, partition, chunks);
-            }
-        }
-    }
-
     /** With --rerun: every done partition is compared with the source again; one that differs is copied again. */
     private void reverify(ClickHouseClient client) {
         for (String partition : ledger().stream().flatMap(c -> c.partitions().stream()).distinct().toList()) {
@@ -178,58 +164,66 @@ public final class ChunkedCopy {
     }
 
     /**
-     * Up to {@code parallel} workers copy and verify chunks; one assembler puts their partitions into
-     * the target meanwhile, so a worker's next INSERT does not wait for REPLACE PARTITION and its checks.
+     * Up to {@code parallel} workers copy chunks; one verifier compares each copy with the source and
+     * one assembler puts their partitions into the target meanwhile, so that a worker's next INSERT
+     * waits neither for the checks nor for REPLACE PARTITION.
      */
     private void copyPending() throws InterruptedException {
         int threads = (int) Math.max(1, Math.min(spec.parallel(), ledger().stream().filter(c -> c.phase() == Phase.PENDING).count()));
-        try (ClickHouseClient assemblyClient = connect();
+        try (ClickHouseClient assemblyClient = connect(); ClickHouseClient verifyClient = connect();
              ThrottleWatch watch = new ThrottleWatch(spec.throttle(), this::connect, THROTTLE_POLL, "chrunbook-" + spec.step().id() + "-throttle")) {
             throttleWatch = watch;
-            assembler = daemons(1, "assembly");
+            assembler = daemons("assembly");
+            verifier = daemons("verify");
             try {
                 this.assemblyClient = assemblyClient;
+                this.verifyClient = verifyClient;
                 Lanes.run(threads, "chrunbook-" + spec.step().id() + "-chunks", this::work, this::fail);
-                assembler.shutdown();
-                while (!assembler.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS)) {
-                    // partitions still going in: REPLACE runs to its end, never cut short
+                for (ExecutorService pool : List.of(verifier, assembler)) { // the verifier hands partitions to the assembler
+                    pool.shutdown();
+                    while (!pool.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                        // checks and partitions still going in: REPLACE runs to its end, never cut short
+                    }
                 }
             } finally {
+                verifier.shutdownNow();
                 assembler.shutdownNow();
             }
         }
     }
 
-    /** Work a worker hands to the assembler, one task at a time in order, on the assembler's own connection. */
-    private void offPath(Lanes.Work task, String what) {
-        assembler.submit(() -> {
+    /** Work handed to one of the helpers, run there one task at a time in order, on the helper's own connection. */
+    private void offPath(ExecutorService helper, Lanes.Work task, String what, Runnable after) {
+        helper.submit(() -> {
             try {
                 task.run();
             } catch (RuntimeException e) {
                 fail(spec.node().id() + ": " + what + ": " + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                after.run();
             }
         });
     }
 
-    private ExecutorService daemons(int threads, String role) {
-        return Executors.newFixedThreadPool(threads, r -> {
+    private ExecutorService daemons(String role) {
+        return Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "chrunbook-" + spec.step().id() + "-" + role);
             t.setDaemon(true);
             return t;
         });
     }
 
-    /** One worker: takes pending chunks one by one until none is left (or the copy stops). */
+    /** One worker: takes pending chunks one by one until none is left (or the copy stops), and hands each copy on to be verified. */
     private void work() throws InterruptedException {
         try (ClickHouseClient client = connect()) {
             ChunkState c;
-            while (!stop.get() && !cancellations.stopping() && (c = next()) != null) {
+            while ((c = queue.take(() -> stop.get() || cancellations.stopping())) != null) {
                 if (!throttle()) {
                     return;
                 }
-                ChunkCopier.Outcome o = copyWithRetries(client, c);
+                ChunkCopier.Outcome o = copyOnce(client, c);
                 if (!o.copied()) {
                     save(o.chunk().failed(o.problem()));
                     fail(o.problem());
@@ -238,25 +232,14 @@ public final class ChunkedCopy {
                     }
                     continue;
                 }
-                save(o.chunk());
-                copiedRows.addAndGet(o.chunk().rows());
-                String partition = c.partition();
-                offPath(() -> assemble(assemblyClient, partition), "putting partition " + partition + " in");
-                progress();
+                ChunkState sent = o.chunk();
+                queue.verifying();
+                AtomicReference<ChunkState> again = new AtomicReference<>();
+                offPath(verifier, () -> again.set(verify(sent)), "verifying " + sent.label(), () -> queue.verified(again.get()));
             }
         } catch (ClickHouseException e) {
             fail(spec.node().id() + ": " + e.getMessage());
         }
-    }
-
-    /** The largest pending chunk not yet taken (the largest first, so that the last to end are small). */
-    private synchronized ChunkState next() {
-        ChunkState next = ledger().stream().filter(c -> c.phase() == Phase.PENDING && !taken.contains(c.index()))
-                .max(java.util.Comparator.comparingLong(ChunkState::plannedRows).thenComparing(c -> -c.index())).orElse(null);
-        if (next != null) {
-            taken.add(next.index());
-        }
-        return next;
     }
 
     /** Waits while the throttle holds; false when it held longer than its timeout (the copy fails). */
@@ -270,30 +253,47 @@ public final class ChunkedCopy {
         return timedOut.isEmpty();
     }
 
-    private ChunkCopier.Outcome copyWithRetries(ClickHouseClient client, ChunkState chunk) throws InterruptedException {
-        ChunkState c = chunk;
-        String problem = "";
-        for (int attempt = 0; attempt <= spec.verifyRetries(); attempt++) {
-            copier.freshTable(client, c);
-            ChunkState sending = c.sending(copier.nextQueryId(c), store.clock().instant());
-            save(sending);
-            QueryOutcome sent = copier.send(client, sending);
-            if (sent.state() != QueryOutcome.State.FINISHED) {
-                String why = copier.cancelled(sending) ? "cancelled by the operator: what it wrote is only in its temporary table "
-                        + spec.sql().chunkTable(sending) + ", which the next run drops; the target is untouched"
-                        : "copy failed: " + sent.error();
-                return new ChunkCopier.Outcome(sending, sending.label() + " (" + sending.queryId() + "): " + why);
-            }
-            offPath(() -> copier.logSuccess(assemblyClient, sending), "recording " + sending.queryId());
-            ChunkCopier.Outcome verified = copier.verify(client, sending);
-            if (verified.copied()) {
-                return verified;
-            }
-            problem = verified.problem();
-            listener.waiting(spec.step(), spec.node(), problem + "; copying it again");
-            c = sending;
+    /** Copies a chunk into its fresh temporary table: the chunk as sent, or why its copy failed. */
+    private ChunkCopier.Outcome copyOnce(ClickHouseClient client, ChunkState c) throws InterruptedException {
+        copier.freshTable(client, c);
+        ChunkState sending = c.sending(copier.nextQueryId(c), store.clock().instant());
+        save(sending);
+        QueryOutcome sent = copier.send(client, sending);
+        if (sent.state() != QueryOutcome.State.FINISHED) {
+            String why = copier.cancelled(sending) ? "cancelled by the operator: what it wrote is only in its temporary table "
+                    + spec.sql().chunkTable(sending) + ", which the next run drops; the target is untouched"
+                    : "copy failed: " + sent.error();
+            return new ChunkCopier.Outcome(sending, sending.label() + " (" + sending.queryId() + "): " + why);
         }
-        return new ChunkCopier.Outcome(c, problem + " after " + (spec.verifyRetries() + 1) + " copies");
+        offPath(assembler, () -> copier.logSuccess(assemblyClient, sending), "recording " + sending.queryId(), () -> { });
+        return new ChunkCopier.Outcome(sending, null);
+    }
+
+    /**
+     * On the verifier: a chunk's copy against the source. Verified, it is saved as copied and its
+     * partitions go in; differing, it is pending again (returned) until it has been copied
+     * {@code verify_retries} + 1 times, then failed.
+     */
+    private ChunkState verify(ChunkState sent) {
+        ChunkCopier.Outcome verified = copier.verify(verifyClient, sent);
+        if (verified.copied()) {
+            save(verified.chunk());
+            copiedRows.addAndGet(verified.chunk().rows());
+            String partition = sent.partition();
+            offPath(assembler, () -> assemble(assemblyClient, partition), "putting partition " + partition + " in", () -> { });
+            progress();
+            return null;
+        }
+        if (queue.copies(sent) <= spec.verifyRetries() && !stop.get() && !cancellations.stopping()) {
+            listener.waiting(spec.step(), spec.node(), verified.problem() + "; copying it again");
+            ChunkState again = sent.redo(verified.problem());
+            save(again);
+            return again;
+        }
+        String problem = verified.problem() + " after " + queue.copies(sent) + " copies";
+        save(sent.failed(problem));
+        fail(problem);
+        return null;
     }
 
     /**

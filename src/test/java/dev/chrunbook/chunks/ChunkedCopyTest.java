@@ -33,6 +33,7 @@ class ChunkedCopyTest {
     Path dir;
     private StateStore store;
     private final AtomicBoolean tampered = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicInteger chunkDiffers = new java.util.concurrent.atomic.AtomicInteger();
     private final List<String> leftovers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final FakeClickHouse node = new FakeClickHouse().answer(this::answer);
 
@@ -54,6 +55,10 @@ class ChunkedCopyTest {
         }
         if (sql.contains("quantiles(")) {
             return new Table(List.of("q"), List.of(List.of("19755")));
+        }
+        if (sql.startsWith("SELECT count(), 0, toString") && sql.contains("FROM `db`.`events_new_chunk_202401")
+                && chunkDiffers.getAndDecrement() > 0) { // the copy in the chunk's table lost rows
+            return new Table(List.of("c", "u", "f"), List.of(List.of("99", "0", "5")));
         }
         if (sql.startsWith("SELECT count(), uniqExact") || sql.startsWith("SELECT count(), 0, toString")) {
             boolean target = sql.contains("FROM `db`.`events_new` ");
@@ -138,6 +143,34 @@ class ChunkedCopyTest {
             assertTrue(node.statements.contains("DROP TABLE IF EXISTS `db`.`" + t + "`"), t + " dropped: " + node.statements);
         }
         assertTrue(node.statements.stream().noneMatch(s -> s.contains("events_other_chunk_1")), "another table's are not ours");
+    }
+
+    private long copiesOf(String chunkTable) {
+        return node.statements.stream().filter(s -> s.startsWith("INSERT INTO `db`.`" + chunkTable + "`")).count();
+    }
+
+    @Test
+    void aChunkWhoseCopyDiffersFromTheSourceIsCopiedAgainAndThenPutIn() throws Exception {
+        chunkDiffers.set(1);
+        ChunkedCopy.Result r = copy(false);
+        assertTrue(r.complete(), r.message());
+        assertEquals(2, copiesOf("events_new_chunk_202401_1"), "copied again once: " + node.statements);
+        assertEquals(2, copiesOf("events_new_chunk_202402_2") + copiesOf("events_new_chunk_202402_3"), "the others once each");
+        assertTrue(ledger().stream().allMatch(c -> c.phase() == Phase.DONE), ledger().toString());
+        assertEquals(2, ledger().stream().filter(c -> c.partition().equals("202401")).findFirst().orElseThrow().attempts());
+    }
+
+    @Test
+    void aChunkThatKeepsDifferingFailsTheStepNamingItAfterItsRetries() throws Exception {
+        chunkDiffers.set(100);
+        ChunkedCopy.Result r = copy(false);
+        assertTrue(!r.complete(), r.message());
+        assertEquals(3, copiesOf("events_new_chunk_202401_1"), "1 copy + verify_retries 2");
+        assertTrue(r.message().contains("partition 202401") && r.message().contains("after 3 copies")
+                && r.message().contains("99 rows"), r.message());
+        assertEquals(Phase.FAILED, ledger().stream().filter(c -> c.partition().equals("202401")).findFirst().orElseThrow().phase());
+        assertTrue(ledger().stream().filter(c -> c.partition().equals("202402")).allMatch(c -> c.phase() == Phase.DONE),
+                "the other partition's chunks are done: " + ledger());
     }
 
     @Test
