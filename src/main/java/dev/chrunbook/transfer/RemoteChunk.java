@@ -136,14 +136,16 @@ final class RemoteChunk {
      * Attaches each partition of the chunk table to the target unless the target holds it already:
      * a partition whose rows of the chunk's range are not in the target is attached, one whose rows
      * all are is skipped (an earlier run attached it before it was stopped). Empty when done, else
-     * the partition that holds some of them only.
+     * the partition that holds some of them only. {@code fresh}: this run copied the chunk after it
+     * found none of the range's rows in the target, so every partition is attached without a look
+     * (the count after the attach checks them all at once).
      */
-    java.util.Optional<String> attach(ClickHouseClient client, ChunkState c) {
+    java.util.Optional<String> attach(ClickHouseClient client, ChunkState c, boolean fresh) {
         List<List<String>> parts = client.select("SELECT partition_id, sum(rows) FROM system.parts WHERE active AND database = "
                 + SqlQuoting.literal(sql.targetDatabase()) + " AND table = " + SqlQuoting.literal(table(c)) + " GROUP BY partition_id");
         for (List<String> p : parts) {
             String id = SqlQuoting.literal(p.get(0));
-            long inTarget = Long.parseLong(client.selectOne("SELECT count() FROM " + sql.qualified(sql.target()) + " WHERE "
+            long inTarget = fresh ? 0 : Long.parseLong(client.selectOne("SELECT count() FROM " + sql.qualified(sql.target()) + " WHERE "
                     + sql.where(c.range(), false) + " AND _partition_id = " + id));
             if (inTarget == 0) {
                 client.execute(tables.attach(p.get(0), table(c), sql.target()), null, Map.of());

@@ -142,7 +142,13 @@ public final class RemoteCopy {
     }
 
     private void work() throws InterruptedException {
-        try (ClickHouseClient client = connect()) {
+        java.util.concurrent.ExecutorService beside = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "chrunbook-" + spec.step().id() + "-remote-fingerprint");
+            t.setDaemon(true);
+            return t;
+        });
+        try (ClickHouseClient client = connect(); ClickHouseClient side = connect()) {
+            Side sideLane = new Side(side, beside);
             ChunkState c;
             while (!cancellations.stopping() && (c = next()) != null) {
                 Optional<Problem> problem = Optional.empty();
@@ -153,7 +159,7 @@ public final class RemoteCopy {
                         sleeper.sleep(pause);
                         c = current(c);
                     }
-                    problem = process(client, c);
+                    problem = process(client, sideLane, c);
                     if (problem.isEmpty() || !problem.get().retryable()) {
                         break;
                     }
@@ -165,6 +171,27 @@ public final class RemoteCopy {
                 listener.cursor(spec.step(), spec.node(), cursor.get(), ChunkProgress.line(ledger(), copiedRows.get(), began,
                         store.clock().instant()));
             }
+        } finally {
+            beside.shutdownNow();
+        }
+    }
+
+    /** A lane's second connection and the thread it is used on: the source's fingerprint is read there while the copy's is read here. */
+    private record Side(ClickHouseClient client, java.util.concurrent.ExecutorService thread) {
+        <T> java.util.concurrent.CompletableFuture<T> run(java.util.function.Supplier<T> query) {
+            return java.util.concurrent.CompletableFuture.supplyAsync(query, thread);
+        }
+    }
+
+    /** A query's answer from the side thread, with the failure it threw (a ClickHouseException) as its own. */
+    private static <T> T joined(java.util.concurrent.CompletableFuture<T> f) throws InterruptedException {
+        try {
+            return f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
         }
     }
 
@@ -184,9 +211,10 @@ public final class RemoteCopy {
 
     /**
      * Copies, checks and attaches one chunk. The source's fingerprint is read once, when first needed:
-     * after the copy for a new chunk (read beside it, it slowed the copy down more than it took alone).
+     * after the copy for a new chunk, beside the copy's own (read beside the copy, it slowed the copy
+     * down more than it took alone).
      */
-    private Optional<Problem> process(ClickHouseClient client, ChunkState c) throws InterruptedException {
+    private Optional<Problem> process(ClickHouseClient client, Side beside, ChunkState c) throws InterruptedException {
         try {
             RemoteChunk.Print[] memo = new RemoteChunk.Print[1];
             java.util.function.Supplier<RemoteChunk.Print> source = () -> memo[0] != null ? memo[0] : (memo[0] = chunk.source(client, c));
@@ -216,7 +244,11 @@ public final class RemoteCopy {
                     }
                     return Optional.of(new Problem(c.label() + " (" + sending.queryId() + "): copy failed: " + o.error(), true));
                 }
+                // both fingerprints at once, the source's on the side connection: each waits on a different server
+                var fromSource = memo[0] != null ? java.util.concurrent.CompletableFuture.completedFuture(memo[0])
+                        : beside.run(() -> chunk.source(beside.client(), c));
                 RemoteChunk.Print copied = chunk.copied(client, sending);
+                memo[0] = joined(fromSource);
                 chunk.logged(sending, o, copied.rows());
                 if (!copied.equals(source.get())) {
                     save(sending.redo("differs"));
@@ -225,7 +257,7 @@ public final class RemoteCopy {
                 save(sending.copied(copied.rows(), copied.sum()));
                 copiedRows.addAndGet(copied.rows());
             }
-            Optional<String> partial = chunk.attach(client, current(c));
+            Optional<String> partial = chunk.attach(client, current(c), present == 0);
             if (partial.isPresent()) {
                 return Optional.of(new Problem(c.label() + ": " + partial.get() + "; the chunk table " + chunk.table(c) + " is kept", false));
             }

@@ -47,7 +47,7 @@ class RemoteChunkTest {
     @Test
     void onlyThePartitionsNotYetInTheTargetAreAttached() {
         FakeClickHouse node = node("100", "0"); // stopped after January's ATTACH
-        Optional<String> problem = chunk().attach(node.connect("h", 1), C);
+        Optional<String> problem = chunk().attach(node.connect("h", 1), C, false);
         assertEquals(Optional.empty(), problem);
         List<String> attached = node.statements.stream().filter(s -> s.contains("ATTACH PARTITION")).toList();
         assertEquals(List.of("ALTER TABLE `tgt`.`events` ATTACH PARTITION ID '202402' FROM `tgt`.`events_remote_3`"), attached);
@@ -56,9 +56,18 @@ class RemoteChunkTest {
     @Test
     void aPartitionHoldingSomeOfTheChunksRowsOnlyIsAProblemNotAnAttach() {
         FakeClickHouse node = node("0", "20");
-        Optional<String> problem = chunk().attach(node.connect("h", 1), C);
+        Optional<String> problem = chunk().attach(node.connect("h", 1), C, false);
         assertTrue(problem.isPresent() && problem.get().contains("partition 202402") && problem.get().contains("holds 20"), problem.toString());
         assertEquals(List.of("ALTER TABLE `tgt`.`events` ATTACH PARTITION ID '202401' FROM `tgt`.`events_remote_3`"),
                 node.statements.stream().filter(s -> s.contains("ATTACH PARTITION")).toList());
+    }
+
+    @Test
+    void aChunkCopiedIntoARangeTheTargetHadNoneOfIsAttachedWholeWithoutACountPerPartition() {
+        FakeClickHouse node = node("0", "0");
+        Optional<String> problem = chunk().attach(node.connect("h", 1), C, true);
+        assertEquals(Optional.empty(), problem);
+        assertEquals(2, node.statements.stream().filter(s -> s.contains("ATTACH PARTITION")).count(), node.statements.toString());
+        assertTrue(node.statements.stream().noneMatch(s -> s.contains("_partition_id")), "no count per partition: " + node.statements);
     }
 }
