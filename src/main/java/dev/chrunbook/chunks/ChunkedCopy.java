@@ -56,7 +56,7 @@ public final class ChunkedCopy {
     private final Cancellations cancellations;
     private final ChunkQueue queue = new ChunkQueue(this::ledger);
     private final java.util.Set<String> assembling = new java.util.HashSet<>();
-    private final List<String> problems = new ArrayList<>();
+    private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>()); // lanes and helpers add
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicLong copiedRows = new AtomicLong();
     private ChunkCopier copier;
@@ -284,7 +284,11 @@ public final class ChunkedCopy {
             progress();
             return null;
         }
-        if (queue.copies(sent) <= spec.verifyRetries() && !stop.get() && !cancellations.stopping()) {
+        if (stop.get() || cancellations.stopping()) { // not taken again by this run: the next copies it afresh
+            save(sent.redo(verified.problem()));
+            return null;
+        }
+        if (queue.copies(sent) <= spec.verifyRetries()) {
             listener.waiting(spec.step(), spec.node(), verified.problem() + "; copying it again");
             ChunkState again = sent.redo(verified.problem());
             save(again);
@@ -335,9 +339,7 @@ public final class ChunkedCopy {
     }
 
     private void fail(String problem) {
-        synchronized (problems) {
-            problems.add(problem);
-        }
+        problems.add(problem);
     }
 
     /** Chunks done of all, rows per second over this run's chunks, and an ETA from the planned rows left. */

@@ -34,6 +34,7 @@ class ChunkedCopyTest {
     private StateStore store;
     private final AtomicBoolean tampered = new AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicInteger chunkDiffers = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicBoolean cancelWhileVerifying = new AtomicBoolean();
     private final List<String> leftovers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final FakeClickHouse node = new FakeClickHouse().answer(this::answer);
 
@@ -58,6 +59,9 @@ class ChunkedCopyTest {
         }
         if (sql.startsWith("SELECT count(), 0, toString") && sql.contains("FROM `db`.`events_new_chunk_202401")
                 && chunkDiffers.getAndDecrement() > 0) { // the copy in the chunk's table lost rows
+            if (cancelWhileVerifying.get()) {
+                cancellations.cancelAll(); // the operator's Ctrl-C while that chunk is checked
+            }
             return new Table(List.of("c", "u", "f"), List.of(List.of("99", "0", "5")));
         }
         if (sql.startsWith("SELECT count(), uniqExact") || sql.startsWith("SELECT count(), 0, toString")) {
@@ -171,6 +175,18 @@ class ChunkedCopyTest {
         assertEquals(Phase.FAILED, ledger().stream().filter(c -> c.partition().equals("202401")).findFirst().orElseThrow().phase());
         assertTrue(ledger().stream().filter(c -> c.partition().equals("202402")).allMatch(c -> c.phase() == Phase.DONE),
                 "the other partition's chunks are done: " + ledger());
+    }
+
+    @Test
+    void aChunkThatDiffersWhileTheOperatorCancelsIsLeftPendingAndTheStepSaysCancelled() throws Exception {
+        chunkDiffers.set(1);
+        cancelWhileVerifying.set(true);
+        ChunkedCopy.Result r = copy(false);
+        assertTrue(!r.complete(), r.message());
+        assertTrue(r.message().contains("cancelled by the operator") && !r.message().contains("copies"), r.message());
+        assertEquals(Phase.PENDING, ledger().stream().filter(c -> c.partition().equals("202401")).findFirst().orElseThrow().phase(),
+                "copied again by the next run, not failed: " + ledger());
+        assertEquals(1, copiesOf("events_new_chunk_202401_1"), "not copied again after the cancel");
     }
 
     @Test
