@@ -94,12 +94,22 @@ final class ChunkAssembly {
         Set<String> present = new HashSet<>();
         client.select("SELECT name FROM system.tables WHERE database = " + SqlQuoting.literal(sql.database())
                 + " AND name LIKE " + SqlQuoting.literal("%_chunk_%")).forEach(row -> present.add(row.get(0)));
-        for (String partition : ledger.stream().map(ChunkState::partition).distinct().toList()) {
-            List<ChunkState> chunks = ledger.stream().filter(c -> c.partitions().contains(partition)).toList();
+        for (String partition : units(ledger)) {
+            List<ChunkState> chunks = chunksOf(ledger, partition);
             if (chunks.stream().allMatch(c -> c.phase() == ChunkState.Phase.DONE)
                     && (chunks.stream().anyMatch(c -> present.contains(sql.chunkTable(c))) || present.contains(sql.partitionTable(partition)))) {
                 cleanUp(client, partition, chunks);
             }
         }
+    }
+
+    /** One partition of each unit that is put in together (a chunk of whole partitions, or a split one's ranges). */
+    static List<String> units(List<ChunkState> ledger) {
+        return ledger.stream().map(ChunkState::partition).distinct().toList();
+    }
+
+    /** The chunks holding a partition: its ranges, or the one chunk of whole partitions it is in. */
+    static List<ChunkState> chunksOf(List<ChunkState> ledger, String partition) {
+        return ledger.stream().filter(c -> c.partitions().contains(partition)).toList();
     }
 }

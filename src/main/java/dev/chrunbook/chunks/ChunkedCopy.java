@@ -118,7 +118,7 @@ public final class ChunkedCopy {
             if (spec.rerun()) {
                 reverify(client);
             }
-            for (String partition : partitions()) {
+            for (String partition : ChunkAssembly.units(ledger())) {
                 assemble(client, partition);
             }
             assembly.dropLeftovers(client, ledger());
@@ -328,14 +328,8 @@ public final class ChunkedCopy {
         }
     }
 
-    /** One partition of each unit that is put in together (a chunk of whole partitions, or a split one's ranges). */
-    private List<String> partitions() {
-        return ledger().stream().map(ChunkState::partition).distinct().toList();
-    }
-
-    /** The chunks holding a partition: its ranges, or the one chunk of whole partitions it is in. */
     private List<ChunkState> chunksOf(String partition) {
-        return ledger().stream().filter(c -> c.partitions().contains(partition)).toList();
+        return ChunkAssembly.chunksOf(ledger(), partition);
     }
 
     private void fail(String problem) {

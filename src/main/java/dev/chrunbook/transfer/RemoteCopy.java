@@ -244,7 +244,7 @@ public final class RemoteCopy {
                     }
                     return Optional.of(new Problem(c.label() + " (" + sending.queryId() + "): copy failed: " + o.error(), true));
                 }
-                // both fingerprints at once, the source's on the side connection: each waits on a different server
+                // both fingerprints at once: the chunk table's is read on this node, the source's (on the side connection) on the source
                 var fromSource = memo[0] != null ? java.util.concurrent.CompletableFuture.completedFuture(memo[0])
                         : beside.run(() -> chunk.source(beside.client(), c));
                 RemoteChunk.Print copied = chunk.copied(client, sending);
