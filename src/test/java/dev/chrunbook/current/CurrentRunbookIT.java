@@ -17,6 +17,7 @@ import dev.chrunbook.state.RunState;
 import dev.chrunbook.state.Status;
 import dev.chrunbook.testing.LocalCluster;
 import dev.chrunbook.Node;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -58,6 +59,13 @@ class CurrentRunbookIT {
     private static final Kinds KINDS = new Kinds();
     private SqlRenderer renderer;
     private Runbook runbook;
+
+    @AfterEach
+    void endTheSession() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
 
     @Test
     void everyStatementOfTheCurrentRunbookRunsOnACurrentEngine() throws Exception {
