@@ -54,7 +54,7 @@ public final class ChunkedCopy {
     private final Sleeper sleeper;
     private final ExecutionListener listener;
     private final Cancellations cancellations;
-    private final ChunkQueue queue = new ChunkQueue(this::ledger);
+    private final ChunkQueue queue = ChunkQueue.largestFirst(this::ledger);
     private final java.util.Set<String> assembling = new java.util.HashSet<>();
     private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>()); // lanes and helpers add
     private final AtomicBoolean stop = new AtomicBoolean();

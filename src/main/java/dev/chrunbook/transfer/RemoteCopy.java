@@ -5,6 +5,8 @@ import dev.chrunbook.Sleeper;
 import dev.chrunbook.apply.Cancellations;
 import dev.chrunbook.apply.QueryWatch;
 import dev.chrunbook.chunks.ChunkProgress;
+import dev.chrunbook.chunks.ChunkQueue;
+import dev.chrunbook.chunks.Lanes;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
 import dev.chrunbook.clickhouse.ClickHouseException;
@@ -19,18 +21,23 @@ import dev.chrunbook.state.StateStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
  * A target node's copy from another cluster: plans its chunks once from the source (the ledger in
  * the state, in sort-key order), then copies up to {@code parallel} at once, each checked against the
- * source before and after, and prints the cursor as chunks end. Rows never leave the servers.
+ * source before and after (the check after it beside the next copy), and prints the cursor as chunks
+ * end. Rows never leave the servers.
  */
 public final class RemoteCopy {
     /**
@@ -55,11 +62,15 @@ public final class RemoteCopy {
     private final ExecutionListener listener;
     private final Supplier<String> cursor;
     private final RemoteChunk chunk;
-    private final Set<Integer> taken = new HashSet<>();
+    private final ChunkQueue queue = ChunkQueue.inLedgerOrder(this::ledger);
     private final List<String> problems = new ArrayList<>();
     private final AtomicLong copiedRows = new AtomicLong();
     private Instant began;
     private final Cancellations cancellations;
+    private ExecutorService checker;
+    private ExecutorService sourceSide;
+    private ClickHouseClient checkClient;
+    private ClickHouseClient sourceClient;
 
     /** @param cursor the copy's cursor over every shard, as the state has it now */
     public RemoteCopy(Spec spec, StateStore store, ClickHouseConnector connector, Sleeper sleeper, ExecutionListener listener,
@@ -91,7 +102,7 @@ public final class RemoteCopy {
         began = store.clock().instant();
         try (ClickHouseClient client = connect()) {
             if (ledger().isEmpty()) {
-                List<ChunkState> planned = plan(client);
+                List<ChunkState> planned = new RemotePlanner(spec.fetchLimit()).plan(client, spec.sql(), spec.from().orElse(null));
                 if (planned.isEmpty()) { // this shard has none of the rows; a filter that selects none anywhere is an error
                     RemotePreflight.noRows(client, spec.sql()).ifPresent(why -> {
                         throw dev.chrunbook.ChrunbookException.verificationFailed(why);
@@ -129,28 +140,43 @@ public final class RemoteCopy {
                 + (leftovers > 0 ? "; dropped " + leftovers + " chunk table(s) interrupted runs left" : ""));
     }
 
-    private List<ChunkState> plan(ClickHouseClient client) {
-        List<RemotePlanner.Day> days = new ArrayList<>();
-        for (List<String> r : client.select(spec.sql().plan(spec.from().orElse(null)))) {
-            days.add(new RemotePlanner.Day(Long.parseLong(r.get(0)), Long.parseLong(r.get(1)), Long.parseLong(r.get(2))));
-        }
-        return new RemotePlanner(spec.fetchLimit()).plan(days, spec.from().orElse(null));
-    }
-
+    /**
+     * Up to {@code parallel} lanes copy chunks; one checker compares each copy with the source and
+     * attaches it meanwhile, so that a lane's next copy waits neither for the fingerprints nor for
+     * the ATTACH.
+     */
     private void copyPending() throws InterruptedException {
-        dev.chrunbook.chunks.Lanes.run(spec.parallel(), "chrunbook-" + spec.step().id() + "-remote", this::work, this::fail);
+        try (ClickHouseClient checkClient = connect(); ClickHouseClient sourceClient = connect()) {
+            checker = daemon("check");
+            sourceSide = daemon("source-fingerprint");
+            this.checkClient = checkClient;
+            this.sourceClient = sourceClient;
+            try {
+                Lanes.run(spec.parallel(), "chrunbook-" + spec.step().id() + "-remote", this::work, this::fail);
+                checker.shutdown();
+                while (!checker.awaitTermination(1, TimeUnit.SECONDS)) {
+                    // a check or an ATTACH still going: it runs to its end, never cut short
+                }
+            } finally {
+                checker.shutdownNow();
+                sourceSide.shutdownNow();
+            }
+        }
     }
 
-    private void work() throws InterruptedException {
-        java.util.concurrent.ExecutorService beside = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "chrunbook-" + spec.step().id() + "-remote-fingerprint");
+    private ExecutorService daemon(String role) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "chrunbook-" + spec.step().id() + "-remote-" + role);
             t.setDaemon(true);
             return t;
         });
-        try (ClickHouseClient client = connect(); ClickHouseClient side = connect()) {
-            Side sideLane = new Side(side, beside);
+    }
+
+    /** One lane: takes chunks in the ledger's order until none is left (or the operator stops it), and hands each copy to the checker. */
+    private void work() throws InterruptedException {
+        try (ClickHouseClient client = connect()) {
             ChunkState c;
-            while (!cancellations.stopping() && (c = next()) != null) {
+            while ((c = queue.take(cancellations::stopping)) != null) {
                 Optional<Problem> problem = Optional.empty();
                 for (int attempt = 0; attempt <= spec.retries(); attempt++) {
                     if (attempt > 0) {
@@ -159,7 +185,7 @@ public final class RemoteCopy {
                         sleeper.sleep(pause);
                         c = current(c);
                     }
-                    problem = process(client, sideLane, c);
+                    problem = send(client, c);
                     if (problem.isEmpty() || !problem.get().retryable()) {
                         break;
                     }
@@ -168,26 +194,134 @@ public final class RemoteCopy {
                     save(current(c).failed(problem.get().message()));
                     fail(problem.get().message());
                 }
-                listener.cursor(spec.step(), spec.node(), cursor.get(), ChunkProgress.line(ledger(), copiedRows.get(), began,
-                        store.clock().instant()));
             }
-        } finally {
-            beside.shutdownNow();
         }
     }
 
-    /** A lane's second connection and the thread it is used on: the source's fingerprint is read there while the copy's is read here. */
-    private record Side(ClickHouseClient client, java.util.concurrent.ExecutorService thread) {
-        <T> java.util.concurrent.CompletableFuture<T> run(java.util.function.Supplier<T> query) {
-            return java.util.concurrent.CompletableFuture.supplyAsync(query, thread);
+    /**
+     * Copies one chunk into its table and hands it to the checker; a chunk whose rows an earlier run
+     * put in, or verified in its table, is finished here. Empty when copied (or finished).
+     */
+    private Optional<Problem> send(ClickHouseClient client, ChunkState c) throws InterruptedException {
+        try {
+            long present = chunk.targetRows(client, c); // a count: the fingerprints only when rows are there
+            if (present > 0 || c.phase() == Phase.COPIED) {
+                return resume(client, c, present);
+            }
+            ChunkState sending = c.sending(chunk.nextQueryId(c), store.clock().instant());
+            save(sending);
+            QueryOutcome o = chunk.copy(client, sending);
+            if (o.state() != QueryOutcome.State.FINISHED) {
+                chunk.logged(sending, o, 0);
+                save(sending.redo(o.error()));
+                if (cancellations.wasCancelled(sending.queryId())) {
+                    return Optional.of(new Problem(c.label() + " (" + sending.queryId() + "): cancelled by the operator: what it copied"
+                            + " is only in its table " + chunk.table(c) + ", which the next run drops; the target is untouched", false));
+                }
+                return Optional.of(new Problem(c.label() + " (" + sending.queryId() + "): copy failed: " + o.error(), true));
+            }
+            queue.verifying();
+            AtomicReference<ChunkState> again = new AtomicReference<>();
+            checker.submit(() -> {
+                try {
+                    again.set(check(sending, o));
+                } catch (RuntimeException e) {
+                    fail(spec.node().id() + ": checking " + sending.label() + ": " + e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    queue.verified(again.get());
+                }
+            });
+            return Optional.empty();
+        } catch (ClickHouseException e) { // the source or target unreachable, or a statement refused
+            return Optional.of(new Problem(c.label() + ": " + e.getMessage(), true));
         }
+    }
+
+    /** A chunk whose range already holds rows in the target, or that an earlier run verified in its table: finished, or a problem. */
+    private Optional<Problem> resume(ClickHouseClient client, ChunkState c, long present) throws InterruptedException {
+        RemoteChunk.Print source = chunk.source(client, c);
+        RemoteChunk.Print target = present == 0 ? null : chunk.target(client, c);
+        if (present > 0 && source.equals(target)) { // in already: an earlier run attached it, or the rows were there
+            finish(client, c, source);
+            return Optional.empty();
+        }
+        // a chunk verified in its table by an earlier run, whose ATTACH did not happen or not for every partition, goes on
+        boolean ready = c.phase() == Phase.COPIED && chunk.tableExists(client, c) && chunk.copied(client, c).equals(source);
+        if (!ready && present > 0) {
+            return Optional.of(new Problem(c.label() + ": the target " + spec.sql().target() + " already holds " + target
+                    + " of its range, the source " + source + "; copying would double rows: delete them from the target"
+                    + " (or narrow team_ids / start / end), then run the step again", false));
+        }
+        if (!ready) { // its table is gone or differs: copied afresh
+            save(c.redo("its table " + chunk.table(c) + " is gone or differs from the source"));
+            return send(client, current(c));
+        }
+        return attach(client, c, source, false);
+    }
+
+    /**
+     * On the checker: a chunk's copy against the source, both fingerprints read at once (the table's
+     * on this node, the source's on the source). Verified, it is attached; differing (or unreadable),
+     * it is pending again, to be copied afresh up to {@code retries} + 1 times, then failed. The
+     * chunk to queue again, or null.
+     */
+    private ChunkState check(ChunkState sending, QueryOutcome o) throws InterruptedException {
+        String problem;
+        try {
+            CompletableFuture<RemoteChunk.Print> fromSource = CompletableFuture.supplyAsync(() -> chunk.source(sourceClient, sending), sourceSide);
+            RemoteChunk.Print copied = chunk.copied(checkClient, sending);
+            RemoteChunk.Print source = joined(fromSource);
+            chunk.logged(sending, o, copied.rows());
+            if (copied.equals(source)) {
+                save(sending.copied(copied.rows(), copied.sum()));
+                copiedRows.addAndGet(copied.rows());
+                attach(checkClient, sending, source, true).ifPresent(p -> {
+                    save(current(sending).failed(p.message()));
+                    fail(p.message());
+                });
+                return null;
+            }
+            problem = sending.label() + ": the copy holds " + copied + ", the source " + source;
+        } catch (ClickHouseException e) {
+            problem = sending.label() + ": checking its copy: " + e.getMessage();
+        }
+        save(sending.redo(problem));
+        if (cancellations.stopping()) {
+            return null; // left pending: the next run copies it afresh
+        }
+        if (queue.copies(sending) <= spec.retries()) {
+            listener.waiting(spec.step(), spec.node(), problem + "; copying it again");
+            return current(sending);
+        }
+        problem += " after " + queue.copies(sending) + " copies";
+        save(current(sending).failed(problem));
+        fail(problem);
+        return null;
+    }
+
+    /** Attaches a verified chunk's table to the target and checks the target's count of its range; {@code fresh}: none of its rows were there. */
+    private Optional<Problem> attach(ClickHouseClient client, ChunkState c, RemoteChunk.Print source, boolean fresh) {
+        Optional<String> partial = chunk.attach(client, current(c), fresh);
+        if (partial.isPresent()) {
+            return Optional.of(new Problem(c.label() + ": " + partial.get() + "; the chunk table " + chunk.table(c) + " is kept", false));
+        }
+        // ATTACH adds the verified chunk table's parts as they are: their row count in the target tells that it happened
+        long after = chunk.targetRows(client, c);
+        if (after != source.rows()) {
+            return Optional.of(new Problem(c.label() + ": after ATTACH PARTITION the target holds " + after + " rows of its range,"
+                    + " the source " + source + "; the chunk table " + chunk.table(c) + " is kept for a look", false));
+        }
+        finish(client, c, source);
+        return Optional.empty();
     }
 
     /** A query's answer from the side thread, with the failure it threw (a ClickHouseException) as its own. */
-    private static <T> T joined(java.util.concurrent.CompletableFuture<T> f) throws InterruptedException {
+    private static <T> T joined(CompletableFuture<T> f) throws InterruptedException {
         try {
             return f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
@@ -195,89 +329,15 @@ public final class RemoteCopy {
         }
     }
 
-    /** The next chunk not done, in the ledger's (the sort key's) order, so that the cursor moves on steadily. */
-    private synchronized ChunkState next() {
-        for (ChunkState c : ledger()) {
-            if (c.phase() != Phase.DONE && taken.add(c.index())) {
-                return c;
-            }
-        }
-        return null;
-    }
-
     private ChunkState current(ChunkState c) {
         return ledger().stream().filter(x -> x.index() == c.index()).findFirst().orElse(c);
-    }
-
-    /**
-     * Copies, checks and attaches one chunk. The source's fingerprint is read once, when first needed:
-     * after the copy for a new chunk, beside the copy's own (read beside the copy, it slowed the copy
-     * down more than it took alone).
-     */
-    private Optional<Problem> process(ClickHouseClient client, Side beside, ChunkState c) throws InterruptedException {
-        try {
-            RemoteChunk.Print[] memo = new RemoteChunk.Print[1];
-            java.util.function.Supplier<RemoteChunk.Print> source = () -> memo[0] != null ? memo[0] : (memo[0] = chunk.source(client, c));
-            long present = chunk.targetRows(client, c); // a count: the full fingerprint only when rows are there
-            RemoteChunk.Print target = present == 0 ? null : chunk.target(client, c);
-            if (present > 0 && source.get().equals(target)) { // in already: an earlier run attached it, or the rows were there
-                finish(client, c, source.get());
-                return Optional.empty();
-            }
-            // a chunk verified in its table by an earlier run, whose ATTACH did not happen or not for every partition, goes on
-            boolean ready = c.phase() == Phase.COPIED && chunk.tableExists(client, c) && chunk.copied(client, c).equals(source.get());
-            if (present > 0 && !ready) {
-                return Optional.of(new Problem(c.label() + ": the target " + spec.sql().target() + " already holds " + target
-                        + " of its range, the source " + source.get() + "; copying would double rows: delete them from the target"
-                        + " (or narrow team_ids / start / end), then run the step again", false));
-            }
-            if (!ready) {
-                ChunkState sending = c.sending(chunk.nextQueryId(c), store.clock().instant());
-                save(sending);
-                QueryOutcome o = chunk.copy(client, sending);
-                if (o.state() != QueryOutcome.State.FINISHED) {
-                    chunk.logged(sending, o, 0);
-                    save(sending.redo(o.error()));
-                    if (cancellations.wasCancelled(sending.queryId())) {
-                        return Optional.of(new Problem(c.label() + " (" + sending.queryId() + "): cancelled by the operator: what it copied"
-                                + " is only in its table " + chunk.table(c) + ", which the next run drops; the target is untouched", false));
-                    }
-                    return Optional.of(new Problem(c.label() + " (" + sending.queryId() + "): copy failed: " + o.error(), true));
-                }
-                // both fingerprints at once: the chunk table's is read on this node, the source's (on the side connection) on the source
-                var fromSource = memo[0] != null ? java.util.concurrent.CompletableFuture.completedFuture(memo[0])
-                        : beside.run(() -> chunk.source(beside.client(), c));
-                RemoteChunk.Print copied = chunk.copied(client, sending);
-                memo[0] = joined(fromSource);
-                chunk.logged(sending, o, copied.rows());
-                if (!copied.equals(source.get())) {
-                    save(sending.redo("differs"));
-                    return Optional.of(new Problem(c.label() + ": the copy holds " + copied + ", the source " + source.get(), true));
-                }
-                save(sending.copied(copied.rows(), copied.sum()));
-                copiedRows.addAndGet(copied.rows());
-            }
-            Optional<String> partial = chunk.attach(client, current(c), present == 0);
-            if (partial.isPresent()) {
-                return Optional.of(new Problem(c.label() + ": " + partial.get() + "; the chunk table " + chunk.table(c) + " is kept", false));
-            }
-            // ATTACH adds the verified chunk table's parts as they are: their row count in the target tells that it happened
-            long after = chunk.targetRows(client, c);
-            if (after != source.get().rows()) {
-                return Optional.of(new Problem(c.label() + ": after ATTACH PARTITION the target holds " + after + " rows of its range,"
-                        + " the source " + source.get() + "; the chunk table " + chunk.table(c) + " is kept for a look", false));
-            }
-            finish(client, c, source.get());
-            return Optional.empty();
-        } catch (ClickHouseException e) { // the source or target unreachable, or a statement refused
-            return Optional.of(new Problem(c.label() + ": " + e.getMessage(), true));
-        }
     }
 
     private void finish(ClickHouseClient client, ChunkState c, RemoteChunk.Print source) {
         ChunkState now = current(c);
         save((now.phase() == Phase.COPIED ? now : now.copied(source.rows(), source.sum())).done());
         chunk.drop(client, c);
+        listener.cursor(spec.step(), spec.node(), cursor.get(), ChunkProgress.line(ledger(), copiedRows.get(), began, store.clock().instant()));
     }
 
     private void fail(String problem) {

@@ -24,6 +24,15 @@ final class RemotePlanner {
         this.fetchLimit = Math.max(1, fetchLimit);
     }
 
+    /** A node's chunks, from the source's rows per team and day that its filter selects; {@code from}: as below. */
+    List<ChunkState> plan(dev.chrunbook.clickhouse.ClickHouseClient client, RemoteSql sql, SourceRange from) {
+        List<Day> days = new ArrayList<>();
+        for (List<String> r : client.select(sql.plan(from))) {
+            days.add(new Day(Long.parseLong(r.get(0)), Long.parseLong(r.get(1)), Long.parseLong(r.get(2))));
+        }
+        return plan(days, from);
+    }
+
     /** @param from a cursor: nothing before it is planned (the days come from its day on) */
     List<ChunkState> plan(List<Day> days, SourceRange from) {
         List<ChunkState> chunks = new ArrayList<>();
