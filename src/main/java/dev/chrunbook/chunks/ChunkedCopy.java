@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -173,8 +172,8 @@ public final class ChunkedCopy {
         try (ClickHouseClient assemblyClient = connect(); ClickHouseClient verifyClient = connect();
              ThrottleWatch watch = new ThrottleWatch(spec.throttle(), this::connect, THROTTLE_POLL, "chrunbook-" + spec.step().id() + "-throttle")) {
             throttleWatch = watch;
-            assembler = daemons("assembly");
-            verifier = daemons("verify");
+            assembler = Lanes.helper("chrunbook-" + spec.step().id() + "-assembly");
+            verifier = Lanes.helper("chrunbook-" + spec.step().id() + "-verify");
             try {
                 this.assemblyClient = assemblyClient;
                 this.verifyClient = verifyClient;
@@ -204,14 +203,6 @@ public final class ChunkedCopy {
             } finally {
                 after.run();
             }
-        });
-    }
-
-    private ExecutorService daemons(String role) {
-        return Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "chrunbook-" + spec.step().id() + "-" + role);
-            t.setDaemon(true);
-            return t;
         });
     }
 

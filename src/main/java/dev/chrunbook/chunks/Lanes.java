@@ -44,4 +44,25 @@ public final class Lanes {
             pool.shutdownNow();
         }
     }
+
+    /** A helper of a copy: one daemon thread that runs what it is given in order (checks, assembly, a second fingerprint). */
+    public static ExecutorService helper(String name) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** What a helper computed, with the failure it threw (a ClickHouseException, say) as the caller's own. */
+    public static <T> T joined(Future<T> f) throws InterruptedException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
 }

@@ -25,9 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -147,8 +145,8 @@ public final class RemoteCopy {
      */
     private void copyPending() throws InterruptedException {
         try (ClickHouseClient checkClient = connect(); ClickHouseClient sourceClient = connect()) {
-            checker = daemon("check");
-            sourceSide = daemon("source-fingerprint");
+            checker = Lanes.helper("chrunbook-" + spec.step().id() + "-remote-check");
+            sourceSide = Lanes.helper("chrunbook-" + spec.step().id() + "-remote-source-fingerprint");
             this.checkClient = checkClient;
             this.sourceClient = sourceClient;
             try {
@@ -162,14 +160,6 @@ public final class RemoteCopy {
                 sourceSide.shutdownNow();
             }
         }
-    }
-
-    private ExecutorService daemon(String role) {
-        return Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "chrunbook-" + spec.step().id() + "-remote-" + role);
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /** One lane: takes chunks in the ledger's order until none is left (or the operator stops it), and hands each copy to the checker. */
@@ -226,7 +216,7 @@ public final class RemoteCopy {
                 try {
                     again.set(check(sending, o));
                 } catch (RuntimeException e) {
-                    fail(spec.node().id() + ": checking " + sending.label() + ": " + e.getMessage());
+                    fail("checking " + sending.label() + ": " + e.getMessage());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } finally {
@@ -272,31 +262,45 @@ public final class RemoteCopy {
         try {
             CompletableFuture<RemoteChunk.Print> fromSource = CompletableFuture.supplyAsync(() -> chunk.source(sourceClient, sending), sourceSide);
             RemoteChunk.Print copied = chunk.copied(checkClient, sending);
-            RemoteChunk.Print source = joined(fromSource);
+            RemoteChunk.Print source = Lanes.joined(fromSource);
             chunk.logged(sending, o, copied.rows());
             if (copied.equals(source)) {
                 save(sending.copied(copied.rows(), copied.sum()));
                 copiedRows.addAndGet(copied.rows());
-                attach(checkClient, sending, source, true).ifPresent(p -> {
-                    save(current(sending).failed(p.message()));
-                    fail(p.message());
-                });
-                return null;
+                return attached(sending, source);
             }
             problem = sending.label() + ": the copy holds " + copied + ", the source " + source;
         } catch (ClickHouseException e) {
             problem = sending.label() + ": checking its copy: " + e.getMessage();
         }
         save(sending.redo(problem));
+        return again(sending, problem, "copying it again");
+    }
+
+    /** A verified chunk put in; refused, it stays verified in its table and is queued again, to be attached (not copied) by a lane. */
+    private ChunkState attached(ChunkState verified, RemoteChunk.Print source) {
+        try {
+            attach(checkClient, verified, source, true).ifPresent(p -> {
+                save(current(verified).failed(p.message()));
+                fail(p.message());
+            });
+            return null;
+        } catch (ClickHouseException e) {
+            return again(verified, verified.label() + ": attaching it: " + e.getMessage(), "attaching it again");
+        }
+    }
+
+    /** The chunk to take again, up to {@code retries} + 1 times in this run; then failed. None when the operator stops the copy. */
+    private ChunkState again(ChunkState c, String problem, String what) {
         if (cancellations.stopping()) {
-            return null; // left pending: the next run copies it afresh
+            return null; // left as it is: the next run copies (or attaches) it
         }
-        if (queue.copies(sending) <= spec.retries()) {
-            listener.waiting(spec.step(), spec.node(), problem + "; copying it again");
-            return current(sending);
+        if (queue.copies(c) <= spec.retries()) {
+            listener.waiting(spec.step(), spec.node(), problem + "; " + what);
+            return current(c);
         }
-        problem += " after " + queue.copies(sending) + " copies";
-        save(current(sending).failed(problem));
+        problem += " after " + queue.copies(c) + " copies";
+        save(current(c).failed(problem));
         fail(problem);
         return null;
     }
@@ -315,18 +319,6 @@ public final class RemoteCopy {
         }
         finish(client, c, source);
         return Optional.empty();
-    }
-
-    /** A query's answer from the side thread, with the failure it threw (a ClickHouseException) as its own. */
-    private static <T> T joined(CompletableFuture<T> f) throws InterruptedException {
-        try {
-            return f.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     private ChunkState current(ChunkState c) {

@@ -58,6 +58,14 @@ public final class FakeClickHouse implements ClickHouseConnector {
         return this;
     }
 
+    private final List<String> failOnce = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    /** The next statement that contains {@code text} is refused (once), as a server refuses it. */
+    public FakeClickHouse refuseOnce(String text) {
+        failOnce.add(text);
+        return this;
+    }
+
     public FakeClickHouse nextSend(Send send) {
         this.next = send;
         return this;
@@ -92,6 +100,14 @@ public final class FakeClickHouse implements ClickHouseConnector {
         public void execute(String sql, String queryId, Map<String, String> settings) {
             if (sql.equals("SYSTEM FLUSH LOGS")) {
                 return;
+            }
+            synchronized (failOnce) {
+                for (String text : failOnce) {
+                    if (sql.contains(text)) {
+                        failOnce.remove(text);
+                        throw new ClickHouseException("Code: 999. refused once: " + text, null, false);
+                    }
+                }
             }
             statements.add(sql);
             if (queryId == null) {

@@ -77,8 +77,8 @@ class RemoteCopyTest {
                 if (sql.startsWith("SELECT partition_id, sum(rows)")) {
                     return rows(List.of("202401", "500"));
                 }
-                if (sql.startsWith("SELECT name FROM system.tables") || sql.contains("FROM system.tables")) {
-                    return sql.startsWith("SELECT name") ? new Table(List.of("name"), List.of()) : rows(List.of("0"));
+                if (sql.startsWith("SELECT name FROM system.tables") || sql.contains("FROM system.tables")) { // chunk tables are not dropped here
+                    return sql.startsWith("SELECT name") ? new Table(List.of("name"), List.of()) : rows(List.of("1"));
                 }
                 if (sql.contains("uniqExact") && sql.contains("FROM cluster(")) {
                     if (day.equals("1") && firstCheckWaitsForSecondCopy) {
@@ -89,6 +89,9 @@ class RemoteCopyTest {
                 if (sql.contains("uniqExact") && sql.contains("`events_remote_")) {
                     String print = day.equals("1") ? copiedFirst.get(Math.min(copiesOfFirst.get(), copiedFirst.size()) - 1) : "s2";
                     return rows(List.of("500", "500", print));
+                }
+                if (sql.contains("uniqExact") && sql.contains("FROM `tgt`.`events` ")) {
+                    return attached(day) ? rows(List.of("500", "500", "s" + day)) : rows(List.of("0", "0", "0"));
                 }
                 if (sql.startsWith("SELECT count() FROM `tgt`.`events`")) {
                     return rows(List.of(attached(day) ? "500" : "0"));
@@ -170,5 +173,16 @@ class RemoteCopyTest {
         assertEquals(0, target.node.statements.stream().filter(s -> s.contains("ATTACH PARTITION") && s.endsWith("`events_remote_1`")).count());
         List<ChunkState> ledger = target.store.node("copy", Fixtures.NODE.id()).chunks();
         assertEquals(List.of(ChunkState.Phase.FAILED, ChunkState.Phase.DONE), ledger.stream().map(ChunkState::phase).toList());
+    }
+
+    @Test
+    void aVerifiedChunkWhoseAttachIsRefusedIsAttachedLaterWithoutBeingCopiedAgain() throws Exception {
+        TwoDays target = new TwoDays(List.of("s1"), false);
+        target.node.refuseOnce("ATTACH PARTITION ID '202401' FROM `tgt`.`events_remote_1`");
+        RemoteCopy.Result r = target.run(dir, 1, 3);
+        assertTrue(r.complete(), r.message());
+        assertEquals(1, target.insertsOf("events_remote_1"), "verified once: attached from its table, not copied again");
+        assertEquals(1, target.node.statements.stream().filter(s -> s.contains("ATTACH PARTITION") && s.endsWith("`events_remote_1`")).count(),
+                "attached once, after the refusal");
     }
 }
