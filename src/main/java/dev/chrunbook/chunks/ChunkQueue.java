@@ -65,6 +65,11 @@ public final class ChunkQueue {
         return null;
     }
 
+    /** The chunks still to take, in the order they will be taken (those that come back aside). */
+    synchronized List<ChunkState> upcoming() {
+        return ledger.get().stream().filter(c -> takeable.test(c) && !taken.contains(c.index())).sorted(order).toList();
+    }
+
     /** How often this run took the chunk to copy it. */
     public synchronized int copies(ChunkState c) {
         return copies.getOrDefault(c.index(), 0);

@@ -61,6 +61,7 @@ public final class ChunkedCopy {
     private ChunkCopier copier;
     private ExecutorService assembler;
     private ExecutorService verifier;
+    private TablePreparer tables;
     private ClickHouseClient verifyClient;
     private ThrottleWatch throttleWatch;
     private ClickHouseClient assemblyClient;
@@ -169,9 +170,12 @@ public final class ChunkedCopy {
      */
     private void copyPending() throws InterruptedException {
         int threads = (int) Math.max(1, Math.min(spec.parallel(), ledger().stream().filter(c -> c.phase() == Phase.PENDING).count()));
-        try (ClickHouseClient assemblyClient = connect(); ClickHouseClient verifyClient = connect();
+        try (ClickHouseClient assemblyClient = connect(); ClickHouseClient verifyClient = connect(); ClickHouseClient prepareClient = connect();
+             TablePreparer tables = new TablePreparer("chrunbook-" + spec.step().id() + "-tables", c -> copier.freshTable(prepareClient, c),
+                     () -> stop.get() || cancellations.stopping());
              ThrottleWatch watch = new ThrottleWatch(spec.throttle(), this::connect, THROTTLE_POLL, "chrunbook-" + spec.step().id() + "-throttle")) {
             throttleWatch = watch;
+            this.tables = tables;
             assembler = Lanes.helper("chrunbook-" + spec.step().id() + "-assembly");
             verifier = Lanes.helper("chrunbook-" + spec.step().id() + "-verify");
             try {
@@ -246,7 +250,8 @@ public final class ChunkedCopy {
 
     /** Copies a chunk into its fresh temporary table: the chunk as sent, or why its copy failed. */
     private ChunkCopier.Outcome copyOnce(ClickHouseClient client, ChunkState c) throws InterruptedException {
-        copier.freshTable(client, c);
+        tables.claim(c, () -> copier.freshTable(client, c));
+        tables.ahead(queue.upcoming().stream().limit(spec.parallel()).toList()); // the next chunks' tables, while this one copies
         ChunkState sending = c.sending(copier.nextQueryId(c), store.clock().instant());
         save(sending);
         QueryOutcome sent = copier.send(client, sending);
