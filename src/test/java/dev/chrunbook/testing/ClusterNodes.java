@@ -48,6 +48,16 @@ public final class ClusterNodes {
         send(1, sql, "&distributed_ddl_task_timeout=60");
     }
 
+    /**
+     * DDL on every node, one after the other, each on its own (not ON CLUSTER): a node that dies
+     * during its statement fails it at once, where ON CLUSTER waits out its timeout for that node.
+     */
+    public void onEveryNode(String sql) {
+        for (int n = 1; n <= NODES; n++) {
+            query(n, sql);
+        }
+    }
+
     public long count(int node, String sql) {
         return Long.parseLong(query(node, sql));
     }
