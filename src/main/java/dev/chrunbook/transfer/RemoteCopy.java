@@ -274,7 +274,7 @@ public final class RemoteCopy {
             problem = sending.label() + ": checking its copy: " + e.getMessage();
         }
         save(sending.redo(problem));
-        return again(sending, problem, "copying it again");
+        return again(sending, problem, "copying it again", "copies");
     }
 
     /** A verified chunk put in; refused, it stays verified in its table and is queued again, to be attached (not copied) by a lane. */
@@ -286,12 +286,12 @@ public final class RemoteCopy {
             });
             return null;
         } catch (ClickHouseException e) {
-            return again(verified, verified.label() + ": attaching it: " + e.getMessage(), "attaching it again");
+            return again(verified, verified.label() + ": attaching it: " + e.getMessage(), "attaching it again", "tries");
         }
     }
 
     /** The chunk to take again, up to {@code retries} + 1 times in this run; then failed. None when the operator stops the copy. */
-    private ChunkState again(ChunkState c, String problem, String what) {
+    private ChunkState again(ChunkState c, String problem, String what, String times) {
         if (cancellations.stopping()) {
             return null; // left as it is: the next run copies (or attaches) it
         }
@@ -299,7 +299,7 @@ public final class RemoteCopy {
             listener.waiting(spec.step(), spec.node(), problem + "; " + what);
             return current(c);
         }
-        problem += " after " + queue.copies(c) + " copies";
+        problem += " after " + queue.copies(c) + " " + times; // a take of the chunk: a copy, or an attach of a verified one
         save(current(c).failed(problem));
         fail(problem);
         return null;
