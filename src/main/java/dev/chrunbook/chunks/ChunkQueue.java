@@ -66,7 +66,7 @@ public final class ChunkQueue {
     }
 
     /** The chunks still to take, in the order they will be taken (those that come back aside). */
-    synchronized List<ChunkState> upcoming() {
+    public synchronized List<ChunkState> upcoming() {
         return ledger.get().stream().filter(c -> takeable.test(c) && !taken.contains(c.index())).sorted(order).toList();
     }
 

@@ -54,6 +54,15 @@ public final class Lanes {
         });
     }
 
+    /** Helpers of a copy: {@code n} daemon threads that run what they are given. */
+    public static ExecutorService helpers(int n, String name) {
+        return Executors.newFixedThreadPool(Math.max(1, n), r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     /** What a helper computed, with the failure it threw (a ClickHouseException, say) as the caller's own. */
     public static <T> T joined(Future<T> f) throws InterruptedException {
         try {

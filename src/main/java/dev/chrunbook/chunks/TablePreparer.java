@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * made, or copies again, gets a fresh table from the lane itself; a chunk a lane has taken is never
  * touched here.
  */
-final class TablePreparer implements AutoCloseable {
+public final class TablePreparer implements AutoCloseable {
     /** A lane has the chunk: the preparer leaves it alone, and a second take makes its table afresh. */
     private static final CompletableFuture<Void> CLAIMED = CompletableFuture.completedFuture(null);
 
@@ -29,14 +29,14 @@ final class TablePreparer implements AutoCloseable {
     private final BooleanSupplier stopping;
 
     /** @param fresh makes a chunk's table afresh, on the preparer's own connection */
-    TablePreparer(String name, Consumer<ChunkState> fresh, BooleanSupplier stopping) {
+    public TablePreparer(String name, Consumer<ChunkState> fresh, BooleanSupplier stopping) {
         this.thread = Lanes.helper(name);
         this.fresh = fresh;
         this.stopping = stopping;
     }
 
     /** Makes, one after the other, the fresh tables of these chunks (those not made or taken yet), unless the copy stops. */
-    void ahead(List<ChunkState> upcoming) {
+    public void ahead(List<ChunkState> upcoming) {
         thread.submit(() -> {
             for (ChunkState c : upcoming) {
                 CompletableFuture<Void> made = new CompletableFuture<>();
@@ -54,7 +54,7 @@ final class TablePreparer implements AutoCloseable {
     }
 
     /** Before a chunk's copy: its table made ahead (waited for while being made), or made now by {@code fresh}. */
-    void claim(ChunkState c, Runnable fresh) throws InterruptedException {
+    public void claim(ChunkState c, Runnable fresh) throws InterruptedException {
         CompletableFuture<Void> prior = tables.put(c.index(), CLAIMED);
         if (prior != null && prior != CLAIMED) {
             try {

@@ -16,6 +16,7 @@ import dev.chrunbook.state.SourceRange;
 import dev.chrunbook.state.StateStore;
 import dev.chrunbook.state.Status;
 import dev.chrunbook.transfer.Cursor;
+import dev.chrunbook.transfer.Placement;
 import dev.chrunbook.transfer.RemoteCopy;
 import dev.chrunbook.transfer.RemoteCursor;
 import dev.chrunbook.transfer.RemotePreflight;
@@ -42,7 +43,7 @@ import java.util.Set;
 final class RemoteCopyKind extends BuiltInKind {
     private static final Set<String> KEYS = Set.of("source_cluster", "source_database", "source_table", "target", "distributed",
             "team_column", "team_ids", "time_column", "start", "end", "id_column", "fetch_limit", "parallel", "retries",
-            "retry_pause", "cursor");
+            "retry_pause", "cursor", "placement");
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     RemoteCopyKind() {
@@ -91,11 +92,32 @@ final class RemoteCopyKind extends BuiltInKind {
             }
         }
         Cursor.parse(p.get("cursor"), where + "cursor");
+        String placement = p.getOrDefault("placement", "per-shard");
+        if (!List.of("per-shard", "distributed").contains(placement)) {
+            throw ChrunbookException.invalidInput(where + "placement: '" + placement + "' is neither per-shard nor distributed");
+        }
+        boolean oneNode = step.on() == dev.chrunbook.runbook.Target.FIRST_NODE || step.on() == dev.chrunbook.runbook.Target.CLUSTER_ONCE;
+        if (distributed(p) && !oneNode) {
+            throw ChrunbookException.invalidInput("step '" + step.id() + "': placement: distributed copies every shard's rows from one"
+                    + " node, through the Distributed table: set on: first-node (on: " + step.on().yamlName() + " would copy them once per node)");
+        }
+        if (distributed(p) && p.getOrDefault("distributed", "").isBlank()) {
+            throw ChrunbookException.invalidInput(where + "distributed: placement: distributed writes through the target's Distributed"
+                    + " table: name it");
+        }
+        if (!distributed(p) && oneNode) {
+            throw ChrunbookException.invalidInput("step '" + step.id() + "': placement: per-shard copies each shard's rows on that shard:"
+                    + " set on: one-replica-per-shard, or placement: distributed");
+        }
         try {
             Fragment.check(where + "team_ids", p.get("team_ids"));
         } catch (DdlException e) {
             throw ChrunbookException.invalidInput(e.getMessage());
         }
+    }
+
+    static boolean distributed(Map<String, String> p) {
+        return "distributed".equals(p.get("placement"));
     }
 
     static List<Long> teams(Map<String, String> p, String where) {
@@ -139,7 +161,8 @@ final class RemoteCopyKind extends BuiltInKind {
         lines.add("source: cluster('" + p.get("source_cluster") + "') as the target's remote_servers declares it: its user and password"
                 + " stay in the server's config, none is in the SQL, the state or the audit log");
         lines.add("rows: teams " + p.get("team_ids") + ", " + p.getOrDefault("time_column", "timestamp") + " in [" + p.get("start")
-                + ", " + p.get("end") + "), this shard's by the sharding key of " + p.getOrDefault("distributed", "(one shard)"));
+                + ", " + p.get("end") + (distributed(p) ? "), every shard's, read once and written through " + p.get("distributed")
+                + " to each shard's first replica" : "), this shard's by the sharding key of " + p.getOrDefault("distributed", "(one shard)")));
         List<ChunkState> ledger = state == null ? List.of() : state.chunks();
         if (ledger.isEmpty()) {
             lines.add("chunks of at most " + p.getOrDefault("fetch_limit", "1000000") + " rows (days of a team, a day in pieces when"
@@ -156,7 +179,11 @@ final class RemoteCopyKind extends BuiltInKind {
     @Override
     public Verdict check(NodeWork work, Services.Probes probes) {
         try (ClickHouseClient client = probes.connector().connect(work.node().host(), work.node().httpPort())) {
-            return new Verdict(work.node().id(), RemotePreflight.problems(client, sql(client, work, probes.database()), work.params()));
+            RemoteSql sql = sql(client, work, probes.database());
+            if (distributed(work.params())) { // its shards' nodes are matched to the cluster's when it runs, before anything is written
+                TargetSharding.layout(client, probes.database(), work.params().get("distributed"), work.node().id());
+            }
+            return new Verdict(work.node().id(), RemotePreflight.problems(client, sql, work.params()));
         } catch (ClickHouseException | ChrunbookException e) {
             return new Verdict(work.node().id(), Optional.of(e.getMessage()));
         }
@@ -172,6 +199,7 @@ final class RemoteCopyKind extends BuiltInKind {
             RemoteSql sql;
             String definition;
             Map<String, String> settings;
+            Placement placement;
             try (ClickHouseClient client = services.probes().connector().connect(node.host(), node.httpPort())) {
                 sql = sql(client, work, services.database());
                 Optional<String> problem = RemotePreflight.problems(client, sql, p, false);
@@ -179,6 +207,7 @@ final class RemoteCopyKind extends BuiltInKind {
                     return finish(work, services, store.update(work.step().id(), node.id(),
                             s -> s.failVerification(store.clock().instant(), problem.get())));
                 }
+                placement = distributed(p) ? placement(client, work, services.database(), services.topology()) : Placement.ownShard(node);
                 definition = client.selectOne("SELECT create_table_query FROM system.tables WHERE database = "
                         + SqlQuoting.literal(services.database()) + " AND name = " + SqlQuoting.literal(p.get("target")));
                 settings = work.step().dropUnknownSettings()
@@ -188,8 +217,8 @@ final class RemoteCopyKind extends BuiltInKind {
             RemoteCopy.Spec spec = new RemoteCopy.Spec(work.step(), node, store.state().runId(), sql, number(p, "fetch_limit", 1_000_000),
                     (int) number(p, "parallel", 2), (int) number(p, "retries", 5), duration(p.get("retry_pause"), Duration.ofSeconds(2)),
                     settings, from);
-            RemoteCopy.Result r = new RemoteCopy(spec, store, services.probes().connector(), services.sleeper(), services.listener(),
-                    () -> RemoteCursor.of(store, services.topology(), work.step().id(), from), definition, services.cancellations()).run();
+            RemoteCopy.Result r = new RemoteCopy(spec, placement, store, services.probes().connector(), services.sleeper(), services.listener(),
+                    () -> RemoteCursor.of(store, services.topology(), work.step().id(), from, placement.distributed()), definition, services.cancellations()).run();
             if (r.complete()) {
                 recordDone(store, work, r.rows());
                 return finish(work, services, store.update(work.step().id(), node.id(),
@@ -206,6 +235,10 @@ final class RemoteCopyKind extends BuiltInKind {
         }
     }
 
+    private static Placement placement(ClickHouseClient client, NodeWork work, String db, dev.chrunbook.cluster.Topology topology) {
+        return Placement.through(TargetSharding.layout(client, db, work.params().get("distributed"), work.node().id()), topology);
+    }
+
     private static RemoteSql sql(ClickHouseClient client, NodeWork work, String db) {
         Map<String, String> p = work.params();
         String target = p.get("target");
@@ -215,7 +248,7 @@ final class RemoteCopyKind extends BuiltInKind {
                     + ": create it first");
         }
         String distributed = p.getOrDefault("distributed", "");
-        String shardFilter = distributed.isBlank() ? "" : TargetSharding.filter(client, db, distributed, work.node());
+        String shardFilter = distributed.isBlank() || distributed(p) ? "" : TargetSharding.filter(client, db, distributed, work.node());
         String partitionKey = client.selectOne("SELECT partition_key FROM system.tables WHERE database = " + SqlQuoting.literal(db)
                 + " AND name = " + SqlQuoting.literal(target));
         String idColumn = p.getOrDefault("id_column", "uuid");

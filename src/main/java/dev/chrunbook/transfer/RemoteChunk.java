@@ -22,14 +22,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One chunk of a copy from another cluster, on a target node. The chunk's rows go first into a
- * table of its own (the target's definition without replication), are verified there against the
- * source, and are then attached to the target's partition with {@code ATTACH PARTITION ... FROM},
- * which adds them all or none. Before copying, the target's rows of the chunk's range are compared
+ * One chunk of a copy from another cluster. The chunk's rows go first into a table of its own on
+ * each of its sites (a target shard's node; the target's definition without replication), are
+ * verified there against the source shard by shard, and are then attached to the target's partition
+ * with {@code ATTACH PARTITION ... FROM}, which adds them all or none. Per shard, the site is the
+ * node the copy runs on, which reads its own shard's rows; placed through the target's sharding, the
+ * sites are every shard's first replica, and one statement on the coordinator reads the chunk once
+ * and writes it through a Distributed table over the sites' chunk tables. Before copying, the target's rows of the chunk's range are compared
  * with the source's: equal means an earlier run (or another state) already put them in, and nothing
  * is copied; none means copy; anything else stops the chunk, since copying would double rows.
  */
-final class RemoteChunk {
+final class RemoteChunk implements AutoCloseable {
     /** Rows, distinct ids and the sum of the ids' hashes. */
     record Print(long rows, long ids, String sum) {
         static Print of(List<String> row) {
@@ -42,7 +45,35 @@ final class RemoteChunk {
         }
     }
 
+    /** A chunk's fingerprint per target shard (a shard without rows holds zeros). */
+    record Prints(Map<Integer, Print> shards) {
+        long rows() {
+            return shards.values().stream().mapToLong(Print::rows).sum();
+        }
+
+        /** The sum of every shard's id hashes, as ClickHouse sums UInt64 (modulo 2^64). */
+        String sum() {
+            if (shards.size() == 1) {
+                return shards.values().iterator().next().sum();
+            }
+            long sum = 0;
+            for (Print p : shards.values()) {
+                sum += Long.parseUnsignedLong(p.sum());
+            }
+            return Long.toUnsignedString(sum);
+        }
+
+        @Override
+        public String toString() {
+            return shards.size() == 1 ? shards.values().iterator().next().toString() : shards.entrySet().stream()
+                    .map(e -> "shard " + e.getKey() + ": " + e.getValue()).collect(java.util.stream.Collectors.joining("; "));
+        }
+    }
+
+    private static final Print NONE = new Print(0, 0, "0");
     private final RemoteSql sql;
+    private final Placement placement;
+    private final SiteClients clients;
     private final ChunkSql tables;
     private final String targetDefinition;
     private final Map<String, String> settings;
@@ -54,13 +85,17 @@ final class RemoteChunk {
     private final Clock clock;
     private final Cancellations cancellations;
 
-    RemoteChunk(RemoteSql sql, String targetDefinition, Map<String, String> settings, String runId, Step step, Node node,
-                QueryWatch watch, ExecutionListener listener, Clock clock, Cancellations cancellations) {
+    /** @param node the node the copy statements run on (the coordinator, placed through the target's sharding) */
+    RemoteChunk(RemoteSql sql, Placement placement, dev.chrunbook.clickhouse.ClickHouseConnector connector, String targetDefinition,
+                Map<String, String> settings, String runId, Step step, Node node, QueryWatch watch, ExecutionListener listener, Clock clock,
+                Cancellations cancellations) {
         this.cancellations = cancellations;
+        this.placement = placement;
+        this.clients = new SiteClients(connector, placement, node);
         this.sql = sql;
         this.tables = new ChunkSql(sql.targetDatabase(), "", sql.target(), sql.columns(), "", sql.idColumn(), "");
         this.targetDefinition = targetDefinition;
-        this.settings = settings;
+        this.settings = placement.distributed() ? distributedInsert(settings) : settings;
         this.runId = runId;
         this.step = step;
         this.node = node;
@@ -69,36 +104,67 @@ final class RemoteChunk {
         this.clock = clock;
     }
 
+    /**
+     * The insert through the Distributed chunk table returns once every shard's rows are written
+     * (so its end, and a failure, are the copy's), to the first replica of each shard, where the
+     * chunk tables are.
+     */
+    private static Map<String, String> distributedInsert(Map<String, String> settings) {
+        Map<String, String> s = new java.util.LinkedHashMap<>(settings);
+        s.put("insert_distributed_sync", "1");
+        s.put("load_balancing", "in_order");
+        s.put("prefer_localhost_replica", "1");
+        return s;
+    }
+
     String table(ChunkState c) {
         return sql.target() + "_remote_" + c.index();
     }
 
-    Print source(ClickHouseClient client, ChunkState c) {
-        return Print.of(client.select(sql.fingerprint(c.range(), null, true)).get(0));
+    /** The Distributed table over the sites' chunk tables, on the coordinator. */
+    private String spread(ChunkState c) {
+        return table(c) + "_all";
     }
 
-    Print target(ClickHouseClient client, ChunkState c) {
-        return Print.of(client.select(sql.fingerprint(c.range(), sql.target(), false)).get(0));
+    private Prints perSite(ClickHouseClient here, SiteClients.Use<Print> f) throws InterruptedException {
+        return new Prints(clients.each(here, f));
     }
 
-    long targetRows(ClickHouseClient client, ChunkState c) {
-        return Long.parseLong(client.selectOne("SELECT count() FROM " + sql.qualified(sql.target()) + " WHERE "
-                + sql.where(c.range(), false)));
+    /** The source's fingerprint of the chunk per target shard, read once (through the coordinator's client). */
+    Prints source(ClickHouseClient client, ChunkState c) {
+        Map<Integer, Print> shards = new java.util.TreeMap<>();
+        if (!placement.distributed()) {
+            shards.put(placement.sites().get(0).shard(), Print.of(client.select(sql.fingerprint(c.range(), null, true)).get(0)));
+            return new Prints(shards);
+        }
+        placement.sites().forEach(s -> shards.put(s.shard(), NONE));
+        for (List<String> row : client.select(sql.fingerprintByShard(c.range(), placement.layout().shardOf()))) {
+            shards.put(Integer.parseInt(row.get(0)), Print.of(row.subList(1, 4)));
+        }
+        return new Prints(shards);
     }
 
-    Print copied(ClickHouseClient client, ChunkState c) {
-        return Print.of(client.select(sql.fingerprint(c.range(), table(c), false)).get(0));
+    Prints target(ClickHouseClient client, ChunkState c) throws InterruptedException {
+        return perSite(client, x -> Print.of(x.select(sql.fingerprint(c.range(), sql.target(), false)).get(0)));
+    }
+
+    /** The target's rows of the chunk's range over every site. */
+    long targetRows(ClickHouseClient client, ChunkState c) throws InterruptedException {
+        return perSite(client, x -> new Print(Long.parseLong(x.selectOne("SELECT count() FROM " + sql.qualified(sql.target())
+                + " WHERE " + sql.where(c.range(), false))), 0, "0")).rows();
+    }
+
+    Prints copied(ClickHouseClient client, ChunkState c) throws InterruptedException {
+        return perSite(client, x -> Print.of(x.select(sql.fingerprint(c.range(), table(c), false)).get(0)));
     }
 
     String nextQueryId(ChunkState c) {
         return QueryIds.of(runId, step.id() + "-c" + c.index(), node, c.attempts() + 1, 1);
     }
 
-    /** Copies the chunk into its own empty table under the query id it was saved with; the outcome of that statement. */
+    /** Copies the chunk into its empty tables (made by {@link #freshTables}) under the query id it was saved with; the outcome of that statement. */
     QueryOutcome copy(ClickHouseClient client, ChunkState sending) throws InterruptedException {
-        client.execute(tables.drop(table(sending)), null, Map.of());
-        client.execute(tables.create(targetDefinition, table(sending)), null, Map.of());
-        String copy = sql.copy(sending.range(), table(sending));
+        String copy = sql.copy(sending.range(), placement.distributed() ? spread(sending) : table(sending));
         listener.statementStarted(step, node, sending.queryId(), copy);
         Instant sent = clock.instant();
         QueryOutcome outcome;
@@ -117,6 +183,30 @@ final class RemoteChunk {
             cancellations.ended(sending.queryId());
         }
         return outcome;
+    }
+
+    /**
+     * The chunk's empty tables, made afresh: on each site, and (placed through the target's sharding)
+     * the Distributed table over them on the coordinator ({@code client}'s node).
+     */
+    void freshTables(ClickHouseClient client, ChunkState c) {
+        try {
+            clients.each(client, x -> {
+                x.execute(tables.drop(table(c)), null, Map.of());
+                x.execute(tables.create(targetDefinition, table(c)), null, Map.of());
+                return true;
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while making the tables of " + c.label(), e);
+        }
+        if (placement.distributed()) {
+            TargetSharding.Layout l = placement.layout();
+            client.execute(tables.drop(spread(c)), null, Map.of());
+            client.execute("CREATE TABLE " + sql.qualified(spread(c)) + " AS " + sql.qualified(sql.target()) + " ENGINE = Distributed("
+                    + SqlQuoting.literal(l.cluster()) + ", " + SqlQuoting.literal(sql.targetDatabase()) + ", "
+                    + SqlQuoting.literal(table(c)) + ", " + l.key() + ")", null, Map.of());
+        }
     }
 
     /** What an earlier run's copy statement came to: watched while the node still runs it. */
@@ -140,7 +230,16 @@ final class RemoteChunk {
      * found none of the range's rows in the target, so every partition is attached without a look
      * (the count after the attach checks them all at once).
      */
-    java.util.Optional<String> attach(ClickHouseClient client, ChunkState c, boolean fresh) {
+    java.util.Optional<String> attach(ClickHouseClient client, ChunkState c, boolean fresh) throws InterruptedException {
+        for (Map.Entry<Integer, java.util.Optional<String>> e : clients.each(client, x -> attachAt(x, c, fresh)).entrySet()) {
+            if (e.getValue().isPresent()) {
+                return e.getValue().map(p -> placement.distributed() ? "shard " + e.getKey() + ": " + p : p);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private java.util.Optional<String> attachAt(ClickHouseClient client, ChunkState c, boolean fresh) {
         List<List<String>> parts = client.select("SELECT partition_id, sum(rows) FROM system.parts WHERE active AND database = "
                 + SqlQuoting.literal(sql.targetDatabase()) + " AND table = " + SqlQuoting.literal(table(c)) + " GROUP BY partition_id");
         for (List<String> p : parts) {
@@ -157,13 +256,19 @@ final class RemoteChunk {
         return java.util.Optional.empty();
     }
 
-    boolean tableExists(ClickHouseClient client, ChunkState c) {
-        return client.selectOne("SELECT count() FROM system.tables WHERE database = " + SqlQuoting.literal(sql.targetDatabase())
-                + " AND name = " + SqlQuoting.literal(table(c))).equals("1");
+    boolean tableExists(ClickHouseClient client, ChunkState c) throws InterruptedException {
+        return clients.each(client, x -> x.selectOne("SELECT count() FROM system.tables WHERE database = "
+                + SqlQuoting.literal(sql.targetDatabase()) + " AND name = " + SqlQuoting.literal(table(c))).equals("1"))
+                .values().stream().allMatch(b -> b);
     }
 
-    /** Drops every chunk table of the target left by a run that was interrupted (this state's or another's); how many. */
-    int dropLeftovers(ClickHouseClient client) {
+    /** Drops every chunk table of the target left by a run that was interrupted (this state's or another's), on each site; how many. */
+    int dropLeftovers(ClickHouseClient client) throws InterruptedException {
+        int dropped = placement.sites().stream().anyMatch(s -> s.node().id().equals(node.id())) ? 0 : dropLeftoversAt(client);
+        return dropped + clients.each(client, this::dropLeftoversAt).values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    private int dropLeftoversAt(ClickHouseClient client) {
         List<List<String>> left = client.select("SELECT name FROM system.tables WHERE database = " + SqlQuoting.literal(sql.targetDatabase())
                 + " AND startsWith(name, " + SqlQuoting.literal(sql.target() + "_remote_") + ")");
         for (List<String> t : left) {
@@ -172,7 +277,23 @@ final class RemoteChunk {
         return left.size();
     }
 
-    void drop(ClickHouseClient client, ChunkState c) {
-        client.execute(tables.drop(table(c)), null, Map.of());
+    void drop(ClickHouseClient client, ChunkState c) throws InterruptedException {
+        if (placement.distributed()) {
+            client.execute(tables.drop(spread(c)), null, Map.of());
+        }
+        clients.each(client, x -> {
+            x.execute(tables.drop(table(c)), null, Map.of());
+            return true;
+        });
+    }
+
+    /** {@code use} on the coordinator through a session of the copy's own. */
+    <T> T onCoordinator(SiteClients.Use<T> use) throws InterruptedException {
+        return clients.coordinator(use);
+    }
+
+    @Override
+    public void close() {
+        clients.close();
     }
 }

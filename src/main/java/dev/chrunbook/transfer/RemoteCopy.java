@@ -7,6 +7,7 @@ import dev.chrunbook.apply.QueryWatch;
 import dev.chrunbook.chunks.ChunkProgress;
 import dev.chrunbook.chunks.ChunkQueue;
 import dev.chrunbook.chunks.Lanes;
+import dev.chrunbook.chunks.TablePreparer;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
 import dev.chrunbook.clickhouse.ClickHouseException;
@@ -24,7 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -65,14 +66,13 @@ public final class RemoteCopy {
     private final AtomicLong copiedRows = new AtomicLong();
     private Instant began;
     private final Cancellations cancellations;
+    private TablePreparer tables;
     private ExecutorService checker;
     private ExecutorService sourceSide;
-    private ClickHouseClient checkClient;
-    private ClickHouseClient sourceClient;
 
-    /** @param cursor the copy's cursor over every shard, as the state has it now */
-    public RemoteCopy(Spec spec, StateStore store, ClickHouseConnector connector, Sleeper sleeper, ExecutionListener listener,
-                      Supplier<String> cursor, String targetDefinition, Cancellations cancellations) {
+    /** @param cursor the copy's cursor over every shard, as the state has it now; @param placement where each shard's rows go */
+    public RemoteCopy(Spec spec, Placement placement, StateStore store, ClickHouseConnector connector, Sleeper sleeper,
+                      ExecutionListener listener, Supplier<String> cursor, String targetDefinition, Cancellations cancellations) {
         this.cancellations = cancellations;
         this.spec = spec;
         this.store = store;
@@ -80,7 +80,7 @@ public final class RemoteCopy {
         this.sleeper = sleeper;
         this.listener = listener;
         this.cursor = cursor;
-        this.chunk = new RemoteChunk(spec.sql(), targetDefinition, spec.settings(), spec.runId(), spec.step(), spec.node(),
+        this.chunk = new RemoteChunk(spec.sql(), placement, connector, targetDefinition, spec.settings(), spec.runId(), spec.step(), spec.node(),
                 new QueryWatch(sleeper), listener, store.clock(), cancellations);
     }
 
@@ -97,6 +97,12 @@ public final class RemoteCopy {
     }
 
     public Result run() throws InterruptedException {
+        try (chunk) {
+            return copy();
+        }
+    }
+
+    private Result copy() throws InterruptedException {
         began = store.clock().instant();
         try (ClickHouseClient client = connect()) {
             if (ledger().isEmpty()) {
@@ -139,26 +145,24 @@ public final class RemoteCopy {
     }
 
     /**
-     * Up to {@code parallel} lanes copy chunks; one checker compares each copy with the source and
-     * attaches it meanwhile, so that a lane's next copy waits neither for the fingerprints nor for
-     * the ATTACH.
+     * Up to {@code parallel} lanes copy chunks; as many checkers compare each copy with the source and
+     * attach it meanwhile (on sessions of their own), so that a lane's next copy waits neither for the
+     * fingerprints nor for the ATTACH.
      */
     private void copyPending() throws InterruptedException {
-        try (ClickHouseClient checkClient = connect(); ClickHouseClient sourceClient = connect()) {
-            checker = Lanes.helper("chrunbook-" + spec.step().id() + "-remote-check");
-            sourceSide = Lanes.helper("chrunbook-" + spec.step().id() + "-remote-source-fingerprint");
-            this.checkClient = checkClient;
-            this.sourceClient = sourceClient;
-            try {
-                Lanes.run(spec.parallel(), "chrunbook-" + spec.step().id() + "-remote", this::work, this::fail);
-                checker.shutdown();
-                while (!checker.awaitTermination(1, TimeUnit.SECONDS)) {
-                    // a check or an ATTACH still going: it runs to its end, never cut short
-                }
-            } finally {
-                checker.shutdownNow();
-                sourceSide.shutdownNow();
+        checker = Lanes.helpers(spec.parallel(), "chrunbook-" + spec.step().id() + "-remote-check");
+        sourceSide = Lanes.helpers(spec.parallel(), "chrunbook-" + spec.step().id() + "-remote-source-fingerprint");
+        try (ClickHouseClient prepareClient = connect(); TablePreparer tables = new TablePreparer("chrunbook-" + spec.step().id()
+                + "-remote-tables", c -> chunk.freshTables(prepareClient, c), cancellations::stopping)) {
+            this.tables = tables;
+            Lanes.run(spec.parallel(), "chrunbook-" + spec.step().id() + "-remote", this::work, this::fail);
+            checker.shutdown();
+            while (!checker.awaitTermination(1, TimeUnit.SECONDS)) {
+                // a check or an ATTACH still going: it runs to its end, never cut short
             }
+        } finally {
+            checker.shutdownNow();
+            sourceSide.shutdownNow();
         }
     }
 
@@ -198,6 +202,9 @@ public final class RemoteCopy {
             if (present > 0 || c.phase() == Phase.COPIED) {
                 return resume(client, c, present);
             }
+            tables.claim(c, () -> chunk.freshTables(client, c));
+            // the next chunks' tables while this one copies (not a verified copy's, whose table is attached as it is)
+            tables.ahead(queue.upcoming().stream().filter(u -> u.phase() == Phase.PENDING).limit(spec.parallel()).toList());
             ChunkState sending = c.sending(chunk.nextQueryId(c), store.clock().instant());
             save(sending);
             QueryOutcome o = chunk.copy(client, sending);
@@ -214,7 +221,7 @@ public final class RemoteCopy {
             AtomicReference<ChunkState> again = new AtomicReference<>();
             checker.submit(() -> {
                 try {
-                    again.set(check(sending, o));
+                    again.set(chunk.onCoordinator(client2 -> check(client2, sending, o)));
                 } catch (RuntimeException e) {
                     fail("checking " + sending.label() + ": " + e.getMessage());
                 } catch (InterruptedException e) {
@@ -231,8 +238,8 @@ public final class RemoteCopy {
 
     /** A chunk whose range already holds rows in the target, or that an earlier run verified in its table: finished, or a problem. */
     private Optional<Problem> resume(ClickHouseClient client, ChunkState c, long present) throws InterruptedException {
-        RemoteChunk.Print source = chunk.source(client, c);
-        RemoteChunk.Print target = present == 0 ? null : chunk.target(client, c);
+        RemoteChunk.Prints source = chunk.source(client, c);
+        RemoteChunk.Prints target = present == 0 ? null : chunk.target(client, c);
         if (present > 0 && source.equals(target)) { // in already: an earlier run attached it, or the rows were there
             finish(client, c, source);
             return Optional.empty();
@@ -257,17 +264,17 @@ public final class RemoteCopy {
      * it is pending again, to be copied afresh up to {@code retries} + 1 times, then failed. The
      * chunk to queue again, or null.
      */
-    private ChunkState check(ChunkState sending, QueryOutcome o) throws InterruptedException {
+    private ChunkState check(ClickHouseClient checkClient, ChunkState sending, QueryOutcome o) throws InterruptedException {
         String problem;
         try {
-            CompletableFuture<RemoteChunk.Print> fromSource = CompletableFuture.supplyAsync(() -> chunk.source(sourceClient, sending), sourceSide);
-            RemoteChunk.Print copied = chunk.copied(checkClient, sending);
-            RemoteChunk.Print source = Lanes.joined(fromSource);
+            Future<RemoteChunk.Prints> fromSource = sourceSide.submit(() -> chunk.onCoordinator(c -> chunk.source(c, sending)));
+            RemoteChunk.Prints copied = chunk.copied(checkClient, sending);
+            RemoteChunk.Prints source = Lanes.joined(fromSource);
             chunk.logged(sending, o, copied.rows());
             if (copied.equals(source)) {
                 save(sending.copied(copied.rows(), copied.sum()));
                 copiedRows.addAndGet(copied.rows());
-                return attached(sending, source);
+                return attached(checkClient, sending, source);
             }
             problem = sending.label() + ": the copy holds " + copied + ", the source " + source;
         } catch (ClickHouseException e) {
@@ -278,7 +285,7 @@ public final class RemoteCopy {
     }
 
     /** A verified chunk put in; refused, it stays verified in its table and is queued again, to be attached (not copied) by a lane. */
-    private ChunkState attached(ChunkState verified, RemoteChunk.Print source) {
+    private ChunkState attached(ClickHouseClient checkClient, ChunkState verified, RemoteChunk.Prints source) throws InterruptedException {
         try {
             attach(checkClient, verified, source, true).ifPresent(p -> {
                 save(current(verified).failed(p.message()));
@@ -306,7 +313,8 @@ public final class RemoteCopy {
     }
 
     /** Attaches a verified chunk's table to the target and checks the target's count of its range; {@code fresh}: none of its rows were there. */
-    private Optional<Problem> attach(ClickHouseClient client, ChunkState c, RemoteChunk.Print source, boolean fresh) {
+    private Optional<Problem> attach(ClickHouseClient client, ChunkState c, RemoteChunk.Prints source, boolean fresh)
+            throws InterruptedException {
         Optional<String> partial = chunk.attach(client, current(c), fresh);
         if (partial.isPresent()) {
             return Optional.of(new Problem(c.label() + ": " + partial.get() + "; the chunk table " + chunk.table(c) + " is kept", false));
@@ -325,7 +333,7 @@ public final class RemoteCopy {
         return ledger().stream().filter(x -> x.index() == c.index()).findFirst().orElse(c);
     }
 
-    private void finish(ClickHouseClient client, ChunkState c, RemoteChunk.Print source) {
+    private void finish(ClickHouseClient client, ChunkState c, RemoteChunk.Prints source) throws InterruptedException {
         ChunkState now = current(c);
         save((now.phase() == Phase.COPIED ? now : now.copied(source.rows(), source.sum())).done());
         chunk.drop(client, c);

@@ -21,8 +21,16 @@ public final class RemoteCursor {
     private RemoteCursor() {
     }
 
-    public static String of(StateStore store, Topology topology, String step, Optional<SourceRange> from) {
+    /** @param oneLedger one node's ledger holds every shard's chunks (placed through the target's sharding) */
+    public static String of(StateStore store, Topology topology, String step, Optional<SourceRange> from, boolean oneLedger) {
         Map<String, NodeState> nodes = store.state().steps().getOrDefault(step, Map.of());
+        if (oneLedger) {
+            java.util.List<ChunkState> ledger = nodes.values().stream().map(NodeState::chunks).filter(l -> !l.isEmpty()).findFirst()
+                    .orElse(null);
+            SourceRange at = ledger == null ? from.orElse(null)
+                    : ledger.stream().filter(c -> c.phase() != ChunkState.Phase.DONE).map(ChunkState::range).findFirst().orElse(null);
+            return at == null ? (ledger == null ? "(none yet: the copy starts at the beginning)" : Cursor.END) : Cursor.of(at);
+        }
         SourceRange least = null;
         boolean everyShardDone = true;
         for (int shard : new TreeSet<>(topology.nodes().stream().map(Node::shard).toList())) {

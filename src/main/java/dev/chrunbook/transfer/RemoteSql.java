@@ -96,6 +96,13 @@ public record RemoteSql(String sourceCluster, String sourceDatabase, String sour
                 + ")) FROM " + (onSource ? source() : qualified(table)) + " WHERE " + where(r, onSource);
     }
 
+    /** The source's rows, distinct ids and id hash sum of a chunk per target shard ({@code shardOf} numbers a row's shard). */
+    public String fingerprintByShard(SourceRange r, String shardOf) {
+        String hash = ChunkSql.idHash(idColumn, idType);
+        return "SELECT " + shardOf + " AS chrunbook_shard, count(), uniqExact(" + hash + "), toString(sum(" + hash + ")) FROM " + source()
+                + " WHERE " + where(r, true) + " GROUP BY chrunbook_shard";
+    }
+
     private static String date(long epochDay) {
         return "toDate(" + SqlQuoting.literal(LocalDate.ofEpochDay(epochDay).toString()) + ")";
     }

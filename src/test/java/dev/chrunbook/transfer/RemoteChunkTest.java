@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.chrunbook.Node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,10 +23,71 @@ class RemoteChunkTest {
     private static final String DEFINITION = "CREATE TABLE tgt.events (`uuid` UUID, `ts` DateTime, `team` Int64) ENGINE = "
             + "ReplicatedMergeTree('/clickhouse/tables/{shard}/tgt.events', '{replica}') PARTITION BY toYYYYMM(ts) ORDER BY (team, ts)";
 
+    private static final RemoteSql SQL = new RemoteSql("old", "src", "events", "tgt", "events", List.of("`uuid`", "`ts`", "`team`"), "team",
+            List.of(4L), "ts", "2024-01-01 00:00:00", "2024-03-01 00:00:00", "uuid", "UUID", "toYYYYMM(ts)", "");
+    private static final Node SHARD_2 = new Node("10.0.0.9", 8123, 9000, 2, 1, "r1", Map.of("shard", "02", "replica", "r1"));
+
+    /** Placed through the target's sharding over two shards: the coordinator (Fixtures.NODE) is shard 1's first replica. */
+    private static RemoteChunk spread(FakeClickHouse first, FakeClickHouse second) {
+        TargetSharding.Layout layout = new TargetSharding.Layout("posthog", "sipHash64(distinct_id)", 2, List.of(
+                new TargetSharding.Layout.Slot(1, 0, 1, "10.0.0.7:9000"), new TargetSharding.Layout.Slot(2, 1, 1, "10.0.0.9:9000")));
+        Placement placement = new Placement(List.of(new Placement.Site(1, Fixtures.NODE), new Placement.Site(2, SHARD_2)), layout);
+        return new RemoteChunk(SQL, placement, (h, p) -> (h.equals(SHARD_2.host()) ? second : first).connect(h, p), DEFINITION, Map.of(),
+                "20261202_000000_0001", Fixtures.step("copy", "remote-copy"), Fixtures.NODE, new QueryWatch(new Fixtures.CountingSleeper()),
+                new ExecutionListener() { }, Clock.systemUTC(), new dev.chrunbook.apply.Cancellations(first));
+    }
+
+    @Test
+    void throughTheShardingOneStatementOnTheCoordinatorFillsEveryShardsChunkTable() throws Exception {
+        FakeClickHouse first = new FakeClickHouse();
+        FakeClickHouse second = new FakeClickHouse();
+        ChunkState sending = C.sending("q-3", java.time.Instant.now());
+        try (RemoteChunk chunk = spread(first, second)) {
+            chunk.copy(first.connect(Fixtures.NODE.host(), 8123), sending);
+        }
+        assertTrue(second.statements.stream().anyMatch(s -> s.startsWith("CREATE TABLE `tgt`.`events_remote_3`")), second.statements.toString());
+        assertTrue(second.statements.stream().noneMatch(s -> s.startsWith("INSERT")), "shard 2 is written through the coordinator: " + second.statements);
+        assertTrue(first.statements.contains("CREATE TABLE `tgt`.`events_remote_3_all` AS `tgt`.`events` ENGINE = Distributed('posthog',"
+                + " 'tgt', 'events_remote_3', sipHash64(distinct_id))"), first.statements.toString());
+        List<String> inserts = first.statements.stream().filter(s -> s.startsWith("INSERT")).toList();
+        assertEquals(1, inserts.size(), first.statements.toString());
+        assertTrue(inserts.get(0).startsWith("INSERT INTO `tgt`.`events_remote_3_all`") && !inserts.get(0).contains("% 2"),
+                "the whole chunk, unfiltered by shard: " + inserts.get(0));
+    }
+
+    @Test
+    void theSourcesFingerprintIsReadOnceAndSplitByShardAShardWithoutRowsHoldingZeros() throws Exception {
+        List<String> asked = new java.util.ArrayList<>();
+        FakeClickHouse first = new FakeClickHouse().answer(sql -> {
+            asked.add(sql);
+            return new Table(List.of("s", "c", "u", "h"), List.of(List.of("2", "40", "40", "123")));
+        });
+        try (RemoteChunk chunk = spread(first, new FakeClickHouse())) {
+            RemoteChunk.Prints source = chunk.source(first.connect(Fixtures.NODE.host(), 8123), C);
+            assertEquals(Map.of(1, new RemoteChunk.Print(0, 0, "0"), 2, new RemoteChunk.Print(40, 40, "123")), source.shards());
+            assertEquals(40, source.rows());
+        }
+        assertEquals(1, asked.size(), asked.toString());
+        assertTrue(asked.get(0).startsWith("SELECT multiIf(((sipHash64(distinct_id)) % 2) < 1, 1, 2) AS chrunbook_shard")
+                && asked.get(0).contains("FROM cluster('old', 'src', 'events')") && asked.get(0).endsWith("GROUP BY chrunbook_shard"), asked.get(0));
+    }
+
+    @Test
+    void eachShardsChunkTableIsAttachedOnItsOwnNode() throws Exception {
+        FakeClickHouse first = node("0", "0");
+        FakeClickHouse second = node("0", "0");
+        try (RemoteChunk chunk = spread(first, second)) {
+            assertEquals(Optional.empty(), chunk.attach(first.connect(Fixtures.NODE.host(), 8123), C, true));
+        }
+        for (FakeClickHouse n : List.of(first, second)) {
+            assertEquals(2, n.statements.stream().filter(s -> s.contains("ATTACH PARTITION")).count(), n.statements.toString());
+        }
+    }
+
     private static RemoteChunk chunk() {
         RemoteSql sql = new RemoteSql("old", "src", "events", "tgt", "events", List.of("`uuid`", "`ts`", "`team`"), "team", List.of(4L),
                 "ts", "2024-01-01 00:00:00", "2024-03-01 00:00:00", "uuid", "UUID", "toYYYYMM(ts)", "");
-        return new RemoteChunk(sql, DEFINITION, Map.of(), "20261202_000000_0001", Fixtures.step("copy", "remote-copy"), Fixtures.NODE,
+        return new RemoteChunk(sql, Placement.ownShard(Fixtures.NODE), new FakeClickHouse(), DEFINITION, Map.of(), "20261202_000000_0001", Fixtures.step("copy", "remote-copy"), Fixtures.NODE,
                 new QueryWatch(new Fixtures.CountingSleeper()), new ExecutionListener() { }, Clock.systemUTC(),
                 new dev.chrunbook.apply.Cancellations(new FakeClickHouse()));
     }
@@ -45,7 +107,7 @@ class RemoteChunkTest {
     private static final ChunkState C = ChunkState.planned(3, "team4", SourceRange.days(4, 19730, 19760), 150);
 
     @Test
-    void onlyThePartitionsNotYetInTheTargetAreAttached() {
+    void onlyThePartitionsNotYetInTheTargetAreAttached() throws Exception {
         FakeClickHouse node = node("100", "0"); // stopped after January's ATTACH
         Optional<String> problem = chunk().attach(node.connect("h", 1), C, false);
         assertEquals(Optional.empty(), problem);
@@ -54,7 +116,7 @@ class RemoteChunkTest {
     }
 
     @Test
-    void aPartitionHoldingSomeOfTheChunksRowsOnlyIsAProblemNotAnAttach() {
+    void aPartitionHoldingSomeOfTheChunksRowsOnlyIsAProblemNotAnAttach() throws Exception {
         FakeClickHouse node = node("0", "20");
         Optional<String> problem = chunk().attach(node.connect("h", 1), C, false);
         assertTrue(problem.isPresent() && problem.get().contains("partition 202402") && problem.get().contains("holds 20"), problem.toString());
@@ -63,7 +125,7 @@ class RemoteChunkTest {
     }
 
     @Test
-    void aChunkCopiedIntoARangeTheTargetHadNoneOfIsAttachedWholeWithoutACountPerPartition() {
+    void aChunkCopiedIntoARangeTheTargetHadNoneOfIsAttachedWholeWithoutACountPerPartition() throws Exception {
         FakeClickHouse node = node("0", "0");
         Optional<String> problem = chunk().attach(node.connect("h", 1), C, true);
         assertEquals(Optional.empty(), problem);

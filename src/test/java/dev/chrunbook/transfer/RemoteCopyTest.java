@@ -44,7 +44,7 @@ class RemoteCopyTest {
                 2, 3, Duration.ofSeconds(1), Map.of(), Optional.empty());
         Cancellations cancellations = new Cancellations(node);
         cancellations.cancelAll(); // Ctrl-C, cancel: nothing of this copy ran yet
-        RemoteCopy.Result r = new RemoteCopy(spec, store, node, new Fixtures.CountingSleeper(), new ExecutionListener() { },
+        RemoteCopy.Result r = new RemoteCopy(spec, Placement.ownShard(Fixtures.NODE), store, node, new Fixtures.CountingSleeper(), new ExecutionListener() { },
                 () -> "c1.x", DEFINITION, cancellations).run();
         assertTrue(!r.complete(), r.message());
         assertTrue(r.message().contains("cancelled by the operator"), r.message());
@@ -119,7 +119,7 @@ class RemoteCopyTest {
                     }
                 }
             };
-            return new RemoteCopy(spec, store, node, new Fixtures.CountingSleeper(), counting, () -> "c1.x", DEFINITION,
+            return new RemoteCopy(spec, Placement.ownShard(Fixtures.NODE), store, node, new Fixtures.CountingSleeper(), counting, () -> "c1.x", DEFINITION,
                     new Cancellations(node)).run();
         }
 
