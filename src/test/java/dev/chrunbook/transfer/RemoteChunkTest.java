@@ -43,6 +43,7 @@ class RemoteChunkTest {
         FakeClickHouse second = new FakeClickHouse();
         ChunkState sending = C.sending("q-3", java.time.Instant.now());
         try (RemoteChunk chunk = spread(first, second)) {
+            chunk.freshTables(first.connect(Fixtures.NODE.host(), 8123), sending);
             chunk.copy(first.connect(Fixtures.NODE.host(), 8123), sending);
         }
         assertTrue(second.statements.stream().anyMatch(s -> s.startsWith("CREATE TABLE `tgt`.`events_remote_3`")), second.statements.toString());
