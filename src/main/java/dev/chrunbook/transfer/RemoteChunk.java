@@ -150,8 +150,8 @@ final class RemoteChunk implements AutoCloseable {
 
     /** The target's rows of the chunk's range over every site. */
     long targetRows(ClickHouseClient client, ChunkState c) throws InterruptedException {
-        return perSite(client, x -> new Print(Long.parseLong(x.selectOne("SELECT count() FROM " + sql.qualified(sql.target())
-                + " WHERE " + sql.where(c.range(), false))), 0, "0")).rows();
+        return clients.each(client, x -> Long.parseLong(x.selectOne("SELECT count() FROM " + sql.qualified(sql.target())
+                + " WHERE " + sql.where(c.range(), false)))).values().stream().mapToLong(Long::longValue).sum();
     }
 
     Prints copied(ClickHouseClient client, ChunkState c) throws InterruptedException {
