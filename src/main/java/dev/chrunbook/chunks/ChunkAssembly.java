@@ -42,10 +42,8 @@ final class ChunkAssembly {
             copied += Long.parseLong(client.selectOne("SELECT count() FROM " + sql.qualified(sql.chunkTable(c))));
         }
         List<String> partitions = chunks.get(0).partitions();
-        if (chunks.size() == 1) {
-            for (String p : partitions) { // a chunk of several small partitions replaces each of them
-                client.execute(sql.replace(p, sql.chunkTable(chunks.get(0))), null, Map.of());
-            }
+        if (chunks.size() == 1) { // a chunk of several small partitions replaces all of them in one ALTER
+            client.execute(sql.replace(partitions, sql.chunkTable(chunks.get(0))), null, Map.of());
         } else {
             String whole = sql.partitionTable(partition);
             client.execute(sql.drop(whole), null, Map.of());
@@ -55,10 +53,8 @@ final class ChunkAssembly {
             }
             client.execute(sql.replace(partition, whole), null, Map.of());
         }
-        long target = 0;
-        for (String p : partitions) {
-            target += Long.parseLong(client.selectOne("SELECT count() FROM " + sql.qualified(sql.target()) + " WHERE " + sql.partitionWhere(p)));
-        }
+        long target = Long.parseLong(client.selectOne("SELECT count() FROM " + sql.qualified(sql.target()) + " WHERE "
+                + String.join(" OR ", partitions.stream().map(sql::partitionWhere).toList())));
         return target == copied ? Optional.empty() : Optional.of(chunks.get(0).label() + ": the target holds " + target
                 + " rows after REPLACE PARTITION, its " + chunks.size() + " chunk table(s) " + copied);
     }
@@ -70,8 +66,10 @@ final class ChunkAssembly {
     Optional<String> differs(ClickHouseClient client, String partition, List<ChunkState> chunks) {
         Instant before = chunks.stream().map(ChunkState::started).filter(Objects::nonNull).min(Instant::compareTo)
                 .map(t -> t.minus(margin)).orElse(null);
-        List<String> target = client.select(sql.fingerprint(sql.target(), sql.partitionWhere(partition), before, true)).get(0);
-        List<String> source = client.select(sql.fingerprint(sql.source(), sql.partitionWhere(partition), before, true)).get(0);
+        Map<String, List<String>> both = ChunkCopier.sides(client.select(sql.fingerprints(sql.target(), sql.source(),
+                sql.partitionWhere(partition), before, true)));
+        List<String> target = both.get(sql.target());
+        List<String> source = both.get(sql.source());
         if (target.equals(source)) {
             return Optional.empty();
         }

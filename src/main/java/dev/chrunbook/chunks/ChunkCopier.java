@@ -127,8 +127,9 @@ final class ChunkCopier {
     /** The chunk's temporary table against the source, over the chunk's range. */
     Outcome verify(ClickHouseClient client, ChunkState c) {
         Instant before = c.started() == null ? null : c.started().minus(margin);
-        List<String> copied = client.select(sql.fingerprint(sql.chunkTable(c), sql.where(c), before)).get(0);
-        List<String> source = client.select(sql.fingerprint(sql.source(), sql.where(c), before)).get(0);
+        Map<String, List<String>> both = sides(client.select(sql.fingerprints(sql.chunkTable(c), sql.source(), sql.where(c), before, false)));
+        List<String> copied = both.get(sql.chunkTable(c));
+        List<String> source = both.get(sql.source());
         if (copied.equals(source)) {
             return new Outcome(c.copied(Long.parseLong(copied.get(0)), copied.get(2)), null);
         }
@@ -137,6 +138,16 @@ final class ChunkCopier {
 
     boolean cancelled(ChunkState c) {
         return c.queryId() != null && cancellations.wasCancelled(c.queryId());
+    }
+
+    /** The rows of {@link ChunkSql#fingerprints} by the table each is of. */
+    static Map<String, List<String>> sides(List<List<String>> rows) {
+        Map<String, List<String>> out = new java.util.HashMap<>();
+        rows.forEach(r -> out.put(r.get(0), r.subList(1, r.size())));
+        if (out.size() != 2) {
+            throw new IllegalStateException("expected the fingerprints of two tables, got " + rows);
+        }
+        return out;
     }
 
     static String describe(List<String> fingerprint) {

@@ -102,19 +102,29 @@ public record ChunkSql(String database, String source, String target, List<Strin
         return "INSERT INTO " + table(into) + " (" + cols + ")\nSELECT " + cols + "\nFROM " + table(source) + "\nWHERE " + where(c);
     }
 
-    /**
-     * count, distinct ids and an order-independent fingerprint (the sum of a 64-bit hash of each
-     * row's id, or of the whole row without an id column) of the rows of a chunk's range in a table,
-     * of the rows ingested before {@code before} when there is an ingestion column.
-     */
     /** A 64-bit hash of each row's id: of its bytes when its type has plain ones (18.16 hashes no UUID as it is), else of its text. */
     public static String idHash(String idColumn, String idType) {
         String id = SqlQuoting.identifier(idColumn);
         return BYTES.matcher(idType).matches() ? "cityHash64(reinterpretAsString(" + id + "))" : "cityHash64(toString(" + id + "))";
     }
 
+    /**
+     * count, distinct ids and an order-independent fingerprint (the sum of a 64-bit hash of each
+     * row's id, or of the whole row without an id column) of the rows of a chunk's range in a table,
+     * of the rows ingested before {@code before} when there is an ingestion column.
+     */
     public String fingerprint(String table, String where, Instant before) {
         return fingerprint(table, where, before, false);
+    }
+
+    /**
+     * The fingerprints of the same rows in two tables in one statement, each row led by its table's
+     * name: the server reads both halves of a UNION ALL at once, where two statements read one after
+     * the other (the check of a chunk just copied is on the copy's path when it is the last).
+     */
+    public String fingerprints(String first, String second, String where, Instant before, boolean distinctIds) {
+        return fingerprint(first, where, before, distinctIds).replaceFirst("^SELECT ", "SELECT " + SqlQuoting.literal(first) + ", ")
+                + " UNION ALL " + fingerprint(second, where, before, distinctIds).replaceFirst("^SELECT ", "SELECT " + SqlQuoting.literal(second) + ", ");
     }
 
     /**
@@ -154,6 +164,12 @@ public record ChunkSql(String database, String source, String target, List<Strin
 
     public String replace(String partition, String from) {
         return "ALTER TABLE " + table(target) + " REPLACE PARTITION ID " + SqlQuoting.literal(partition) + " FROM " + table(from);
+    }
+
+    /** REPLACE of several partitions from one table in one ALTER: one round trip, the server replaces them one after the other. */
+    public String replace(List<String> partitions, String from) {
+        return "ALTER TABLE " + table(target) + " " + String.join(", ", partitions.stream()
+                .map(p -> "REPLACE PARTITION ID " + SqlQuoting.literal(p) + " FROM " + table(from)).toList());
     }
 
     public String attach(String partition, String from, String into) {

@@ -61,6 +61,8 @@ public final class ChunkedCopy {
     private ChunkCopier copier;
     private ExecutorService assembler;
     private ExecutorService verifier;
+    private ExecutorService recorder;
+    private ClickHouseClient recordClient;
     private TablePreparer tables;
     private ClickHouseClient verifyClient;
     private ThrottleWatch throttleWatch;
@@ -166,11 +168,13 @@ public final class ChunkedCopy {
     /**
      * Up to {@code parallel} workers copy chunks; one verifier compares each copy with the source and
      * one assembler puts their partitions into the target meanwhile, so that a worker's next INSERT
-     * waits neither for the checks nor for REPLACE PARTITION.
+     * waits neither for the checks nor for REPLACE PARTITION; a recorder reads query_log for the audit,
+     * which neither of them then waits for.
      */
     private void copyPending() throws InterruptedException {
         int threads = (int) Math.max(1, Math.min(spec.parallel(), ledger().stream().filter(c -> c.phase() == Phase.PENDING).count()));
         try (ClickHouseClient assemblyClient = connect(); ClickHouseClient verifyClient = connect(); ClickHouseClient prepareClient = connect();
+             ClickHouseClient recordClient = connect();
              TablePreparer tables = new TablePreparer("chrunbook-" + spec.step().id() + "-tables", c -> copier.freshTable(prepareClient, c),
                      () -> stop.get() || cancellations.stopping());
              ThrottleWatch watch = new ThrottleWatch(spec.throttle(), this::connect, THROTTLE_POLL, "chrunbook-" + spec.step().id() + "-throttle")) {
@@ -178,11 +182,13 @@ public final class ChunkedCopy {
             this.tables = tables;
             assembler = Lanes.helper("chrunbook-" + spec.step().id() + "-assembly");
             verifier = Lanes.helper("chrunbook-" + spec.step().id() + "-verify");
+            recorder = Lanes.helper("chrunbook-" + spec.step().id() + "-record");
             try {
                 this.assemblyClient = assemblyClient;
+                this.recordClient = recordClient;
                 this.verifyClient = verifyClient;
                 Lanes.run(threads, "chrunbook-" + spec.step().id() + "-chunks", this::work, this::fail);
-                for (ExecutorService pool : List.of(verifier, assembler)) { // the verifier hands partitions to the assembler
+                for (ExecutorService pool : List.of(verifier, assembler, recorder)) { // the verifier hands partitions to the assembler
                     pool.shutdown();
                     while (!pool.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS)) {
                         // checks and partitions still going in: REPLACE runs to its end, never cut short
@@ -191,6 +197,7 @@ public final class ChunkedCopy {
             } finally {
                 verifier.shutdownNow();
                 assembler.shutdownNow();
+                recorder.shutdownNow();
             }
         }
     }
@@ -261,7 +268,7 @@ public final class ChunkedCopy {
                     : "copy failed: " + sent.error();
             return new ChunkCopier.Outcome(sending, sending.label() + " (" + sending.queryId() + "): " + why);
         }
-        offPath(assembler, () -> copier.logSuccess(assemblyClient, sending), "recording " + sending.queryId(), () -> { });
+        offPath(recorder, () -> copier.logSuccess(recordClient, sending), "recording " + sending.queryId(), () -> { });
         return new ChunkCopier.Outcome(sending, null);
     }
 

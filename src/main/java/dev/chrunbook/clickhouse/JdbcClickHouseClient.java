@@ -17,6 +17,8 @@ import java.util.Map;
 
 /** {@link ClickHouseClient} over clickhouse-jdbc's HTTP transport. */
 final class JdbcClickHouseClient implements ClickHouseClient {
+    // at debug: each statement with its time on the wire, the timeline of a step as chrunbook saw it
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JdbcClickHouseClient.class);
     private final Connection connection;
     private final ServerVersion version;
     private final String address;
@@ -29,6 +31,7 @@ final class JdbcClickHouseClient implements ClickHouseClient {
 
     @Override
     public void execute(String sql, String queryId, Map<String, String> settings) {
+        long began = System.nanoTime();
         try (Statement st = connection.createStatement()) {
             ClickHouseRequest<?> request = st.unwrap(com.clickhouse.jdbc.ClickHouseStatement.class).getRequest();
             if (queryId == null) {
@@ -44,11 +47,14 @@ final class JdbcClickHouseClient implements ClickHouseClient {
             throw failure(e);
         } catch (com.clickhouse.client.ClickHouseException e) {
             throw failure(e);
+        } finally {
+            took(began, sql);
         }
     }
 
     @Override
     public Table table(String sql) {
+        long began = System.nanoTime();
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             ResultSetMetaData md = rs.getMetaData();
             List<String> columns = new ArrayList<>();
@@ -66,6 +72,15 @@ final class JdbcClickHouseClient implements ClickHouseClient {
             return new Table(columns, rows);
         } catch (SQLException e) {
             throw failure(e);
+        } finally {
+            took(began, sql);
+        }
+    }
+
+    private void took(long began, String sql) {
+        if (LOG.isDebugEnabled()) {
+            String one = sql.replaceAll("\\s+", " ");
+            LOG.debug("{} {} ms: {}", address, (System.nanoTime() - began) / 1_000_000, one.length() > 160 ? one.substring(0, 160) + "..." : one);
         }
     }
 

@@ -38,6 +38,21 @@ class ChunkSqlTest {
     void replaceAndAttachNameThePartitionById() {
         assertEquals("ALTER TABLE `db`.`events_new` REPLACE PARTITION ID '202401' FROM `db`.`t1`", sql.replace("202401", "t1"));
         assertEquals("ALTER TABLE `db`.`p` ATTACH PARTITION ID '202401' FROM `db`.`t1`", sql.attach("202401", "t1", "p"));
+        assertEquals("ALTER TABLE `db`.`events_new` REPLACE PARTITION ID '202401' FROM `db`.`t1`, REPLACE PARTITION ID '2024\\'02' FROM `db`.`t1`",
+                sql.replace(List.of("202401", "2024'02"), "t1"), "a chunk of several partitions replaces them in one ALTER, each id quoted");
+    }
+
+    @Test
+    void twoTablesFingerprintsAreOneStatementEachRowLedByItsTable() {
+        Instant bound = Instant.parse("2026-12-01T10:00:30Z");
+        String both = sql.fingerprints("events_new_chunk_1", "events", "_partition_id = '202401'", bound, true);
+        assertEquals("SELECT 'events_new_chunk_1', count(), uniqExact(`id`), toString(sum(cityHash64(toString(`id`))))"
+                + " FROM `db`.`events_new_chunk_1` WHERE _partition_id = '202401' AND `_ingested` < toDateTime('2026-12-01 10:00:30')"
+                + " UNION ALL SELECT 'events', count(), uniqExact(`id`), toString(sum(cityHash64(toString(`id`))))"
+                + " FROM `db`.`events` WHERE _partition_id = '202401' AND `_ingested` < toDateTime('2026-12-01 10:00:30')", both);
+        var sides = ChunkCopier.sides(List.of(List.of("events", "3", "3", "9"), List.of("events_new_chunk_1", "2", "2", "8")));
+        assertEquals(List.of("3", "3", "9"), sides.get("events"), "rows come in any order: each is found by its table");
+        assertEquals(List.of("2", "2", "8"), sides.get("events_new_chunk_1"));
     }
 
     @Test
