@@ -5,8 +5,13 @@ import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.state.ChunkState;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.TreeSet;
+import java.util.stream.LongStream;
 
 /**
  * Plans a node's chunks from the source's partitions (system.parts: rows and bytes per partition).
@@ -16,8 +21,10 @@ import java.util.TreeSet;
  */
 public final class ChunkPlanner {
     /**
-     * The limits of one chunk (0: none) and how many run at once: a chunk holds at most a
-     * {@code 2 x parallel}-th of the node's rows, so that there are chunks enough to run side by side.
+     * The limits of one chunk (0: none) and how many run at once. Chunks shrink as the plan goes on:
+     * each holds at most a {@code parallel}-th of the rows still to plan, so the lanes (which take the
+     * largest first) end on small chunks, together, instead of one lane copying a large last chunk
+     * alone while the others wait.
      */
     public record Limits(long maxRows, long maxBytes, int parallel) {
         public Limits(long maxRows, long maxBytes) {
@@ -27,26 +34,19 @@ public final class ChunkPlanner {
         /** Below this many rows a chunk costs more in statements than it gains side by side. */
         static final long SMALLEST_SHARE = 100_000;
 
-        /** The rows a chunk may hold on a node holding {@code total} rows. */
+        /** The rows a chunk may hold on a node holding {@code total} rows: a {@code 2 x parallel}-th of them at most. */
         long rowsFor(long total) {
             long share = Math.max(SMALLEST_SHARE, ceil(total, 2L * Math.max(1, parallel)));
             return maxRows > 0 ? Math.min(maxRows, share) : share;
         }
 
         /**
-         * The rows a chunk aims at: the node's rows in a number of chunks that is a multiple of
-         * {@code parallel} (each lane copies as many), none over {@link #rowsFor}. Chunks of equal
-         * size end together; one large chunk left alone at the end would run on one thread.
+         * The rows the next chunk aims at, {@code remaining} of the node's {@code total} rows being still
+         * to plan: never over {@link #rowsFor}, nor under the smallest share unless the limit is lower.
          */
-        long targetFor(long total) {
-            long cap = rowsFor(total);
-            int lanes = Math.max(1, parallel);
-            long fits = Math.max(1, ceil(total, Math.max(1, cap)));
-            if (fits == 1) {
-                return Math.max(1, total); // one chunk holds it all: below the smallest share, splitting costs more than it gains
-            }
-            long n = ceil(fits, lanes) * lanes;
-            return Math.max(1, ceil(total, n));
+        long targetFor(long total, long remaining) {
+            long guided = ceil(Math.max(1, remaining), Math.max(1, parallel));
+            return Math.max(1, Math.min(rowsFor(total), Math.max(Math.min(SMALLEST_SHARE, rowsFor(total)), guided)));
         }
     }
 
@@ -72,73 +72,114 @@ public final class ChunkPlanner {
         return out;
     }
 
-    /** How many chunks a partition takes under the limits (1 when it fits or there is nothing to split by). */
-    public int pieces(Partition p, long maxRows) {
-        if (sql.splitBy().isEmpty()) {
-            return 1;
-        }
-        long byRows = maxRows > 0 ? ceil(p.rows(), maxRows) : 1;
-        long byBytes = limits.maxBytes() > 0 ? ceil(p.bytes(), limits.maxBytes()) : 1;
-        return (int) Math.min(1000, Math.max(1, Math.max(byRows, byBytes)));
-    }
-
     /** The rows a chunk may hold, for these partitions of the node. */
     public long maxRows(List<Partition> partitions) {
         return limits.rowsFor(partitions.stream().mapToLong(Partition::rows).sum());
     }
 
-    /** The rows a chunk aims at, for these partitions of the node: what a large partition is split by. */
-    public long targetRows(List<Partition> partitions) {
-        return limits.targetFor(partitions.stream().mapToLong(Partition::rows).sum());
+    /** How many ranges each partition is split into by the plan (absent: copied whole), without asking the server for cuts. */
+    public Map<String, Integer> ranges(List<Partition> partitions) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        plan(partitions, (p, levels) -> LongStream.rangeClosed(1, levels.size()).boxed().toList()).stream()
+                .filter(c -> c.from() != null || c.to() != null).forEach(c -> out.merge(c.partition(), 1, Integer::sum));
+        return out;
     }
 
-    /** Cut points of a partition to be split into {@code k} ranges. */
+    /** Cut points of a partition at these quantile levels (0 < level < 1, ascending). */
     interface Cutter {
-        List<Long> cuts(Partition p, int k);
+        List<Long> cuts(Partition p, List<Double> levels);
     }
 
     /**
      * Small partitions that fit together go into one chunk (a statement per chunk, not per partition);
-     * a partition over the limits is split into ranges.
+     * a partition over the target is split into ranges, shrinking as the chunks do.
      */
     public List<ChunkState> plan(ClickHouseClient client) {
-        return plan(partitions(client, sql.database(), sql.source()), (p, k) -> cuts(client, p, k));
+        return plan(partitions(client, sql.database(), sql.source()), (p, levels) -> cuts(client, p, levels));
     }
 
     List<ChunkState> plan(List<Partition> partitions, Cutter cutter) {
-        long maxRows = maxRows(partitions);
-        long target = targetRows(partitions);
+        long total = partitions.stream().mapToLong(Partition::rows).sum();
+        long maxRows = limits.rowsFor(total);
+        long remaining = total;
         List<ChunkState> chunks = new ArrayList<>();
         List<Partition> group = new ArrayList<>();
         for (Partition p : partitions) {
-            int k = pieces(p, target);
-            if (k > 1 || !fits(group, p, target, maxRows)) {
+            long target = limits.targetFor(total, remaining); // the open group's rows are still in remaining
+            List<Long> pieces = pieces(p, total, remaining - rows(group));
+            if (pieces.size() > 1 || !fits(group, p, target, maxRows)) {
+                remaining -= rows(group);
                 addGroup(chunks, group);
             }
-            if (k == 1) {
+            if (pieces.size() == 1) {
                 group.add(p);
                 continue;
             }
-            List<Long> cuts = cutter.cuts(p, k);
-            long rows = p.rows() / (cuts.size() + 1);
-            long bytes = p.bytes() / (cuts.size() + 1);
-            Long from = null;
-            for (Long cut : cuts) {
-                chunks.add(ChunkState.planned(chunks.size() + 1, p.id(), from, cut, rows, bytes));
-                from = cut;
+            remaining -= p.rows();
+            List<Long> cuts = cutter.cuts(p, levels(pieces, p.rows()));
+            if (cuts.size() != pieces.size() - 1) { // the server's quantiles coincide: as many ranges as distinct cuts
+                pieces = Collections.nCopies(cuts.size() + 1, p.rows() / (cuts.size() + 1));
             }
-            chunks.add(ChunkState.planned(chunks.size() + 1, p.id(), from, null, rows, bytes));
+            Long from = null;
+            for (int i = 0; i <= cuts.size(); i++) {
+                Long to = i < cuts.size() ? cuts.get(i) : null;
+                chunks.add(ChunkState.planned(chunks.size() + 1, p.id(), from, to, pieces.get(i), p.bytes() * pieces.get(i) / p.rows()));
+                from = to;
+            }
         }
         addGroup(chunks, group);
         return chunks;
     }
 
+    /**
+     * The rows of each range a partition is split into, {@code remaining} rows being still to plan
+     * (one piece when it fits the target, or there is nothing to split by): each range aims at the
+     * target of its place in the plan, and none is over the byte limit.
+     */
+    private List<Long> pieces(Partition p, long total, long remaining) {
+        long whole = Math.max(limits.targetFor(total, remaining), Math.min(2 * Limits.SMALLEST_SHARE, limits.rowsFor(total)));
+        if (sql.splitBy().isEmpty() || (p.rows() <= whole && !overBytes(p.bytes()))) {
+            return List.of(p.rows());
+        }
+        long byBytes = limits.maxBytes() > 0 ? Math.max(1, p.rows() / ceil(p.bytes(), limits.maxBytes())) : Long.MAX_VALUE;
+        long most = Math.min(byBytes, limits.rowsFor(total));
+        List<Long> out = new ArrayList<>();
+        for (long left = p.rows(); left > 0; ) {
+            long piece = Math.min(most, limits.targetFor(total, remaining));
+            // no sliver at the end, and at most 1000 ranges
+            piece = left - piece < Limits.SMALLEST_SHARE && left <= most || out.size() == 999 ? left : piece;
+            out.add(piece);
+            left -= piece;
+            remaining -= piece;
+        }
+        return out;
+    }
+
+    private boolean overBytes(long bytes) {
+        return limits.maxBytes() > 0 && bytes > limits.maxBytes();
+    }
+
+    /** The quantile levels between the pieces. */
+    private static List<Double> levels(List<Long> pieces, long rows) {
+        List<Double> out = new ArrayList<>();
+        long sum = 0;
+        for (int i = 0; i < pieces.size() - 1; i++) {
+            sum += pieces.get(i);
+            out.add((double) sum / rows);
+        }
+        return out;
+    }
+
+    private static long rows(List<Partition> group) {
+        return group.stream().mapToLong(Partition::rows).sum();
+    }
+
     /** A partition joins the group while the group stays under the limits and ends nearer the target with it than without. */
     private boolean fits(List<Partition> group, Partition p, long target, long maxRows) {
-        long before = group.stream().mapToLong(Partition::rows).sum();
+        long before = rows(group);
         long rows = before + p.rows();
         long bytes = group.stream().mapToLong(Partition::bytes).sum() + p.bytes();
-        boolean within = (maxRows <= 0 || rows <= maxRows) && (limits.maxBytes() <= 0 || bytes <= limits.maxBytes());
+        boolean within = (maxRows <= 0 || rows <= maxRows) && !overBytes(bytes);
         return group.isEmpty() || (within && (rows <= target || rows - target < target - before));
     }
 
@@ -152,14 +193,10 @@ public final class ChunkPlanner {
         group.clear();
     }
 
-    /** Distinct cut points at the partition's 1/k, 2/k, ... quantiles of the split expression. */
-    private List<Long> cuts(ClickHouseClient client, Partition p, int k) {
-        List<String> levels = new ArrayList<>();
-        for (int i = 1; i < k; i++) {
-            levels.add(String.valueOf((double) i / k));
-        }
+    /** Distinct cut points at these quantiles of the split expression. */
+    private List<Long> cuts(ClickHouseClient client, Partition p, List<Double> levels) {
         String text = client.selectOne("SELECT arrayStringConcat(arrayMap(x -> toString(toUInt64(x)), quantiles("
-                + String.join(", ", levels) + ")(toUInt64(" + sql.splitBy() + "))), ',') FROM "
+                + String.join(", ", levels.stream().map(l -> String.format(Locale.ROOT, "%.6f", l)).toList()) + ")(toUInt64(" + sql.splitBy() + "))), ',') FROM "
                 + SqlQuoting.identifier(sql.database()) + "." + SqlQuoting.identifier(sql.source())
                 + " WHERE " + sql.partitionWhere(p.id()));
         TreeSet<Long> cuts = new TreeSet<>();

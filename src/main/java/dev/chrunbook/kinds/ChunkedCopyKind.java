@@ -130,11 +130,12 @@ final class ChunkedCopyKind extends BuiltInKind {
                     number(p, "max_chunk_bytes", 0), (int) number(p, "parallel", 2)));
             List<ChunkPlanner.Partition> partitions = ChunkPlanner.partitions(client, probes.database(), p.get("source"));
             long maxRows = planner.maxRows(partitions);
-            lines.add("chunks as planned now (fixed in the state when it first runs): at most " + maxRows + " rows each (small"
+            lines.add("chunks as planned now (fixed in the state when it first runs): at most " + maxRows + " rows each, smaller toward the end (small"
                     + " partitions together), " + number(p, "parallel", 2) + " at a time, each copied into temporary table "
                     + p.get("target") + "_chunk_<partition>_<n> and dropped once its partitions are in:");
+            Map<String, Integer> ranges = planner.ranges(partitions);
             for (ChunkPlanner.Partition part : partitions) {
-                int pieces = planner.pieces(part, planner.targetRows(partitions));
+                int pieces = ranges.getOrDefault(part.id(), 1);
                 lines.add("  partition " + part.id() + ": " + part.rows() + " rows, " + part.bytes() + " bytes"
                         + (pieces > 1 ? ", in " + pieces + " ranges of " + p.get("split_by") : ""));
             }

@@ -4,6 +4,7 @@ import dev.chrunbook.state.ChunkState;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.LongStream;
 
@@ -15,9 +16,9 @@ class ChunkPlannerTest {
     private static final ChunkSql SQL = new ChunkSql("db", "src", "dst", List.of("`k`"), "toUInt64(k)", "", "");
 
     private static List<ChunkState> plan(List<ChunkPlanner.Partition> partitions, long maxRows, int parallel) {
-        // a split partition is cut at k - 1 evenly spaced values (what the server's quantiles would give)
+        // a split partition's keys are 0..999 spread evenly: the cut at level l is 1000 l (what the server's quantiles would give)
         return new ChunkPlanner(SQL, new ChunkPlanner.Limits(maxRows, 0, parallel)).plan(partitions,
-                (p, k) -> LongStream.range(1, k).map(i -> i * 1000L).boxed().toList());
+                (p, levels) -> levels.stream().map(l -> Math.round(l * 1000)).distinct().toList());
     }
 
     private static List<ChunkPlanner.Partition> uniform(int count, long rows) {
@@ -29,14 +30,41 @@ class ChunkPlannerTest {
     }
 
     @Test
-    void manySmallPartitionsMakeAMultipleOfParallelChunksOfAboutEqualSize() {
+    void manySmallPartitionsMakeChunksThatShrinkSoTheLanesEndTogether() {
         List<ChunkState> chunks = plan(uniform(46, 109_141), 1_000_000, 2);
-        assertEquals(0, chunks.size() % 2, "each of 2 lanes copies as many chunks: " + sizes(chunks));
         assertTrue(chunks.stream().allMatch(c -> c.plannedRows() <= 1_000_000), sizes(chunks).toString());
-        long largest = chunks.stream().mapToLong(ChunkState::plannedRows).max().orElseThrow();
-        long smallest = chunks.stream().mapToLong(ChunkState::plannedRows).min().orElseThrow();
-        assertTrue(smallest * 2 >= largest, "no chunk left far smaller than the others: " + sizes(chunks));
         assertEquals(46, chunks.stream().mapToLong(c -> c.partitions().size()).sum(), "every partition in exactly one chunk");
+        List<Long> sizes = sizes(chunks);
+        assertTrue(sizes.get(0) > 800_000, "the first chunks are large: " + sizes);
+        assertEquals(109_141, sizes.get(sizes.size() - 1), "the last chunk is one partition: " + sizes);
+        assertTrue(idleAtTheEnd(chunks, 2) <= 109_141, "the lanes end within a partition of each other: " + sizes);
+    }
+
+    @Test
+    void partitionsOfUnequalSizesAlsoEndTogetherOnFourLanes() {
+        List<ChunkPlanner.Partition> days = new ArrayList<>();
+        for (int i = 0; i < 90; i++) {
+            long rows = 20_000 + (i * 7919L) % 60_000; // 20k..80k rows a day, in no order
+            days.add(new ChunkPlanner.Partition(String.valueOf(20260101 + i), rows, rows * 80, 1 + i % 4));
+        }
+        List<ChunkState> chunks = plan(days, 0, 4);
+        long total = days.stream().mapToLong(ChunkPlanner.Partition::rows).sum();
+        assertEquals(total, chunks.stream().mapToLong(ChunkState::plannedRows).sum(), "all rows planned once");
+        assertTrue(chunks.stream().allMatch(c -> c.plannedRows() <= Math.max(100_000, total / 8)), sizes(chunks).toString());
+        assertTrue(idleAtTheEnd(chunks, 4) <= 2 * 80_000, "the lanes end within two days of each other: " + sizes(chunks));
+    }
+
+    /** The rows between the first and the last lane's end, the lanes taking the largest pending chunk first at one speed. */
+    private static long idleAtTheEnd(List<ChunkState> chunks, int lanes) {
+        long[] end = new long[lanes];
+        chunks.stream().map(ChunkState::plannedRows).sorted(Comparator.reverseOrder()).forEach(rows -> {
+            int first = 0;
+            for (int i = 1; i < lanes; i++) {
+                first = end[i] < end[first] ? i : first;
+            }
+            end[first] += rows;
+        });
+        return LongStream.of(end).max().orElseThrow() - LongStream.of(end).min().orElseThrow();
     }
 
     @Test
@@ -49,8 +77,8 @@ class ChunkPlannerTest {
         assertTrue(ranges.stream().allMatch(c -> c.plannedRows() <= 1_000_000));
         assertEquals(null, ranges.get(0).from(), "the first range is open below");
         assertEquals(null, ranges.get(ranges.size() - 1).to(), "the last range is open above");
-        assertEquals(3_200_000 - 3_000_000 % ranges.size(), chunks.stream().mapToLong(ChunkState::plannedRows).sum(),
-                "all rows planned once (a range's planned rows are rounded down)");
+        assertEquals(3_200_000, chunks.stream().mapToLong(ChunkState::plannedRows).sum(), "all rows planned once");
+        assertTrue(ranges.get(0).plannedRows() > ranges.get(ranges.size() - 1).plannedRows(), "the ranges shrink: " + sizes(chunks));
     }
 
     @Test
