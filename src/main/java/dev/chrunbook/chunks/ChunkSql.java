@@ -173,6 +173,12 @@ public record ChunkSql(String database, String source, String target, List<Strin
     }
 
     public String attach(String partition, String from, String into) {
-        return "ALTER TABLE " + table(into) + " ATTACH PARTITION ID " + SqlQuoting.literal(partition) + " FROM " + table(from);
+        return attach(List.of(partition), from, into);
+    }
+
+    /** ATTACH of several partitions from one table in one ALTER (appends: the caller knows they are not in {@code into} yet). */
+    public String attach(List<String> partitions, String from, String into) {
+        return "ALTER TABLE " + table(into) + " " + String.join(", ", partitions.stream()
+                .map(p -> "ATTACH PARTITION ID " + SqlQuoting.literal(p) + " FROM " + table(from)).toList());
     }
 }

@@ -223,7 +223,7 @@ final class RemoteChunk implements AutoCloseable {
     }
 
     /**
-     * Attaches each partition of the chunk table to the target unless the target holds it already:
+     * Attaches the partitions of the chunk table to the target, in one ALTER, unless the target holds them already:
      * a partition whose rows of the chunk's range are not in the target is attached, one whose rows
      * all are is skipped (an earlier run attached it before it was stopped). Empty when done, else
      * the partition that holds some of them only. {@code fresh}: this run copied the chunk after it
@@ -242,16 +242,20 @@ final class RemoteChunk implements AutoCloseable {
     private java.util.Optional<String> attachAt(ClickHouseClient client, ChunkState c, boolean fresh) {
         List<List<String>> parts = client.select("SELECT partition_id, sum(rows) FROM system.parts WHERE active AND database = "
                 + SqlQuoting.literal(sql.targetDatabase()) + " AND table = " + SqlQuoting.literal(table(c)) + " GROUP BY partition_id");
+        List<String> missing = new java.util.ArrayList<>();
         for (List<String> p : parts) {
             String id = SqlQuoting.literal(p.get(0));
             long inTarget = fresh ? 0 : Long.parseLong(client.selectOne("SELECT count() FROM " + sql.qualified(sql.target()) + " WHERE "
                     + sql.where(c.range(), false) + " AND _partition_id = " + id));
             if (inTarget == 0) {
-                client.execute(tables.attach(p.get(0), table(c), sql.target()), null, Map.of());
+                missing.add(p.get(0));
             } else if (inTarget != Long.parseLong(p.get(1))) {
                 return java.util.Optional.of("partition " + p.get(0) + " of the target holds " + inTarget + " of the chunk's rows there, its"
                         + " table " + p.get(1));
             }
+        }
+        if (!missing.isEmpty()) { // one ALTER, one round trip: a chunk that spans months has a partition per month
+            client.execute(tables.attach(missing, table(c), sql.target()), null, Map.of());
         }
         return java.util.Optional.empty();
     }

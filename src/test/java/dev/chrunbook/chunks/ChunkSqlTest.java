@@ -40,6 +40,8 @@ class ChunkSqlTest {
         assertEquals("ALTER TABLE `db`.`p` ATTACH PARTITION ID '202401' FROM `db`.`t1`", sql.attach("202401", "t1", "p"));
         assertEquals("ALTER TABLE `db`.`events_new` REPLACE PARTITION ID '202401' FROM `db`.`t1`, REPLACE PARTITION ID '2024\\'02' FROM `db`.`t1`",
                 sql.replace(List.of("202401", "2024'02"), "t1"), "a chunk of several partitions replaces them in one ALTER, each id quoted");
+        assertEquals("ALTER TABLE `db`.`p` ATTACH PARTITION ID '202401' FROM `db`.`t1`, ATTACH PARTITION ID '2024\\'02' FROM `db`.`t1`",
+                sql.attach(List.of("202401", "2024'02"), "t1", "p"), "several partitions attached in one ALTER, each id quoted");
     }
 
     @Test
