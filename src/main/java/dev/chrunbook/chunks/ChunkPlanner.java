@@ -118,12 +118,13 @@ public final class ChunkPlanner {
             remaining -= p.rows();
             List<Long> cuts = cutter.cuts(p, levels(pieces, p.rows()));
             if (cuts.size() != pieces.size() - 1) { // the server's quantiles coincide: as many ranges as distinct cuts
-                pieces = Collections.nCopies(cuts.size() + 1, p.rows() / (cuts.size() + 1));
+                pieces = new ArrayList<>(Collections.nCopies(cuts.size() + 1, p.rows() / (cuts.size() + 1)));
+                pieces.set(cuts.size(), p.rows() - p.rows() / (cuts.size() + 1) * cuts.size()); // the rest in the last: every row planned once
             }
             Long from = null;
             for (int i = 0; i <= cuts.size(); i++) {
                 Long to = i < cuts.size() ? cuts.get(i) : null;
-                chunks.add(ChunkState.planned(chunks.size() + 1, p.id(), from, to, pieces.get(i), p.bytes() * pieces.get(i) / p.rows()));
+                chunks.add(ChunkState.planned(chunks.size() + 1, p.id(), from, to, pieces.get(i), bytesOf(p, pieces.get(i))));
                 from = to;
             }
         }
@@ -153,6 +154,11 @@ public final class ChunkPlanner {
             remaining -= piece;
         }
         return out;
+    }
+
+    /** A range's share of its partition's bytes (the product of a partition's bytes and rows would overflow a long). */
+    private static long bytesOf(Partition p, long rows) {
+        return (long) ((double) p.bytes() * rows / p.rows());
     }
 
     private boolean overBytes(long bytes) {

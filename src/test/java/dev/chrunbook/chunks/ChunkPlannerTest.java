@@ -82,6 +82,16 @@ class ChunkPlannerTest {
     }
 
     @Test
+    void aBillionRowPartitionOfTerabytesIsSplitWithEveryRangesBytesCountedRight() {
+        List<ChunkPlanner.Partition> huge = List.of(new ChunkPlanner.Partition("202601", 2_000_000_000L, 4_000_000_000_000L, 90));
+        List<ChunkState> chunks = plan(huge, 50_000_000, 2);
+        assertTrue(chunks.size() > 40, sizes(chunks).toString());
+        assertEquals(2_000_000_000L, chunks.stream().mapToLong(ChunkState::plannedRows).sum());
+        assertTrue(chunks.stream().allMatch(c -> c.plannedBytes() == c.plannedRows() * 2_000), "2,000 bytes a row in every range: "
+                + chunks.stream().map(ChunkState::plannedBytes).toList());
+    }
+
+    @Test
     void oneLaneAndATableUnderTheSmallestShareIsOneChunk() {
         List<ChunkState> chunks = plan(uniform(3, 10_000), 0, 1);
         assertEquals(1, chunks.size(), sizes(chunks).toString());
