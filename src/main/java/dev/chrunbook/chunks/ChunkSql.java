@@ -163,13 +163,12 @@ public record ChunkSql(String database, String source, String target, List<Strin
     }
 
     public String replace(String partition, String from) {
-        return "ALTER TABLE " + table(target) + " REPLACE PARTITION ID " + SqlQuoting.literal(partition) + " FROM " + table(from);
+        return replace(List.of(partition), from);
     }
 
     /** REPLACE of several partitions from one table in one ALTER: one round trip, the server replaces them one after the other. */
     public String replace(List<String> partitions, String from) {
-        return "ALTER TABLE " + table(target) + " " + String.join(", ", partitions.stream()
-                .map(p -> "REPLACE PARTITION ID " + SqlQuoting.literal(p) + " FROM " + table(from)).toList());
+        return alterPartitions("REPLACE", partitions, from, target);
     }
 
     public String attach(String partition, String from, String into) {
@@ -178,7 +177,12 @@ public record ChunkSql(String database, String source, String target, List<Strin
 
     /** ATTACH of several partitions from one table in one ALTER (appends: the caller knows they are not in {@code into} yet). */
     public String attach(List<String> partitions, String from, String into) {
+        return alterPartitions("ATTACH", partitions, from, into);
+    }
+
+    /** One ALTER of {@code into} with a {@code verb PARTITION ID ... FROM from} command per partition, each id quoted. */
+    private String alterPartitions(String verb, List<String> partitions, String from, String into) {
         return "ALTER TABLE " + table(into) + " " + String.join(", ", partitions.stream()
-                .map(p -> "ATTACH PARTITION ID " + SqlQuoting.literal(p) + " FROM " + table(from)).toList());
+                .map(p -> verb + " PARTITION ID " + SqlQuoting.literal(p) + " FROM " + table(from)).toList());
     }
 }
