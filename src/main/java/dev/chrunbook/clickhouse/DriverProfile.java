@@ -26,6 +26,9 @@ final class DriverProfile {
         p.setProperty("custom_settings", "default_format=TabSeparatedWithNamesAndTypes");
         p.setProperty("socket_timeout", String.valueOf(SOCKET_TIMEOUT_MS));
         p.setProperty("connect_timeout", "5000");
+        // the JDK's HttpURLConnection: the driver's default is Apache's client, which the jar leaves out;
+        // it then failed to load it and fell back, at the cost of two exceptions on every statement
+        p.setProperty("http_connection_provider", "HTTP_URL_CONNECTION");
         return p;
     }
 }
