@@ -15,4 +15,6 @@
 <#if sample_by??><#assign spec = spec + {"sample_by": sample_by}></#if>
 <#if partition_by??><#assign spec = spec + {"partition_by": partition_by}></#if>
 <#if version_column??><#assign spec = spec + {"version_column": version_column}></#if>
+<#if staging_settings??><#assign spec = spec + {"settings": staging_settings}></#if>
+<#assign spec = spec + {"materialized": materialized!"copy"}>
 ${staging_table(database, source, spec)}

@@ -1,5 +1,6 @@
 <#--
   materialized-columns (on: one-replica-per-shard)
+  Nothing unless the runbook says materialized: recompute (create-staging keeps every column by default).
   What create-staging left out, from the source's definition on this node, in the source's order:
   its MATERIALIZED and ALIAS columns (each exactly as the source defines it) and the indices,
   projections and constraints that use them. Replication carries each ALTER to the shard's other
@@ -9,6 +10,6 @@
   vars: source, staging; place_added_columns (default true): ADD ... AFTER the column that precedes
   it in the source (servers that keep computed columns apart, like 18.16, refuse AFTER: set false)
 -->
-<#list added_later(database, source) as e>
+<#list added_later(database, source, materialized!"copy") as e>
 ALTER TABLE ${ident(database, staging)} ADD ${e.sql}<#if (place_added_columns!true) && e.after?has_content> AFTER ${ident(e.after)}</#if>;
 </#list>

@@ -16,10 +16,12 @@ WHERE n = 0;
 SELECT 'staging table already exists' AS problem, ${lit(database + "." + staging)} AS object
 FROM system.tables WHERE database = ${lit(database)} AND name = ${lit(staging)};
 
--- no replica anywhere registered the staging table's ZooKeeper path yet
+<#if cluster_form.replication>
+-- no replica anywhere registered the staging table's ZooKeeper path yet (a cluster without ZooKeeper has none)
 SELECT 'ZooKeeper path already in use' AS problem, concat(path, '/', name) AS object
 FROM system.zookeeper
 WHERE path = ${lit(zk_prefix + "/" + node.macros.shard)} AND name = ${lit(database + "." + staging + "_" + run_id)};
+</#if>
 
 <#assign factor = (disk_factor!2)?number>
 <#if factor gt 0>

@@ -43,6 +43,37 @@ public final class ServerCatalog {
         return kept;
     }
 
+    /** The columns a copy into {@code target} writes, quoted, and whether MATERIALIZED ones are among them. */
+    public record CopiedColumns(List<String> columns, boolean materialized) {
+        /** What an INSERT needs to write MATERIALIZED columns as data (18.16 and current servers alike). */
+        public Map<String, String> settings(Map<String, String> settings) {
+            if (!materialized) {
+                return settings;
+            }
+            Map<String, String> out = new LinkedHashMap<>(settings);
+            out.put("insert_allow_materialized_columns", "1");
+            return out;
+        }
+    }
+
+    /**
+     * The columns a copy from {@code source} into {@code target} writes: every column the target stores,
+     * and its MATERIALIZED columns that the source has too, whose stored values are copied as data
+     * (computing them again would give today's expression's values, not those the rows were written with).
+     */
+    public static CopiedColumns copiedColumns(ClickHouseClient client, String database, String target, String source) {
+        List<String> out = new ArrayList<>();
+        boolean materialized = false;
+        for (List<String> r : client.select("SELECT name, default_kind FROM system.columns WHERE database = " + SqlQuoting.literal(database)
+                + " AND table = " + SqlQuoting.literal(target) + " AND (default_kind IN ('', 'DEFAULT') OR (default_kind = 'MATERIALIZED'"
+                + " AND name IN (SELECT name FROM system.columns WHERE database = " + SqlQuoting.literal(database)
+                + " AND table = " + SqlQuoting.literal(source) + " AND default_kind != 'ALIAS')))")) {
+            out.add(SqlQuoting.identifier(r.get(0)));
+            materialized |= "MATERIALIZED".equals(r.get(1));
+        }
+        return new CopiedColumns(out, materialized);
+    }
+
     /** The columns a row of the table stores (DEFAULT ones included), quoted; empty when there is no such table. */
     public static List<String> storedColumns(ClickHouseClient client, String database, String table) {
         List<String> out = new ArrayList<>();

@@ -34,7 +34,7 @@ final class DryRun {
         WorkPlanner.Selection selection = planner.prepare(options, state);
         List<Step> steps = selection.steps();
         PlanPrinter printer = new PlanPrinter(out, runId);
-        printer.header(ws.runbook.name(), ws.runbook.cluster(), existing.isEmpty());
+        printer.header(ws.runbook.name(), ws.runbook.cluster(), existing.isEmpty(), planner.topology().form());
         out.println("-- DRY RUN: nothing is executed; pass --execute instead of --dry-run to run this");
         if (steps.isEmpty()) {
             out.println("-- nothing to run: every selected step is done");

@@ -36,7 +36,7 @@ final class PlanCommand extends RunbookCommand {
         WorkPlanner planner = ws.planner("plan", runId, () -> state.orElse(null));
         List<Step> chosen = steps.isEmpty() ? ws.runbook.steps() : steps.stream().map(ws.runbook::step).toList();
         PlanPrinter printer = new PlanPrinter(out(), runId);
-        printer.header(ws.runbook.name(), ws.runbook.cluster(), state.isEmpty());
+        printer.header(ws.runbook.name(), ws.runbook.cluster(), state.isEmpty(), planner.topology().form());
         PlanRenderings renderings = new PlanRenderings(planner);
         for (Step step : chosen) {
             List<Node> nodes = planner.nodes(step, filter.shards, filter.node());

@@ -23,9 +23,10 @@ final class PlanPrinter {
         this.runId = runId;
     }
 
-    void header(String runbook, String cluster, boolean newRunId) {
+    void header(String runbook, String cluster, boolean newRunId, dev.chrunbook.ClusterForm form) {
         out.printf("-- runbook %s, cluster %s, run_id %s%s%n", runbook, cluster, runId,
                 newRunId ? " (new: fixed at the first --execute)" : "");
+        out.printf("-- cluster form: %s%n", form.describe());
     }
 
     void step(Step step, Map<String, String> settings) {

@@ -99,7 +99,7 @@ final class Workspace {
 
     /** The planner of a command that reads the cluster; {@code state} may change while it runs. */
     WorkPlanner planner(String command, String runId, Supplier<RunState> state) {
-        return new WorkPlanner(runbook, topology(command), renderer(runId, facts(command, state)), kinds);
+        return new WorkPlanner(runbook, topology(command), renderer(runId, facts(command, state), topology(command).form()), kinds);
     }
 
     /** The planner of an offline command (validate): templates see no catalog. */
@@ -137,8 +137,8 @@ final class Workspace {
         return new SqlRenderer(runbook, runId, options.templateDirs);
     }
 
-    private SqlRenderer renderer(String runId, NodeFacts facts) {
-        return new SqlRenderer(runbook, runId, options.templateDirs, facts);
+    private SqlRenderer renderer(String runId, NodeFacts facts, dev.chrunbook.ClusterForm form) {
+        return new SqlRenderer(runbook, runId, options.templateDirs, facts, form);
     }
 
     static String newRunId() {

@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param httpPort  HTTP port of discovered nodes unless {@code httpPorts} maps their native address
  * @param httpPorts native address as in system.clusters ({@code host:port}) to that node's HTTP port
  * @param ssh       how to reach the nodes' machines for host checks; empty when not configured
+ * @param distributedDdl the operator's word on whether ON CLUSTER and replication work here; empty: ask the cluster
  */
 public record ConnectionConfig(
         Optional<String> seed,
@@ -25,6 +26,7 @@ public record ConnectionConfig(
         int httpPort,
         Map<String, Integer> httpPorts,
         Optional<SshSettings> ssh,
+        Optional<Boolean> distributedDdl,
         Path file) {
 
     public int httpPortFor(String host, int nativePort) {

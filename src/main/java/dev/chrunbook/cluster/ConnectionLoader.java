@@ -20,7 +20,8 @@ import java.util.function.Function;
 /** Reads a connection file (YAML). Passwords come from an environment variable or a file only. */
 public final class ConnectionLoader {
     private static final Set<String> KEYS = Set.of("seed", "nodes", "user", "password_env", "password_file",
-            "tls", "http_port", "http_ports", "ssh");
+            "tls", "http_port", "http_ports", "ssh",
+            "distributed_ddl");
     private static final Set<String> NODE_KEYS = Set.of("host", "port", "native_port", "shard", "replica", "macros");
 
     private final Function<String, String> env;
@@ -54,7 +55,8 @@ public final class ConnectionLoader {
         });
         return new ConnectionConfig(seed, List.copyOf(nodes), new Credentials(f.optionalString("user", "default"),
                 password(f)), f.optionalBoolean("tls", false), f.optionalInt("http_port", 8123),
-                Map.copyOf(httpPorts), Optional.ofNullable(f.nested("ssh")).map(SshSection::read), file);
+                Map.copyOf(httpPorts), Optional.ofNullable(f.nested("ssh")).map(SshSection::read),
+                f.has("distributed_ddl") ? Optional.of(f.optionalBoolean("distributed_ddl", true)) : Optional.empty(), file);
     }
 
     private String password(YamlFields f) {

@@ -3,6 +3,7 @@ package dev.chrunbook.cluster;
 import dev.chrunbook.Node;
 
 import dev.chrunbook.ChrunbookException;
+import dev.chrunbook.ClusterForm;
 import dev.chrunbook.runbook.Target;
 
 import java.util.ArrayList;
@@ -12,8 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The nodes of one cluster, ordered by shard and replica; answers "which nodes run this step". */
-public record Topology(String cluster, List<Node> nodes) {
+/**
+ * The nodes of one cluster, ordered by shard and replica, and what its DDL can do ({@link ClusterForm});
+ * answers "which nodes run this step".
+ */
+public record Topology(String cluster, List<Node> nodes, ClusterForm form) {
+
+    public Topology(String cluster, List<Node> nodes) {
+        this(cluster, nodes, ClusterForm.ASSUMED);
+    }
 
     public Topology {
         nodes = nodes.stream()
@@ -56,8 +64,15 @@ public record Topology(String cluster, List<Node> nodes) {
         return switch (target) {
             case EVERY_REPLICA -> nodes;
             case ONE_REPLICA_PER_SHARD -> firstReplicaOfEachShard();
-            case CLUSTER_ONCE, FIRST_NODE -> List.of(nodes.get(0));
+            // without a distributed DDL queue, what ON CLUSTER would fan out is sent to every node
+            case CLUSTER_ONCE -> form.distributedDdl() ? List.of(nodes.get(0)) : nodes;
+            case FIRST_NODE -> List.of(nodes.get(0));
         };
+    }
+
+    /** The same nodes, their DDL taken as {@code form} says. */
+    public Topology withForm(ClusterForm form) {
+        return new Topology(cluster, nodes, form);
     }
 
     public Optional<Node> node(String hostPort) {

@@ -3,6 +3,7 @@ package dev.chrunbook.cluster;
 import dev.chrunbook.Node;
 
 import dev.chrunbook.ChrunbookException;
+import dev.chrunbook.ClusterForm;
 import dev.chrunbook.ExitCode;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
@@ -26,7 +27,40 @@ public final class TopologyResolver {
     }
 
     public Topology resolve(ConnectionConfig config, String cluster) {
-        return config.seed().isPresent() ? discover(config, cluster) : declared(config, cluster);
+        Topology t = config.seed().isPresent() ? discover(config, cluster) : declared(config, cluster);
+        return t.withForm(form(config, t.nodes().get(0)));
+    }
+
+    /**
+     * The connection file's word, else the first node's: ON CLUSTER and replication need ZooKeeper or
+     * Keeper, so a node without one configured takes DDL node by node. One that is configured but does
+     * not answer is an error, never a reason to send DDL node by node to a replicated cluster.
+     */
+    ClusterForm form(ConnectionConfig config, Node node) {
+        if (config.distributedDdl().isPresent()) {
+            String said = config.file() + " says distributed_ddl: " + config.distributedDdl().get();
+            return config.distributedDdl().get() ? ClusterForm.withKeeper(said) : ClusterForm.perNode(said);
+        }
+        try (ClickHouseClient client = connector.connect(node.host(), node.httpPort())) {
+            client.select("SELECT count() FROM system.zookeeper WHERE path = '/'");
+            return ClusterForm.withKeeper("ZooKeeper answers on " + node.id());
+        } catch (ClickHouseException e) {
+            String m = String.valueOf(e.getMessage());
+            if (e.connectionLost()) {
+                // ON CLUSTER is what fails safe: sent where it is not taken, it is refused, never run twice
+                return ClusterForm.withKeeper("assumed: " + node.id() + " did not answer (" + firstLine(m) + ")");
+            }
+            if (m.contains("Coordination") || m.contains("Code: 999") || m.contains("KEEPER_EXCEPTION")) {
+                throw new ChrunbookException(ExitCode.STEP_FAILED, "ZooKeeper is configured on " + node.id() + " but does not answer ("
+                        + firstLine(m) + "); bring it back, or say distributed_ddl: true|false in the connection file", e);
+            }
+            return ClusterForm.perNode("no ZooKeeper or Keeper on " + node.id() + " (system.zookeeper: " + firstLine(m) + ")");
+        }
+    }
+
+    private static String firstLine(String m) {
+        String one = m.strip().lines().findFirst().orElse("");
+        return one.length() > 160 ? one.substring(0, 157) + "..." : one;
     }
 
     /** Declared nodes get replica numbers in the order they are listed within their shard. */

@@ -184,7 +184,11 @@ public final class CreateQuery {
         return new CreateQuery(objectKind, database, name, toDatabase, toTable, preamble, elements, out);
     }
 
-    /** The SETTINGS clause with one setting set to {@code valueSql} (added when missing). */
+    /**
+     * The SETTINGS clause with one setting set to {@code valueSql} (added when missing). A Kafka
+     * table that gives its settings as engine arguments (a named collection, key = value or
+     * positional arguments) gets a Kafka setting set there instead, where the server reads it.
+     */
     public CreateQuery withSetting(String key, String valueSql) {
         List<List<Token>> settings = clauses.stream().filter(x -> x.keyword().equals("SETTINGS")).findFirst()
                 .map(x -> SqlLexer.splitTopLevel(x.body(), ',')).orElse(List.of());
@@ -201,8 +205,7 @@ public final class CreateQuery {
         }
         if (!found) {
             if (engine().name().equals("Kafka") && !engine().args().isEmpty() && key.startsWith("kafka_")) {
-                throw new DdlException(name + " gives its Kafka settings as engine arguments: cannot set " + key
-                        + "; recreate it with ENGINE = Kafka SETTINGS ... first");
+                return withEngine(engine().withKafkaSetting(key, valueSql));
             }
             out.add(key + " = " + valueSql);
         }

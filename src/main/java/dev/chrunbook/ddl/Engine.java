@@ -89,6 +89,53 @@ public record Engine(String name, List<String> args, boolean hasParentheses) {
         return new Engine(name, List.copyOf(out), true);
     }
 
+    /** The Kafka engine's positional arguments, in ClickHouse's order (StorageKafka). */
+    private static final List<String> KAFKA_POSITIONS = List.of("kafka_broker_list", "kafka_topic_list", "kafka_group_name",
+            "kafka_format", "kafka_row_delimiter", "kafka_schema", "kafka_num_consumers", "kafka_max_block_size",
+            "kafka_skip_broken_messages", "kafka_commit_every_batch");
+
+    /**
+     * A Kafka engine with one of its settings given in its arguments, however they are written:
+     * {@code key = value} arguments (over a named collection or not) get the key set in place or
+     * added, which overrides the collection's; positional arguments get the key's position set.
+     * A position past the last argument cannot be given without giving the ones before it: refused.
+     */
+    public Engine withKafkaSetting(String key, String valueSql) {
+        if (!name.equals("Kafka") || args.isEmpty()) {
+            throw new DdlException("engine " + sql() + " has no Kafka arguments to set " + key + " in");
+        }
+        boolean named = !args.get(0).contains("=") && !args.get(0).startsWith("'");
+        boolean keyValue = named || args.stream().anyMatch(a -> keyOf(a) != null);
+        List<String> out = new ArrayList<>(args);
+        if (keyValue) {
+            for (int i = 0; i < out.size(); i++) {
+                if (key.equals(keyOf(out.get(i)))) {
+                    out.set(i, key + " = " + valueSql);
+                    return new Engine(name, List.copyOf(out), true);
+                }
+            }
+            out.add(key + " = " + valueSql);
+            return new Engine(name, List.copyOf(out), true);
+        }
+        int at = KAFKA_POSITIONS.indexOf(key);
+        if (at < 0 || at >= out.size()) {
+            throw new DdlException("engine " + sql() + " gives " + out.size() + " positional arguments: " + key
+                    + " is not among them; give the table ENGINE = Kafka SETTINGS ... or key = value arguments to set it");
+        }
+        out.set(at, valueSql);
+        return new Engine(name, List.copyOf(out), true);
+    }
+
+    /** The key of a {@code key = value} argument, or null. */
+    private static String keyOf(String arg) {
+        int eq = arg.indexOf('=');
+        if (eq <= 0) {
+            return null;
+        }
+        String k = arg.substring(0, eq).strip();
+        return k.matches("[A-Za-z_][A-Za-z0-9_]*") ? k : null;
+    }
+
     public String sql() {
         return hasParentheses ? name + "(" + String.join(", ", args) + ")" : name;
     }

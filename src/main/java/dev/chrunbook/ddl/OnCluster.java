@@ -29,10 +29,56 @@ public final class OnCluster {
         for (int i = 0; i + 2 < tokens.size(); i++) {
             Token t = tokens.get(i);
             depth += t.isSymbol('(') ? 1 : t.isSymbol(')') ? -1 : 0;
-            if (depth == 0 && t.isWord("ON") && tokens.get(i + 1).isWord("CLUSTER") && tokens.get(i + 2).isName()) {
+            if (depth == 0 && t.isWord("ON") && tokens.get(i + 1).isWord("CLUSTER") && clusterName(tokens.get(i + 2))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * The statement with every top-level {@code ON CLUSTER <name>} removed, everything else byte for
+     * byte: the same DDL for a cluster that takes it node by node (no distributed DDL queue).
+     */
+    public static String strip(String sql) {
+        if (!present(sql)) {
+            return sql;
+        }
+        List<Token> all = SqlLexer.tokens(sql);
+        StringBuilder out = new StringBuilder();
+        int depth = 0;
+        for (int i = 0; i < all.size(); i++) {
+            Token t = all.get(i);
+            depth += t.isSymbol('(') ? 1 : t.isSymbol(')') ? -1 : 0;
+            if (depth == 0 && t.isWord("ON")) {
+                int c = next(all, i);
+                int name = c < 0 ? -1 : next(all, c);
+                if (name >= 0 && all.get(c).isWord("CLUSTER") && clusterName(all.get(name))) {
+                    // drop the blank before ON too, so "CREATE TABLE t ON CLUSTER x (" reads "CREATE TABLE t ("
+                    if (out.length() > 0 && Character.isWhitespace(out.charAt(out.length() - 1)) && i > 0 && all.get(i - 1).kind() == Token.Kind.SPACE) {
+                        out.setLength(out.length() - all.get(i - 1).text().length());
+                        out.append(all.get(i - 1).text().contains("\n") ? "\n" : "");
+                    }
+                    i = name;
+                    continue;
+                }
+            }
+            out.append(t.text());
+        }
+        return out.toString();
+    }
+
+    private static int next(List<Token> tokens, int from) {
+        for (int j = from + 1; j < tokens.size(); j++) {
+            if (!tokens.get(j).isBlank()) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
+    /** A cluster is named as a name or, as PostHog's DDL does, a string literal ({@code ON CLUSTER 'posthog'}). */
+    private static boolean clusterName(Token t) {
+        return t.isName() || t.kind() == Token.Kind.STRING;
     }
 }

@@ -22,7 +22,10 @@ public final class SchemaDiff {
     public record Difference(String what, String source, String target) {
     }
 
-    /** @param declared clauses the migration changes on purpose: ORDER BY, PRIMARY KEY, SAMPLE BY, PARTITION BY, or "version" */
+    /**
+     * @param declared clauses the migration changes on purpose: ORDER BY, PRIMARY KEY, SAMPLE BY, PARTITION BY,
+     *                 "version", or "setting NAME"
+     */
     public static List<Difference> compare(CreateQuery source, CreateQuery target, Set<String> declared) {
         List<Difference> out = new ArrayList<>();
         Engine a = source.engine();
@@ -59,7 +62,8 @@ public final class SchemaDiff {
                 Map<String, String> sb = settings(target);
                 Set<String> names = new LinkedHashSet<>(sa.keySet());
                 names.addAll(sb.keySet());
-                names.forEach(n -> same(out, "setting " + n, sa.getOrDefault(n, ""), sb.getOrDefault(n, "")));
+                names.stream().filter(n -> !declared.contains("setting " + n))
+                        .forEach(n -> same(out, "setting " + n, sa.getOrDefault(n, ""), sb.getOrDefault(n, "")));
             } else {
                 same(out, c, clauseText(source, c), clauseText(target, c));
             }

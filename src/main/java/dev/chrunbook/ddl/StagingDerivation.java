@@ -8,9 +8,12 @@ import java.util.Set;
 /**
  * The staging table of a migration, derived from the source's own definition: every column,
  * index, projection, constraint, TTL and setting kept; only what the runbook declares changes
- * (ZooKeeper path, sort key, and the partition key or version column when asked). Columns that
- * are computed (MATERIALIZED, ALIAS) and the entries that use them are left for later, so the
- * copy inserts stored columns only; {@link Result#later()} lists them in the source's order.
+ * (ZooKeeper path, sort key, the partition key or version column, settings when asked).
+ * MATERIALIZED columns stay in it and the copy writes their stored values as data: an expression
+ * changed in place (MODIFY COLUMN) leaves older rows' values as they were written, and computing
+ * them again would change them. Only when the runbook asks to recompute them are the computed
+ * columns (MATERIALIZED, ALIAS) and the entries that use them left for later, as the handbook did
+ * for speed; {@link Result#later()} lists them in the source's order.
  * A source that is not replicated (a single server) gets a staging table that is not either.
  */
 public final class StagingDerivation {
@@ -22,8 +25,24 @@ public final class StagingDerivation {
      * The primary key follows the new sort key unless given.
      */
     public record Spec(String database, String name, String zookeeperPath, String orderBy, String primaryKey,
-                       String sampleBy, String partitionBy, String versionColumn) {
+                       String sampleBy, String partitionBy, String versionColumn, java.util.Map<String, String> settings,
+                       boolean recomputeMaterialized) {
+        /** The settings are SQL values as the SETTINGS clause takes them; recomputing is off. */
+        public Spec(String database, String name, String zookeeperPath, String orderBy, String primaryKey,
+                    String sampleBy, String partitionBy, String versionColumn) {
+            this(database, name, zookeeperPath, orderBy, primaryKey, sampleBy, partitionBy, versionColumn, java.util.Map.of(), false);
+        }
     }
+
+    /**
+     * What a merging engine (Replacing, Collapsing, ...) with a projection needs on current servers, which
+     * refuse to create one without it (Code 344); a table created before the setting existed has none in
+     * its definition. rebuild keeps the projection right where a merge drops or collapses rows.
+     */
+    static final String PROJECTION_MODE = "deduplicate_merge_projection_mode";
+
+    /** The differences from the source a derivation may make by itself, which a schema comparison accepts. */
+    public static final Set<String> OWN_CHANGES = Set.of("setting " + PROJECTION_MODE);
 
     /** An entry added after the copy with {@code ALTER TABLE ... ADD <sql> [AFTER <after>]}. */
     public record AddedLater(String kind, String name, String sql, String after) {
@@ -38,7 +57,8 @@ public final class StagingDerivation {
         }
         Set<String> computed = new LinkedHashSet<>();
         for (TableElement c : source.columns()) {
-            if (c.kind() == TableElement.Kind.COLUMN && !c.isStoredColumn() && !c.defaultKind().equals("EPHEMERAL")) {
+            if (spec.recomputeMaterialized() && c.kind() == TableElement.Kind.COLUMN && !c.isStoredColumn()
+                    && !c.defaultKind().equals("EPHEMERAL")) {
                 computed.add(c.name());
             }
         }
@@ -81,6 +101,15 @@ public final class StagingDerivation {
         }
         if (spec.partitionBy() != null) {
             staging = staging.withClause("PARTITION BY", spec.partitionBy());
+        }
+        for (java.util.Map.Entry<String, String> e : spec.settings().entrySet()) {
+            staging = staging.withSetting(e.getKey(), e.getValue());
+        }
+        boolean merging = !engine.family().equals("MergeTree") && engine.family().endsWith("MergeTree");
+        boolean projections = now.stream().anyMatch(e -> e.kind() == TableElement.Kind.PROJECTION);
+        if (merging && projections && !spec.settings().containsKey(PROJECTION_MODE)
+                && !staging.clause("SETTINGS").orElse("").contains(PROJECTION_MODE)) {
+            staging = staging.withSetting(PROJECTION_MODE, "'rebuild'");
         }
         for (String clause : List.of("PARTITION BY", "PRIMARY KEY", "ORDER BY", "SAMPLE BY", "TTL")) {
             String text = staging.clause(clause).orElse("");

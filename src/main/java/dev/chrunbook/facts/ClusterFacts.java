@@ -110,13 +110,14 @@ public final class ClusterFacts implements NodeFacts {
     private List<Map<String, Object>> read(Node node, String database, String table) {
         try (ClickHouseClient client = connector.connect(node.host(), node.httpPort())) {
             List<Map<String, Object>> out = new ArrayList<>();
-            for (List<String> r : client.select("SELECT name, type, default_kind, default_expression FROM system.columns"
+            for (List<String> r : client.select("SELECT name, type, default_kind, default_expression, comment FROM system.columns"
                     + " WHERE database = " + SqlQuoting.literal(database) + " AND table = " + SqlQuoting.literal(table))) {
                 Map<String, Object> c = new LinkedHashMap<>();
                 c.put("name", r.get(0));
                 c.put("type", r.get(1));
                 c.put("default_kind", r.get(2) == null ? "" : r.get(2));
                 c.put("default_expression", r.get(3) == null ? "" : r.get(3));
+                c.put("comment", r.get(4) == null ? "" : r.get(4));
                 out.add(c);
             }
             if (out.isEmpty()) {

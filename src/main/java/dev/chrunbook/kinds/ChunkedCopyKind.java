@@ -192,13 +192,14 @@ final class ChunkedCopyKind extends BuiltInKind {
         Map<String, String> settings;
         ChunkSql sql;
         try (ClickHouseClient client = services.probes().connector().connect(node.host(), node.httpPort())) {
-            columns = ServerCatalog.storedColumns(client, db, p.get("target"));
+            ServerCatalog.CopiedColumns copied = ServerCatalog.copiedColumns(client, db, p.get("target"), p.get("source"));
+            columns = copied.columns();
             if (columns.isEmpty()) {
                 throw new ClickHouseException("the target " + db + "." + p.get("target") + " does not exist: create it first"
                         + " (create-staging)", null, false);
             }
-            settings = work.step().dropUnknownSettings()
-                    ? ServerCatalog.knownSettings(client, work.settings(), work.step().id() + " on " + node.id()) : work.settings();
+            settings = copied.settings(work.step().dropUnknownSettings()
+                    ? ServerCatalog.knownSettings(client, work.settings(), work.step().id() + " on " + node.id()) : work.settings());
             sql = new ChunkSql(db, p.get("source"), p.get("target"), columns, p.getOrDefault("split_by", ""),
                     p.getOrDefault("id_column", ""), p.getOrDefault("ingested_column", ""));
             String key = client.selectOne("SELECT partition_key FROM system.tables WHERE database = " + SqlQuoting.literal(db)

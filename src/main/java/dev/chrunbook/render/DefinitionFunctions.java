@@ -32,7 +32,7 @@ import java.util.Set;
  */
 final class DefinitionFunctions {
     private static final Set<String> STAGING_KEYS = Set.of("name", "zookeeper_path", "order_by", "primary_key", "sample_by",
-            "partition_by", "version_column", "if_not_exists", "on_cluster");
+            "partition_by", "version_column", "if_not_exists", "on_cluster", "settings", "materialized");
     private static final Set<String> MIRROR_KEYS = Set.of("name", "on_cluster", "if_not_exists", "target", "replace_table",
             "distributed_table", "settings", "select", "from_step");
 
@@ -53,7 +53,8 @@ final class DefinitionFunctions {
             // runbook fragments are checked before anything is read, so validate refuses them too
             StagingDerivation.Spec derivation = new StagingDerivation.Spec(text(a.get(0)), required(spec, "name"),
                     optional(spec, "zookeeper_path"), fragment(spec, "order_by"), fragment(spec, "primary_key"),
-                    fragment(spec, "sample_by"), fragment(spec, "partition_by"), optional(spec, "version_column"));
+                    fragment(spec, "sample_by"), fragment(spec, "partition_by"), optional(spec, "version_column"),
+                    settings(spec.get("settings")), recompute(optional(spec, "materialized")));
             Optional<CreateQuery> source = read(text(a.get(0)), text(a.get(1)));
             String onCluster = optional(spec, "on_cluster");
             if (source.isEmpty()) {
@@ -62,13 +63,13 @@ final class DefinitionFunctions {
             StagingDerivation.Result r = StagingDerivation.derive(source.get(), derivation);
             return markup(r.staging().sql(Boolean.TRUE.equals(spec.get("if_not_exists")), onCluster));
         }));
-        model.put("added_later", fn("added_later(database, source)", 2, a -> {
+        model.put("added_later", fn("added_later(database, source, 'copy'|'recompute')", 3, a -> {
             List<Map<String, Object>> out = new ArrayList<>();
             Optional<CreateQuery> source = read(text(a.get(0)), text(a.get(1)));
             if (source.isPresent()) {
                 // what is left for later does not depend on the new table's name, path or keys
                 StagingDerivation.Result r = StagingDerivation.derive(source.get(), new StagingDerivation.Spec(text(a.get(0)),
-                        "later", "/later", null, null, null, null, null));
+                        "later", "/later", null, null, null, null, null, Map.of(), recompute(text(a.get(2)))));
                 for (StagingDerivation.AddedLater e : r.later()) {
                     out.add(Map.of("kind", e.kind(), "name", e.name(), "sql", markup(e.sql()), "after", e.after()));
                 }
@@ -123,7 +124,8 @@ final class DefinitionFunctions {
             Optional<CreateQuery> x = read(text(a.get(0)), text(a.get(1)));
             Optional<CreateQuery> y = read(text(a.get(0)), text(a.get(2)));
             if (x.isPresent() && y.isPresent()) {
-                Set<String> declared = new HashSet<>();
+                // what staging_table changes by itself (a projection mode current servers need) is declared too
+                Set<String> declared = new HashSet<>(StagingDerivation.OWN_CHANGES);
                 for (Object d : list(a.get(3))) {
                     declared.add(String.valueOf(d));
                 }
@@ -137,6 +139,38 @@ final class DefinitionFunctions {
 
     private Optional<CreateQuery> read(String database, String table) {
         return facts.definition(stepId, node, database, table).map(CreateQuery::parse);
+    }
+
+    /** 'copy' (the default: MATERIALIZED values copied as data) or 'recompute' (computed again from today's expressions). */
+    private static boolean recompute(String mode) throws TemplateModelException {
+        if (mode == null || mode.equals("copy")) {
+            return false;
+        }
+        if (mode.equals("recompute")) {
+            return true;
+        }
+        throw new TemplateModelException("materialized: '" + mode + "' is neither 'copy' (keep the stored values) nor 'recompute'");
+    }
+
+    /** A staging table's settings: name to a number, or to text that is quoted as a literal. */
+    private static Map<String, String> settings(Object arg) throws TemplateModelException {
+        Object v = unwrap(arg);
+        if (v == null) {
+            return Map.of();
+        }
+        if (!(v instanceof Map<?, ?> m)) {
+            throw new TemplateModelException("staging_table(...): 'settings' must be a hash like {\"index_granularity\": 8192}");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            String key = e.getKey().toString();
+            if (!key.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new TemplateModelException("staging_table(...): setting name '" + key + "' is not a name");
+            }
+            Object value = e.getValue();
+            out.put(key, value instanceof Number n ? n.toString() : SqlQuoting.literal(String.valueOf(value)));
+        }
+        return out;
     }
 
     private static Object placeholder(String db, String name, String onCluster, String from) {

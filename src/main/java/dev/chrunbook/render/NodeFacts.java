@@ -48,7 +48,7 @@ public interface NodeFacts {
         }
     };
 
-    /** Columns of a table on that node: name, type, default_kind, default_expression, in order. */
+    /** Columns of a table on that node: name, type, default_kind, default_expression, comment, in order. */
     List<Map<String, Object>> columns(Node node, String database, String table);
 
     /**

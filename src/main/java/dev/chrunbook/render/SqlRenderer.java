@@ -1,7 +1,10 @@
 package dev.chrunbook.render;
 
 import dev.chrunbook.ChrunbookException;
+import dev.chrunbook.ClusterForm;
 import dev.chrunbook.ddl.DdlException;
+import dev.chrunbook.ddl.OnCluster;
+import dev.chrunbook.runbook.Target;
 import dev.chrunbook.ddl.Statements;
 import dev.chrunbook.runbook.Runbook;
 import dev.chrunbook.runbook.Step;
@@ -56,6 +59,7 @@ public final class SqlRenderer {
     private final Runbook runbook;
     private final String runId;
     private final NodeFacts facts;
+    private final ClusterForm form;
     private final Configuration freemarker;
     private final Configuration plainText;
     private final Map<String, Template> inline;
@@ -69,9 +73,15 @@ public final class SqlRenderer {
     }
 
     public SqlRenderer(Runbook runbook, String runId, List<Path> templateDirs, NodeFacts facts) {
+        this(runbook, runId, templateDirs, facts, ClusterForm.ASSUMED);
+    }
+
+    /** @param form what the cluster's DDL can do: without distributed DDL, ON CLUSTER is taken out of what renders */
+    public SqlRenderer(Runbook runbook, String runId, List<Path> templateDirs, NodeFacts facts, ClusterForm form) {
         this.runbook = runbook;
         this.runId = runId;
         this.facts = facts;
+        this.form = form;
         this.freemarker = configuration(runbook.folder(), templateDirs);
         this.plainText = (Configuration) freemarker.clone();
         this.plainText.setOutputFormat(PlainTextOutputFormat.INSTANCE);
@@ -89,6 +99,7 @@ public final class SqlRenderer {
         this.runbook = base.runbook;
         this.runId = base.runId;
         this.facts = base.facts;
+        this.form = base.form;
         this.freemarker = base.freemarker;
         this.plainText = base.plainText;
         this.sandbox = base.sandbox;
@@ -133,9 +144,26 @@ public final class SqlRenderer {
         String text = render(template(step), step, node);
         List<RenderedStatement> out = new ArrayList<>();
         for (String sql : split(text, step)) {
-            out.add(RenderedStatement.of(sql));
+            out.add(RenderedStatement.of(forCluster(sql, step, out.size() + 1)));
         }
         return out;
+    }
+
+    /**
+     * A statement as this cluster takes it. Without distributed DDL a cluster-once step runs on every
+     * node, so its ON CLUSTER goes; a statement of it that is not distributed DDL (an INSERT through a
+     * Distributed table) would then run once per node, and is refused.
+     */
+    private String forCluster(String sql, Step step, int index) {
+        if (form.distributedDdl()) {
+            return sql;
+        }
+        if (step.on() == Target.CLUSTER_ONCE && !OnCluster.present(sql)) {
+            throw ChrunbookException.invalidInput(where(step) + ": statement " + index + " is not DDL with ON CLUSTER, and this"
+                    + " cluster takes DDL node by node (" + form.reason() + "), so a cluster-once step runs on every node and"
+                    + " would run it once per node; move it to a first-node step");
+        }
+        return OnCluster.strip(sql);
     }
 
     /** The step's check query on {@code node}, if it has one. */
@@ -189,7 +217,7 @@ public final class SqlRenderer {
     private String process(Template template, Step step, Node node) {
         StringWriter out = new StringWriter();
         try {
-            sandboxed(template).process(TemplateModel.of(runbook, runId, step, node, facts, pinned), new BoundedWriter(out, MAX_OUTPUT));
+            sandboxed(template).process(TemplateModel.of(runbook, runId, step, node, facts, pinned, form), new BoundedWriter(out, MAX_OUTPUT));
         } catch (BoundedWriter.Overflow e) {
             throw ChrunbookException.invalidInput(where(step) + ": template " + template.getSourceName() + " renders more than "
                     + MAX_OUTPUT / (1024 * 1024) + " MB for one node");

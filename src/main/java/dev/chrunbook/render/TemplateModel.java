@@ -29,10 +29,13 @@ final class TemplateModel {
     private TemplateModel() {
     }
 
-    static Map<String, Object> of(Runbook runbook, String runId, Step step, Node node, NodeFacts facts, boolean pinned) {
+    static Map<String, Object> of(Runbook runbook, String runId, Step step, Node node, NodeFacts facts, boolean pinned,
+                                  dev.chrunbook.ClusterForm form) {
         Map<String, Object> m = new LinkedHashMap<>(runbook.vars());
         m.putAll(step.vars());
         m.put("run_id", runId);
+        // what the cluster's DDL can do (see ClusterForm): templates ask it instead of the server version
+        m.put("cluster_form", Map.of("distributed_ddl", form.distributedDdl(), "replication", form.replication(), "reason", form.reason()));
         m.put("cluster", runbook.cluster());
         m.put("database", runbook.database());
         m.put("runbook", Map.of("name", runbook.name()));

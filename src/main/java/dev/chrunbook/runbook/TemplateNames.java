@@ -8,7 +8,7 @@ import java.util.Set;
  */
 public final class TemplateNames {
     public static final Set<String> RESERVED =
-            Set.of("node", "runbook", "run_id", "cluster", "database", "step", "settings",
+            Set.of("node", "runbook", "run_id", "cluster", "cluster_form", "database", "step", "settings",
                     "ident", "lit", "sql", "table_columns", "step_started", "step_finished", "free_disk_bytes",
                     "server_setting", "staging_table", "added_later", "mirror", "table_clause", "schema_differences",
                     "remember_definition");

@@ -17,8 +17,9 @@ class DerivationTest {
         Derivation.Report r = Derivation.of(staging, Map.of("exp.src", CreateQueryTest.OLD,
                 "exp.w", "CREATE TABLE exp.w ( id UUID) ENGINE = Distributed('posthog', 'exp', 'src', rand())")).orElseThrow();
         assertEquals("exp.src", r.from());
-        assertEquals(List.of("column m", "column d", "ORDER BY"), r.differences().stream().map(SchemaDiff.Difference::what).toList());
-        assertEquals(new SchemaDiff.Difference("ORDER BY", "(ts, id)", "(id, ts)"), r.differences().get(2));
+        assertEquals(List.of("ORDER BY"), r.differences().stream().map(SchemaDiff.Difference::what).toList(),
+                "computed columns are kept: the copy writes their stored values");
+        assertEquals(new SchemaDiff.Difference("ORDER BY", "(ts, id)", "(id, ts)"), r.differences().get(0));
     }
 
     @Test

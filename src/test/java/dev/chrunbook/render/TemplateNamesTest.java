@@ -34,7 +34,7 @@ class TemplateNamesTest {
                     sql: SELECT 1
                 """);
         Runbook runbook = new Kinds().loader().load(file, Map.of());
-        Map<String, Object> model = TemplateModel.of(runbook, "r1", runbook.steps().get(0), Fixtures.NODE, NodeFacts.OFFLINE, true);
+        Map<String, Object> model = TemplateModel.of(runbook, "r1", runbook.steps().get(0), Fixtures.NODE, NodeFacts.OFFLINE, true, dev.chrunbook.ClusterForm.ASSUMED);
         Set<String> builtIn = new TreeSet<>(model.keySet());
         builtIn.remove("source");
         assertEquals(new TreeSet<>(TemplateNames.RESERVED), builtIn);

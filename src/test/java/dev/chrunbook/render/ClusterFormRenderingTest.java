@@ -1,0 +1,134 @@
+package dev.chrunbook.render;
+
+import dev.chrunbook.ChrunbookException;
+import dev.chrunbook.ClusterForm;
+import dev.chrunbook.Node;
+import dev.chrunbook.cluster.Topology;
+import dev.chrunbook.kinds.Kinds;
+import dev.chrunbook.runbook.Runbook;
+import dev.chrunbook.runbook.Target;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What a cluster without distributed DDL (no ZooKeeper: shards without replicas, one self-hosted node) gets. */
+class ClusterFormRenderingTest {
+    private static final ClusterForm PER_NODE = ClusterForm.perNode("no ZooKeeper on the seed");
+
+    @TempDir
+    Path dir;
+
+    private Runbook runbook(String steps) throws IOException {
+        Path file = dir.resolve("runbook.yaml");
+        Files.writeString(file, """
+                name: form
+                cluster: posthog
+                database: posthog
+                vars:
+                  source: sharded_events
+                  distributed_tables: [events]
+                steps:
+                """ + steps);
+        return new Kinds().loader().load(file, Map.of());
+    }
+
+    @Test
+    void aClusterOnceStepRunsOnEveryNodeWithoutOnCluster() throws IOException {
+        Runbook rb = runbook("""
+                  - id: swap
+                    on: cluster-once
+                    sql: |
+                      RENAME TABLE posthog.a TO posthog.b ON CLUSTER posthog;
+                      DROP TABLE IF EXISTS posthog.c ON CLUSTER 'posthog' SYNC
+                """);
+        Topology shards = Topology.synthetic("posthog", 2, 1).withForm(PER_NODE);
+        assertEquals(shards.nodes(), shards.nodesFor(Target.CLUSTER_ONCE), "every node takes the DDL itself");
+        assertEquals(1, shards.withForm(ClusterForm.withKeeper("ZooKeeper answers")).nodesFor(Target.CLUSTER_ONCE).size());
+        SqlRenderer renderer = new SqlRenderer(rb, "r1", List.of(), NodeFacts.OFFLINE, PER_NODE);
+        List<String> sql = renderer.render(rb.step("swap"), shards.nodes().get(1)).stream().map(RenderedStatement::sql).toList();
+        assertEquals(List.of("RENAME TABLE posthog.a TO posthog.b", "DROP TABLE IF EXISTS posthog.c SYNC"), sql);
+        List<String> kept = new SqlRenderer(rb, "r1", List.of(), NodeFacts.OFFLINE, ClusterForm.withKeeper("ZooKeeper answers"))
+                .render(rb.step("swap"), shards.nodes().get(0)).stream().map(RenderedStatement::sql).toList();
+        assertTrue(kept.get(0).endsWith("ON CLUSTER posthog"), kept.toString());
+    }
+
+    @Test
+    void aClusterOnceStatementThatIsNotDistributedDdlIsRefusedWhereItWouldRunOncePerNode() throws IOException {
+        Runbook rb = runbook("""
+                  - id: backfill
+                    on: cluster-once
+                    sql: INSERT INTO posthog.writable_events SELECT * FROM posthog.old
+                """);
+        SqlRenderer renderer = new SqlRenderer(rb, "r1", List.of(), NodeFacts.OFFLINE, PER_NODE);
+        Node node = Topology.synthetic("posthog", 2, 1).nodes().get(0);
+        ChrunbookException e = assertThrows(ChrunbookException.class, () -> renderer.render(rb.step("backfill"), node));
+        assertTrue(e.getMessage().contains("would run it once per node"), e.getMessage());
+    }
+
+    @Test
+    void distributedColumnsKeepTheirComments() throws IOException {
+        Runbook rb = runbook("""
+                  - id: distributed-columns
+                    on: every-replica
+                    template: distributed-columns.sql.ftl
+                """);
+        NodeFacts facts = new Columns(List.of(
+                Map.of("name", "uuid", "type", "UUID", "default_kind", "", "default_expression", "", "comment", ""),
+                Map.of("name", "$session_id", "type", "String", "default_kind", "MATERIALIZED",
+                        "default_expression", "JSONExtractString(properties, '$session_id')", "comment", "column_materializer::$session_id"),
+                Map.of("name", "mat_x", "type", "String", "default_kind", "MATERIALIZED", "default_expression", "''", "comment", "")));
+        SqlRenderer renderer = new SqlRenderer(rb, "r1", List.of(), facts);
+        List<String> sql = renderer.render(rb.step("distributed-columns"), Topology.synthetic("posthog", 1, 1).nodes().get(0))
+                .stream().map(RenderedStatement::sql).toList();
+        assertEquals(List.of("ALTER TABLE `posthog`.`events` ADD COLUMN `$session_id` String COMMENT 'column_materializer::$session_id'",
+                "ALTER TABLE `posthog`.`events` ADD COLUMN `mat_x` String"), sql);
+    }
+
+    /** A catalog that knows one table's columns. */
+    private record Columns(List<Map<String, Object>> columns) implements NodeFacts {
+        @Override
+        public List<Map<String, Object>> columns(Node node, String database, String table) {
+            return columns;
+        }
+
+        @Override
+        public Optional<String> definition(String stepId, Node node, String database, String table) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Map<String, String> definitionsRead(String stepId, Node node) {
+            return Map.of();
+        }
+
+        @Override
+        public Optional<String> stepStarted(String stepId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> stepFinished(String stepId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public long freeDiskBytes(Node node) {
+            return 0;
+        }
+
+        @Override
+        public String serverSetting(Node node, String name, String fallback) {
+            return fallback;
+        }
+    }
+}
