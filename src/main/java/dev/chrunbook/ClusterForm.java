@@ -8,18 +8,26 @@ package dev.chrunbook;
  * a {@code cluster-once} step then runs on every node with its {@code ON CLUSTER} clauses removed,
  * and templates see {@code cluster_form.replication} false.
  *
- * @param reason what the form was decided from, as {@code plan} prints it
+ * A statement of such a step that is not DDL (an INSERT through a Distributed table, which reaches
+ * the cluster by itself) is sent once, on the coordinator, as it would be with ON CLUSTER.
+ *
+ * @param reason      what the form was decided from, as {@code plan} prints it
+ * @param coordinator the node (host:port) that sends a cluster-once step's other statements; "" until a topology sets it
  */
-public record ClusterForm(boolean distributedDdl, boolean replication, String reason) {
+public record ClusterForm(boolean distributedDdl, boolean replication, String reason, String coordinator) {
     /** The form assumed where no cluster is asked (validate, a made-up topology). */
-    public static final ClusterForm ASSUMED = new ClusterForm(true, true, "assumed (no cluster asked)");
+    public static final ClusterForm ASSUMED = new ClusterForm(true, true, "assumed (no cluster asked)", "");
 
     public static ClusterForm withKeeper(String reason) {
-        return new ClusterForm(true, true, reason);
+        return new ClusterForm(true, true, reason, "");
     }
 
     public static ClusterForm perNode(String reason) {
-        return new ClusterForm(false, false, reason);
+        return new ClusterForm(false, false, reason, "");
+    }
+
+    public ClusterForm withCoordinator(String nodeId) {
+        return new ClusterForm(distributedDdl, replication, reason, nodeId);
     }
 
     /** One line for plan and check. */

@@ -72,7 +72,7 @@ public record Topology(String cluster, List<Node> nodes, ClusterForm form) {
 
     /** The same nodes, their DDL taken as {@code form} says. */
     public Topology withForm(ClusterForm form) {
-        return new Topology(cluster, nodes, form);
+        return new Topology(cluster, nodes, form.withCoordinator(nodes.get(0).id()));
     }
 
     public Optional<Node> node(String hostPort) {

@@ -144,7 +144,7 @@ public final class SqlRenderer {
         String text = render(template(step), step, node);
         List<RenderedStatement> out = new ArrayList<>();
         for (String sql : split(text, step)) {
-            out.add(RenderedStatement.of(forCluster(sql, step, out.size() + 1)));
+            forCluster(sql, step, node).ifPresent(s -> out.add(RenderedStatement.of(s)));
         }
         return out;
     }
@@ -152,18 +152,16 @@ public final class SqlRenderer {
     /**
      * A statement as this cluster takes it. Without distributed DDL a cluster-once step runs on every
      * node, so its ON CLUSTER goes; a statement of it that is not distributed DDL (an INSERT through a
-     * Distributed table) would then run once per node, and is refused.
+     * Distributed table or cluster()) reaches the cluster by itself and is sent by the coordinator only.
      */
-    private String forCluster(String sql, Step step, int index) {
+    private Optional<String> forCluster(String sql, Step step, Node node) {
         if (form.distributedDdl()) {
-            return sql;
+            return Optional.of(sql);
         }
-        if (step.on() == Target.CLUSTER_ONCE && !OnCluster.present(sql)) {
-            throw ChrunbookException.invalidInput(where(step) + ": statement " + index + " is not DDL with ON CLUSTER, and this"
-                    + " cluster takes DDL node by node (" + form.reason() + "), so a cluster-once step runs on every node and"
-                    + " would run it once per node; move it to a first-node step");
+        if (step.on() == Target.CLUSTER_ONCE && !OnCluster.present(sql) && !node.id().equals(form.coordinator())) {
+            return Optional.empty();
         }
-        return OnCluster.strip(sql);
+        return Optional.of(OnCluster.strip(sql));
     }
 
     /** The step's check query on {@code node}, if it has one. */

@@ -1,6 +1,5 @@
 package dev.chrunbook.render;
 
-import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.ClusterForm;
 import dev.chrunbook.Node;
 import dev.chrunbook.cluster.Topology;
@@ -18,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What a cluster without distributed DDL (no ZooKeeper: shards without replicas, one self-hosted node) gets. */
@@ -54,7 +52,7 @@ class ClusterFormRenderingTest {
         Topology shards = Topology.synthetic("posthog", 2, 1).withForm(PER_NODE);
         assertEquals(shards.nodes(), shards.nodesFor(Target.CLUSTER_ONCE), "every node takes the DDL itself");
         assertEquals(1, shards.withForm(ClusterForm.withKeeper("ZooKeeper answers")).nodesFor(Target.CLUSTER_ONCE).size());
-        SqlRenderer renderer = new SqlRenderer(rb, "r1", List.of(), NodeFacts.OFFLINE, PER_NODE);
+        SqlRenderer renderer = new SqlRenderer(rb, "r1", List.of(), NodeFacts.OFFLINE, shards.form());
         List<String> sql = renderer.render(rb.step("swap"), shards.nodes().get(1)).stream().map(RenderedStatement::sql).toList();
         assertEquals(List.of("RENAME TABLE posthog.a TO posthog.b", "DROP TABLE IF EXISTS posthog.c SYNC"), sql);
         List<String> kept = new SqlRenderer(rb, "r1", List.of(), NodeFacts.OFFLINE, ClusterForm.withKeeper("ZooKeeper answers"))
@@ -62,17 +60,22 @@ class ClusterFormRenderingTest {
         assertTrue(kept.get(0).endsWith("ON CLUSTER posthog"), kept.toString());
     }
 
+    /** swap-rollback's copy back reaches the cluster through a Distributed table: sent once, as with ON CLUSTER. */
     @Test
-    void aClusterOnceStatementThatIsNotDistributedDdlIsRefusedWhereItWouldRunOncePerNode() throws IOException {
+    void aClusterOnceStatementThatIsNotDdlIsSentByTheCoordinatorOnly() throws IOException {
         Runbook rb = runbook("""
-                  - id: backfill
+                  - id: back
                     on: cluster-once
-                    sql: INSERT INTO posthog.writable_events SELECT * FROM posthog.old
+                    sql: |
+                      DROP TABLE IF EXISTS posthog.v ON CLUSTER posthog;
+                      INSERT INTO posthog.writable_events SELECT * FROM cluster(posthog, posthog, old)
                 """);
-        SqlRenderer renderer = new SqlRenderer(rb, "r1", List.of(), NodeFacts.OFFLINE, PER_NODE);
-        Node node = Topology.synthetic("posthog", 2, 1).nodes().get(0);
-        ChrunbookException e = assertThrows(ChrunbookException.class, () -> renderer.render(rb.step("backfill"), node));
-        assertTrue(e.getMessage().contains("would run it once per node"), e.getMessage());
+        Topology shards = Topology.synthetic("posthog", 2, 1).withForm(PER_NODE);
+        SqlRenderer renderer = new SqlRenderer(rb, "r1", List.of(), NodeFacts.OFFLINE, shards.form());
+        assertEquals(List.of("DROP TABLE IF EXISTS posthog.v", "INSERT INTO posthog.writable_events SELECT * FROM cluster(posthog, posthog, old)"),
+                renderer.render(rb.step("back"), shards.nodes().get(0)).stream().map(RenderedStatement::sql).toList());
+        assertEquals(List.of("DROP TABLE IF EXISTS posthog.v"),
+                renderer.render(rb.step("back"), shards.nodes().get(1)).stream().map(RenderedStatement::sql).toList());
     }
 
     @Test

@@ -1,0 +1,99 @@
+package dev.chrunbook.migration;
+
+import dev.chrunbook.testing.Cli;
+import dev.chrunbook.testing.CurrentCluster;
+import dev.chrunbook.testing.LocalCluster;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * PostHog changes MATERIALIZED expressions in place (property_groups.py, get_alter_modify_statements:
+ * "does not modify the materialized data on disk"), so rows written before hold values today's
+ * expression would not give. On PostHog's own sharded_events on the current cluster, the migration's
+ * staging table compared with the source row by row, every stored and MATERIALIZED column: computing
+ * the values again (the handbook's way, materialized: recompute) changes them; copying them as data
+ * (the default) keeps every one.
+ */
+class MaterializedValuesIT {
+    private static final Path RUNBOOK = LocalCluster.ROOT.resolve("src/test/resources/posthog/materialized-runbook.yaml");
+    private static final int PER_BATCH = 20_000;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void up() throws Exception {
+        CurrentCluster.ensureUp();
+    }
+
+    @Test
+    void recomputingChangesTheValuesRowsWereWrittenWithAndTheGateSaysSo() throws Exception {
+        long loaded = new PostHogSchema("mv_recompute").create(PER_BATCH);
+        Cli.Result r = migrate("recompute");
+        assertEquals(4, r.exitCode(), "the materialized-values gate fails the migration: " + r);
+        assertTrue(r.out().contains("a MATERIALIZED value differs from the source") && r.out().contains("properties_group_custom"), r.out());
+        Map<String, Long> differing = differingValues();
+        assertEquals(loaded, CurrentCluster.total("SELECT count() FROM posthog.sharded_events_by_event"), "every row copied");
+        // the rows of the two batches written before the MODIFY kept epik and qclid in their custom group
+        assertEquals(2L * PER_BATCH, differing.getOrDefault("properties_group_custom", 0L), "what recomputing changes: " + differing);
+        assertEquals(Map.of("properties_group_custom", 2L * PER_BATCH), differing, "and nothing else");
+    }
+
+    @Test
+    void copyingKeepsEveryStoredAndMaterializedValue() throws Exception {
+        long loaded = new PostHogSchema("mv_copy").create(PER_BATCH);
+        long oldValues = CurrentCluster.total("SELECT count() FROM posthog.sharded_events WHERE mapContains(properties_group_custom, 'epik')");
+        assertEquals(2L * PER_BATCH, oldValues, "rows written under the older expression hold what today's drops");
+        Cli.Result r = migrate("copy");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(loaded, CurrentCluster.total("SELECT count() FROM posthog.sharded_events_by_event"), "every row copied");
+        assertEquals(Map.of(), differingValues(), "every value of every row as the source stores it");
+        assertEquals(oldValues, CurrentCluster.total("SELECT count() FROM posthog.sharded_events_by_event"
+                + " WHERE mapContains(properties_group_custom, 'epik')"));
+    }
+
+    private Cli.Result migrate(String materialized) {
+        return Cli.runbook(RUNBOOK, List.of("--connection", CurrentCluster.CONNECTION.toString(),
+                "--state-dir", tmp.resolve("state").toString(), "--set", "materialized=" + materialized), "run", "--all", "--execute");
+    }
+
+    /**
+     * Per column of the source (stored and MATERIALIZED), how many rows of staging hold another value
+     * than the source's row with the same uuid; read on each shard, both tables being local there.
+     */
+    static Map<String, Long> differingValues() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (int n = 1; n <= CurrentCluster.NODES; n++) {
+            List<String> columns = new ArrayList<>();
+            CurrentCluster.rows(n, "SELECT name FROM system.columns WHERE database = 'posthog' AND table = 'sharded_events'"
+                    + " AND default_kind != 'ALIAS' AND name != 'uuid' ORDER BY position").forEach(r -> columns.add(r[0]));
+            StringBuilder side = new StringBuilder("uuid");
+            StringBuilder counts = new StringBuilder("count()");
+            for (int i = 0; i < columns.size(); i++) {
+                side.append(", `").append(columns.get(i)).append("` AS c").append(i);
+                counts.append(", countIf(s.c").append(i).append(" != t.c").append(i).append(")");
+            }
+            String[] row = CurrentCluster.rows(n, "SELECT " + counts + " FROM (SELECT " + side + " FROM posthog.sharded_events) AS s"
+                    + " INNER JOIN (SELECT " + side + " FROM posthog.sharded_events_by_event) AS t USING (uuid)").get(0);
+            assertEquals(CurrentCluster.count(n, "SELECT count() FROM posthog.sharded_events"), Long.parseLong(row[0]),
+                    "every source row has its staging row on node " + n);
+            for (int i = 0; i < columns.size(); i++) {
+                long d = Long.parseLong(row[i + 1]);
+                if (d > 0) {
+                    out.merge(columns.get(i), d, Long::sum);
+                }
+            }
+        }
+        return out;
+    }
+}
