@@ -3,6 +3,7 @@ package dev.chrunbook.migration;
 import dev.chrunbook.testing.Cli;
 import dev.chrunbook.testing.CurrentCluster;
 import dev.chrunbook.testing.LocalCluster;
+import dev.chrunbook.testing.PostHogSchema;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

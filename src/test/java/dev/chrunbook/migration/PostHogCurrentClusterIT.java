@@ -7,6 +7,7 @@ import dev.chrunbook.ddl.SchemaDiff;
 import dev.chrunbook.testing.Cli;
 import dev.chrunbook.testing.CurrentCluster;
 import dev.chrunbook.testing.LocalCluster;
+import dev.chrunbook.testing.PostHogSchema;
 import dev.chrunbook.testing.Waits;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,9 @@ class PostHogCurrentClusterIT {
     private static final int PER_BATCH = Integer.getInteger("posthog.batch", 100_000);
     private static final int KILLS = 5;
 
+    /** PostHog's sharded_events is sorted by the shipped runbook's order_by already: this migration puts event first. */
+    static final String ORDER_BY = "team_id, event, toDate(timestamp), cityHash64(distinct_id), cityHash64(uuid)";
+
     @TempDir
     Path tmp;
 
@@ -58,7 +62,7 @@ class PostHogCurrentClusterIT {
         String sourceBefore = definition("sharded_events");
         List<String> common = List.of("--connection", CurrentCluster.CONNECTION.toString(), "--state-dir", tmp.resolve("state").toString(),
                 "--set", "kafka_mv=events_json_mv", "--set", "kafka_brokers=127.0.0.1:9092", "--set", "kafka_topic=" + schema.topic(),
-                "--set", "main_group=" + schema.group(), "--set", "min_backup_age_seconds=0", "--set", "copy_chunk_rows=25000",
+                "--set", "main_group=" + schema.group(), "--set", "order_by=" + ORDER_BY, "--set", "min_backup_age_seconds=0", "--set", "copy_chunk_rows=25000",
                 "--set", "catchup_margin_seconds=120");
 
         try (LiveProducer producer = new LiveProducer(schema.topic(), 200, PostHogSchema::liveEvent)) {
@@ -128,7 +132,7 @@ class PostHogCurrentClusterIT {
                     Set.of("ORDER BY", "PRIMARY KEY", "SAMPLE BY", "setting deduplicate_merge_projection_mode"));
             assertEquals(List.of(), changed, "only the declared clauses differ");
             assertTrue(CurrentCluster.query(1, "SELECT sorting_key FROM system.tables WHERE database = 'posthog' AND name = 'sharded_events'")
-                    .startsWith("team_id, toDate(timestamp), event"), "the new sort key");
+                    .startsWith("team_id, event, toDate(timestamp)"), "the new sort key");
             assertEquals(sourceBefore, definition(backup).replace(backup, "sharded_events"), "the old table is kept as it was");
 
             // ingestion reaches the new table: the view and Kafka table are PostHog's, back under their names

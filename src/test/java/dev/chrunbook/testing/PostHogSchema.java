@@ -1,7 +1,5 @@
-package dev.chrunbook.migration;
+package dev.chrunbook.testing;
 
-import dev.chrunbook.testing.CurrentCluster;
-import dev.chrunbook.testing.LocalCluster;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +20,7 @@ import java.util.UUID;
  * as a server upgraded from a version before deduplicate_merge_projection_mode loads it (a CREATE or ADD
  * PROJECTION is refused today). The topic and consumer group get a suffix, so that runs share no Kafka state.
  */
-final class PostHogSchema {
+public final class PostHogSchema {
     static final Path DDL = LocalCluster.ROOT.resolve("src/test/resources/posthog/events-ddl.sql");
     static final Path HISTORY = LocalCluster.ROOT.resolve("src/test/resources/posthog/events-history.sql");
     /** posthog/clickhouse/migrations/0060_inserted_at_batch_exports_projection.py @f7679df992dd544ed22dfd28b9d1a62b7b6ead3a */
@@ -34,15 +32,15 @@ final class PostHogSchema {
 
     private final String suffix;
 
-    PostHogSchema(String suffix) {
+    public PostHogSchema(String suffix) {
         this.suffix = suffix;
     }
 
-    String topic() {
+    public String topic() {
         return TOPIC + "_" + suffix;
     }
 
-    String group() {
+    public String group() {
         return GROUP + "_" + suffix;
     }
 
@@ -52,7 +50,7 @@ final class PostHogSchema {
      *
      * @return the events written
      */
-    long create(int perBatch) throws IOException {
+    public long create(int perBatch) throws IOException {
         for (int n = 1; n <= CurrentCluster.NODES; n++) {
             CurrentCluster.query(n, "DROP DATABASE IF EXISTS posthog SYNC");
             CurrentCluster.query(n, "CREATE DATABASE posthog ENGINE = Atomic");
@@ -69,6 +67,10 @@ final class PostHogSchema {
                 onBothServers(s);
             }
         }
+        String created = CurrentCluster.query(1, "SELECT create_table_query FROM system.tables WHERE database = 'posthog' AND name = 'sharded_events'");
+        if (!created.contains("PROJECTION inserted_at_batch_exports_projection")) {
+            throw new IllegalStateException("sharded_events was not attached with migration 0060's projection: " + created);
+        }
         return written;
     }
 
@@ -78,8 +80,8 @@ final class PostHogSchema {
                         "ReplacingMergeTree(_timestamp)")
                 .replace("kafka_topic_list = '" + TOPIC + "'", "kafka_topic_list = '" + topic() + "'")
                 .replace("kafka_group_name = '" + GROUP + "'", "kafka_group_name = '" + group() + "'");
-        if (sql.startsWith("CREATE TABLE IF NOT EXISTS sharded_events ")) {
-            sql = sql.replace("CREATE TABLE IF NOT EXISTS sharded_events ", "ATTACH TABLE sharded_events UUID '" + UUID.randomUUID() + "' ")
+        if (sql.startsWith("CREATE TABLE IF NOT EXISTS sharded_events\n")) {
+            sql = sql.replace("CREATE TABLE IF NOT EXISTS sharded_events\n", "ATTACH TABLE sharded_events UUID '" + UUID.randomUUID() + "'\n")
                     .replace("    , INDEX kafka_timestamp_minmax_sharded_events", "    , " + PROJECTION_0060
                             + "\n    , INDEX kafka_timestamp_minmax_sharded_events");
         }
@@ -132,7 +134,7 @@ final class PostHogSchema {
      * PostHog's event as capture writes it to clickhouse_events_json and kafka_events_json reads it
      * (JSONEachRow of the Kafka table's columns).
      */
-    static String liveEvent(String id, long n, String ts) {
+    public static String liveEvent(String id, long n, String ts) {
         return "{\"uuid\":\"" + id + "\",\"event\":\"live_" + (n % 3) + "\",\"properties\":\"{\\\"$browser\\\":\\\"Chrome\\\","
                 + "\\\"$session_id\\\":\\\"live" + (n % 50) + "\\\",\\\"epik\\\":\\\"e1\\\",\\\"plan\\\":\\\"p" + (n % 4) + "\\\"}\","
                 + "\"timestamp\":\"" + ts + ".123456\",\"team_id\":" + (n % 3 + 1) + ",\"distinct_id\":\"live" + (n % 997) + "\","
