@@ -6,10 +6,11 @@
       in number or in fingerprint (the sum of a 64-bit hash over the distinct ids: order-independent);
    2. for those days, the first ids missing from new_table or only in it;
    3. an id that new_table holds more than once (after dedupe there is none): among the rows ingested
-      before the dedupe step started (dedupe_step) when the runbook names it. Later rows come from the
-      Kafka engine, which delivers at least once: a block inserted just before its consumer group
-      rebalanced (as the views are dropped and recreated at the cut-over) is delivered again, and the
-      ReplacingMergeTree collapses the two on merge, in the old table as in the new one;
+      before the dedupe step started (dedupe_step) when the runbook names it, and after the swap among
+      the copied period's. Later rows come from the Kafka engine, which delivers at least once: it commits
+      a stream's offsets at the end of its flush interval (7.5 s by default), so a block a view wrote just
+      before it was dropped at the cut-over is delivered again after the swap, and the ReplacingMergeTree
+      collapses the two on merge, in the old table as in the new one;
    4. a copied period without rows while the source has some: nothing would be compared (check
       ingested_column, or wait until the copy's start is more than the margin after the data's ingestion).
   The copied period is chosen by ingestion order, not event time: rows whose ingested_column is
@@ -67,7 +68,9 @@ LIMIT 20;
 
 SELECT 'id more than once in the new table' AS problem, ${sql(part)} AS partition, toString(${id}) AS vid, count() AS copies
 FROM ${ident(database, new_table)}
-<#if dedupe_step??>
+<#if after_swap!false>
+WHERE ${copied}
+<#elseif dedupe_step??>
 WHERE ${ingested} < toDateTime(${lit(step_started(dedupe_step))})
 </#if>
 GROUP BY partition, vid

@@ -15,7 +15,7 @@ import java.util.Set;
 
 /** The kinds done through the Kafka admin API, no SQL: parameters in a {@code kafka:} block. */
 abstract class KafkaKind extends BuiltInKind {
-    private static final Set<String> KEYS = Set.of("brokers", "topic", "group", "at_step_start", "past_step_start", "margin",
+    private static final Set<String> KEYS = Set.of("brokers", "topic", "group", "at_step_start", "past_step_start", "past_step_end", "margin",
             "max_lag", "stable_for", "timeout", "must_exist", "must_not_exist");
 
     /** The step's work against the brokers; the state is started and Kafka errors are handled around it. */

@@ -12,9 +12,10 @@ import java.util.TreeMap;
 
 /**
  * {@code kind: kafka-lag}: waits until a consumer group's lag is at or below max_lag, its membership
- * has been stable for stable_for, and (with past_step_start) its committed offsets reach the
- * messages of that step's start: everything the catch-up re-reads from before the copy (the overlap
- * that dedupe removes) is then in ClickHouse.
+ * has been stable for stable_for, and (with past_step_start or past_step_end) its committed offsets
+ * reach the messages of that step's start or end. The copy reads the source until it ends, so past the
+ * copy's end everything the catch-up shares with the copy (the overlap that dedupe removes) is then in
+ * ClickHouse; past its start, only what came before the copy.
  */
 final class KafkaLagKind extends KafkaKind {
     static final Duration POLL = Duration.ofSeconds(1);
@@ -31,13 +32,15 @@ final class KafkaLagKind extends KafkaKind {
         long maxLag = Long.parseLong(p.getOrDefault("max_lag", "0"));
         Duration timeout = duration(p.get("timeout"), Duration.ofMinutes(10));
         Map<TopicPartition, Long> target = Map.of();
-        String past = p.get("past_step_start");
+        boolean toEnd = p.get("past_step_end") != null;
+        String past = toEnd ? p.get("past_step_end") : p.get("past_step_start");
+        String edge = toEnd ? "end" : "start";
         if (past != null) {
-            Instant started = services.store().state().firstStart(past).orElse(null);
-            if (started == null) {
-                return failed(work, services, "step '" + past + "' has not started: no offsets to wait for");
+            Instant at = (toEnd ? services.store().state().lastFinish(past) : services.store().state().firstStart(past)).orElse(null);
+            if (at == null) {
+                return failed(work, services, "step '" + past + "' has not " + (toEnd ? "ended" : "started") + ": no offsets to wait for");
             }
-            target = admin.offsetsAt(p.get("topic"), started.toEpochMilli());
+            target = admin.offsetsAt(p.get("topic"), at.toEpochMilli());
         }
         long polls = Math.max(1, timeout.toMillis() / POLL.toMillis());
         long stableNeeded = Math.max(1, duration(p.get("stable_for"), Duration.ofSeconds(5)).toMillis() / POLL.toMillis());
@@ -60,10 +63,10 @@ final class KafkaLagKind extends KafkaKind {
             if (total <= maxLag && behind.isEmpty() && stablePolls >= stableNeeded) {
                 recordDone(services.store(), work, total);
                 return done(work, services, "group " + group + " lag " + total + " <= " + maxLag + " (" + describe(lag) + ")"
-                        + (past == null ? "" : ", past the start of step '" + past + "'"));
+                        + (past == null ? "" : ", past the " + edge + " of step '" + past + "'"));
             }
             why = "group " + group + " lag " + total + (total > maxLag ? " > " : " <= ") + maxLag + " (" + describe(lag) + ")"
-                    + (behind.isEmpty() ? "" : "; still " + describe(behind) + " messages short of the start of step '" + past + "'")
+                    + (behind.isEmpty() ? "" : "; still " + describe(behind) + " messages short of the " + edge + " of step '" + past + "'")
                     + "; group " + membership.state().toLowerCase() + " with " + membership.members() + " member(s)"
                     + (membership.stable() ? " for " + stablePolls + " s" : "");
             services.listener().waiting(work.step(), work.node(), why);

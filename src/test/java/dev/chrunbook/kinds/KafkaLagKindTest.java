@@ -97,6 +97,25 @@ class KafkaLagKindTest {
         assertTrue(end.note().contains("past the start of step 'copy'"), end.note());
     }
 
+    /**
+     * The copy reads the source until it ends, so what the main ingestion wrote during the copy is in staging
+     * too: the catch-up must have read up to the copy's end before dedupe, or such an event comes again after it.
+     */
+    @Test
+    void pastStepEndWaitsForTheCommittedOffsetsOfThatStepsEnd() {
+        store.update("copy", NODE.id(), s -> s.finish(Status.DONE, Clock.systemUTC().instant(), null, null));
+        FakeKafkaAdmin admin = new FakeKafkaAdmin("events", Map.of(0, 100L, 1, 100L),
+                List.of(new Moment(true, 1, Map.of(0, 100L, 1, 60L)), new Moment(true, 1, Map.of(0, 100L, 1, 100L))))
+                .offsetsAtAnyTime(Map.of(0, 90L, 1, 100L));
+        NodeState end = lag(admin, Map.of("past_step_end", "copy", "stable_for", "1s", "max_lag", "100"));
+        assertEquals(Status.DONE, end.status(), end.toString());
+        assertEquals(2, admin.looks);
+        assertTrue(waits.get(0).contains("still p1=40 messages short of the end of step 'copy'"), waits.get(0));
+        assertTrue(end.note().contains("past the end of step 'copy'"), end.note());
+        assertEquals(Status.FAILED, lag(new FakeKafkaAdmin("events", Map.of(0, 1L), List.of(moment(true, 1))),
+                Map.of("past_step_end", "dedupe")).status(), "a step that has not ended has no offsets to wait for");
+    }
+
     @Test
     void pastAStepThatHasNotStartedFailsAtOnce() {
         FakeKafkaAdmin admin = new FakeKafkaAdmin("events", Map.of(0, 1L), List.of(moment(true, 1)));

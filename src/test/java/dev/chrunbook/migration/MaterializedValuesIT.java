@@ -4,13 +4,12 @@ import dev.chrunbook.testing.Cli;
 import dev.chrunbook.testing.CurrentCluster;
 import dev.chrunbook.testing.LocalCluster;
 import dev.chrunbook.testing.PostHogSchema;
+import dev.chrunbook.testing.RowValues;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,7 +42,7 @@ class MaterializedValuesIT {
         Cli.Result r = migrate("recompute");
         assertEquals(4, r.exitCode(), "the materialized-values gate fails the migration: " + r);
         assertTrue(r.out().contains("a MATERIALIZED value differs from the source") && r.out().contains("properties_group_custom"), r.out());
-        Map<String, Long> differing = differingValues();
+        Map<String, Long> differing = RowValues.differing("posthog", "sharded_events", "sharded_events_by_event", "1");
         assertEquals(loaded, CurrentCluster.total("SELECT count() FROM posthog.sharded_events_by_event"), "every row copied");
         // the rows of the two batches written before the MODIFY kept epik and qclid in their custom group
         assertEquals(2L * PER_BATCH, differing.getOrDefault("properties_group_custom", 0L), "what recomputing changes: " + differing);
@@ -58,7 +57,8 @@ class MaterializedValuesIT {
         Cli.Result r = migrate("copy");
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals(loaded, CurrentCluster.total("SELECT count() FROM posthog.sharded_events_by_event"), "every row copied");
-        assertEquals(Map.of(), differingValues(), "every value of every row as the source stores it");
+        assertEquals(Map.of(), RowValues.differing("posthog", "sharded_events", "sharded_events_by_event", "1"),
+                "every value of every row as the source stores it");
         assertEquals(oldValues, CurrentCluster.total("SELECT count() FROM posthog.sharded_events_by_event"
                 + " WHERE mapContains(properties_group_custom, 'epik')"));
     }
@@ -68,33 +68,4 @@ class MaterializedValuesIT {
                 "--state-dir", tmp.resolve("state").toString(), "--set", "materialized=" + materialized), "run", "--all", "--execute");
     }
 
-    /**
-     * Per column of the source (stored and MATERIALIZED), how many rows of staging hold another value
-     * than the source's row with the same uuid; read on each shard, both tables being local there.
-     */
-    static Map<String, Long> differingValues() {
-        Map<String, Long> out = new LinkedHashMap<>();
-        for (int n = 1; n <= CurrentCluster.NODES; n++) {
-            List<String> columns = new ArrayList<>();
-            CurrentCluster.rows(n, "SELECT name FROM system.columns WHERE database = 'posthog' AND table = 'sharded_events'"
-                    + " AND default_kind != 'ALIAS' AND name != 'uuid' ORDER BY position").forEach(r -> columns.add(r[0]));
-            StringBuilder side = new StringBuilder("uuid");
-            StringBuilder counts = new StringBuilder("count()");
-            for (int i = 0; i < columns.size(); i++) {
-                side.append(", `").append(columns.get(i)).append("` AS c").append(i);
-                counts.append(", countIf(s.c").append(i).append(" != t.c").append(i).append(")");
-            }
-            String[] row = CurrentCluster.rows(n, "SELECT " + counts + " FROM (SELECT " + side + " FROM posthog.sharded_events) AS s"
-                    + " INNER JOIN (SELECT " + side + " FROM posthog.sharded_events_by_event) AS t USING (uuid)").get(0);
-            assertEquals(CurrentCluster.count(n, "SELECT count() FROM posthog.sharded_events"), Long.parseLong(row[0]),
-                    "every source row has its staging row on node " + n);
-            for (int i = 0; i < columns.size(); i++) {
-                long d = Long.parseLong(row[i + 1]);
-                if (d > 0) {
-                    out.merge(columns.get(i), d, Long::sum);
-                }
-            }
-        }
-        return out;
-    }
 }

@@ -8,6 +8,7 @@ import dev.chrunbook.testing.Cli;
 import dev.chrunbook.testing.CurrentCluster;
 import dev.chrunbook.testing.LocalCluster;
 import dev.chrunbook.testing.PostHogSchema;
+import dev.chrunbook.testing.RowValues;
 import dev.chrunbook.testing.Waits;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,11 +118,11 @@ class PostHogCurrentClusterIT {
 
             // every stored and MATERIALIZED value of the old table's rows, byte for byte, in the new table
             String backup = CurrentCluster.query(1, "SELECT name FROM system.tables WHERE database = 'posthog' AND name LIKE 'sharded_events_backup_%'");
-            assertEquals(Map.of(), differingValues(backup, "sharded_events", "event NOT LIKE 'live%'"),
+            assertEquals(Map.of(), RowValues.differing("posthog", backup, "sharded_events", "event NOT LIKE 'live%'"),
                     "every value of every row the copy took from the old table");
             // a row ingested during the migration reached the new table through the catch-up, whose insert stamps
             // inserted_at (DEFAULT now64()) itself: that one column holds the catch-up's moment there
-            Map<String, Long> liveDiffering = differingValues(backup, "sharded_events", "event LIKE 'live%'");
+            Map<String, Long> liveDiffering = RowValues.differing("posthog", backup, "sharded_events", "event LIKE 'live%'");
             liveDiffering.remove("inserted_at");
             assertEquals(Map.of(), liveDiffering, "every other value of every row ingested during the migration");
             assertEquals(olderExpression, CurrentCluster.total("SELECT count() FROM posthog.sharded_events"
@@ -203,32 +204,6 @@ class PostHogCurrentClusterIT {
         return last;
     }
 
-    /** Per column, the rows of {@code older} ({@code where}) whose value in {@code newer} (same uuid, same shard) differs. */
-    private static Map<String, Long> differingValues(String older, String newer, String where) {
-        Map<String, Long> out = new java.util.LinkedHashMap<>();
-        for (int n = 1; n <= CurrentCluster.NODES; n++) {
-            List<String> columns = new ArrayList<>();
-            CurrentCluster.rows(n, "SELECT name FROM system.columns WHERE database = 'posthog' AND table = '" + older + "'"
-                    + " AND default_kind != 'ALIAS' AND name != 'uuid' ORDER BY position").forEach(r -> columns.add(r[0]));
-            StringBuilder side = new StringBuilder("uuid");
-            StringBuilder counts = new StringBuilder("count()");
-            for (int i = 0; i < columns.size(); i++) {
-                side.append(", `").append(columns.get(i)).append("` AS c").append(i);
-                counts.append(", countIf(o.c").append(i).append(" != t.c").append(i).append(")");
-            }
-            String[] row = CurrentCluster.rows(n, "SELECT " + counts + " FROM (SELECT " + side + " FROM posthog.`" + older + "` WHERE " + where
-                    + ") AS o INNER JOIN (SELECT " + side + " FROM posthog.`" + newer + "`) AS t USING (uuid)").get(0);
-            assertEquals(CurrentCluster.count(n, "SELECT count() FROM posthog.`" + older + "` WHERE " + where), Long.parseLong(row[0]),
-                    "every row of the old table has its row in the new one on node " + n);
-            for (int i = 0; i < columns.size(); i++) {
-                long d = Long.parseLong(row[i + 1]);
-                if (d > 0) {
-                    out.merge(columns.get(i), d, Long::sum);
-                }
-            }
-        }
-        return out;
-    }
 
     private static String definition(String table) {
         return CurrentCluster.query(1, "SELECT create_table_query FROM system.tables WHERE database = 'posthog' AND name = '" + table + "'")

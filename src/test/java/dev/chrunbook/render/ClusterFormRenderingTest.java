@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -85,7 +84,7 @@ class ClusterFormRenderingTest {
                     on: every-replica
                     template: distributed-columns.sql.ftl
                 """);
-        NodeFacts facts = new Columns(List.of(
+        NodeFacts facts = columns(List.of(
                 Map.of("name", "uuid", "type", "UUID", "default_kind", "", "default_expression", "", "comment", ""),
                 Map.of("name", "$session_id", "type", "String", "default_kind", "MATERIALIZED",
                         "default_expression", "JSONExtractString(properties, '$session_id')", "comment", "column_materializer::$session_id"),
@@ -97,41 +96,9 @@ class ClusterFormRenderingTest {
                 "ALTER TABLE `posthog`.`events` ADD COLUMN `mat_x` String"), sql);
     }
 
-    /** A catalog that knows one table's columns. */
-    private record Columns(List<Map<String, Object>> columns) implements NodeFacts {
-        @Override
-        public List<Map<String, Object>> columns(Node node, String database, String table) {
-            return columns;
-        }
-
-        @Override
-        public Optional<String> definition(String stepId, Node node, String database, String table) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Map<String, String> definitionsRead(String stepId, Node node) {
-            return Map.of();
-        }
-
-        @Override
-        public Optional<String> stepStarted(String stepId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> stepFinished(String stepId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public long freeDiskBytes(Node node) {
-            return 0;
-        }
-
-        @Override
-        public String serverSetting(Node node, String name, String fallback) {
-            return fallback;
-        }
+    /** The offline catalog, but for one table's columns. */
+    private static NodeFacts columns(List<Map<String, Object>> columns) {
+        return (NodeFacts) java.lang.reflect.Proxy.newProxyInstance(NodeFacts.class.getClassLoader(), new Class<?>[] {NodeFacts.class},
+                (proxy, method, args) -> method.getName().equals("columns") ? columns : method.invoke(NodeFacts.OFFLINE, args));
     }
 }
