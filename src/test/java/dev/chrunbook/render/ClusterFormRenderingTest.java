@@ -92,13 +92,45 @@ class ClusterFormRenderingTest {
         SqlRenderer renderer = new SqlRenderer(rb, "r1", List.of(), facts);
         List<String> sql = renderer.render(rb.step("distributed-columns"), Topology.synthetic("posthog", 1, 1).nodes().get(0))
                 .stream().map(RenderedStatement::sql).toList();
-        assertEquals(List.of("ALTER TABLE `posthog`.`events` ADD COLUMN `$session_id` String COMMENT 'column_materializer::$session_id'",
-                "ALTER TABLE `posthog`.`events` ADD COLUMN `mat_x` String"), sql);
+        assertEquals(List.of("ALTER TABLE `posthog`.`events` ADD COLUMN IF NOT EXISTS `$session_id` String COMMENT 'column_materializer::$session_id'",
+                "ALTER TABLE `posthog`.`events` ADD COLUMN IF NOT EXISTS `mat_x` String"), sql);
     }
 
-    /** The offline catalog, but for one table's columns. */
+    /** The offline catalog, but for the source's columns (and a table with none but uuid). */
     private static NodeFacts columns(List<Map<String, Object>> columns) {
+        return columns(Map.of("sharded_events", columns));
+    }
+
+    /** The offline catalog, but for these tables' columns (a table not named has uuid only). */
+    private static NodeFacts columns(Map<String, List<Map<String, Object>>> tables) {
+        List<Map<String, Object>> uuidOnly = List.of(Map.of("name", "uuid", "type", "UUID", "default_kind", "", "default_expression", "", "comment", ""));
         return (NodeFacts) java.lang.reflect.Proxy.newProxyInstance(NodeFacts.class.getClassLoader(), new Class<?>[] {NodeFacts.class},
-                (proxy, method, args) -> method.getName().equals("columns") ? columns : method.invoke(NodeFacts.OFFLINE, args));
+                (proxy, method, args) -> method.getName().equals("columns") ? tables.getOrDefault((String) args[2], uuidOnly)
+                        : method.invoke(NodeFacts.OFFLINE, args));
+    }
+
+    /**
+     * PostHog added $session_id_uuid to sharded_events long after $group_0, which events has: IF NOT EXISTS adds only
+     * the new one, and the SQL does not depend on what the step changed (it renders the same after it ran).
+     */
+    @Test
+    void distributedColumnsAddOnlyWhatTheDistributedTableLacks() throws IOException {
+        Runbook rb = runbook("""
+                  - id: distributed-columns
+                    on: every-replica
+                    template: distributed-columns.sql.ftl
+                """);
+        Map<String, Object> group0 = Map.of("name", "$group_0", "type", "String", "default_kind", "MATERIALIZED",
+                "default_expression", "''", "comment", "column_materializer::$group_0");
+        Map<String, Object> uuid = Map.of("name", "uuid", "type", "UUID", "default_kind", "", "default_expression", "", "comment", "");
+        NodeFacts facts = columns(Map.of(
+                "sharded_events", List.of(uuid, group0, Map.of("name", "$session_id_uuid", "type", "Nullable(UInt128)",
+                        "default_kind", "MATERIALIZED", "default_expression", "toUInt128(1)", "comment", "")),
+                "events", List.of(uuid, Map.of("name", "$group_0", "type", "String", "default_kind", "", "default_expression", "",
+                        "comment", "column_materializer::$group_0"))));
+        List<String> sql = new SqlRenderer(rb, "r1", List.of(), facts).render(rb.step("distributed-columns"),
+                Topology.synthetic("posthog", 1, 1).nodes().get(0)).stream().map(RenderedStatement::sql).toList();
+        assertEquals(List.of("ALTER TABLE `posthog`.`events` ADD COLUMN IF NOT EXISTS `$group_0` String COMMENT 'column_materializer::$group_0'",
+                "ALTER TABLE `posthog`.`events` ADD COLUMN IF NOT EXISTS `$session_id_uuid` Nullable(UInt128)"), sql);
     }
 }
