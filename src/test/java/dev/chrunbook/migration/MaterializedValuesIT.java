@@ -5,7 +5,6 @@ import dev.chrunbook.testing.CurrentCluster;
 import dev.chrunbook.testing.LocalCluster;
 import dev.chrunbook.testing.PostHogSchema;
 import dev.chrunbook.testing.RowValues;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,11 +29,6 @@ class MaterializedValuesIT {
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void up() throws Exception {
-        CurrentCluster.ensureUp();
-    }
 
     @Test
     void recomputingChangesTheValuesRowsWereWrittenWithAndTheGateSaysSo() throws Exception {

@@ -10,7 +10,6 @@ import dev.chrunbook.testing.LocalCluster;
 import dev.chrunbook.testing.PostHogSchema;
 import dev.chrunbook.testing.RowValues;
 import dev.chrunbook.testing.Waits;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,11 +47,6 @@ class PostHogCurrentClusterIT {
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void up() throws Exception {
-        CurrentCluster.ensureUp();
-    }
 
     @Test
     void migratesPostHogsEventsOnACurrentClusterUnderLiveKafkaThroughKills() throws Exception {

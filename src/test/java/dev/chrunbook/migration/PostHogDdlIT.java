@@ -20,7 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PostHogDdlIT {
     @BeforeAll
     static void schema() throws Exception {
-        CurrentCluster.ensureUp();
         new PostHogSchema("ddl").create(100);
     }
 

@@ -33,11 +33,12 @@ public final class PostHogSchema {
     /**
      * Creates database posthog anew on both servers, PostHog's tables in it, and its history with
      * {@code perBatch} events written through writable_events at each '-- @rows' mark
-     * (examples/posthog/load-posthog, which the benches use too).
+     * (examples/posthog/load-posthog, which the benches use too), starting the current cluster when it is down.
      *
      * @return the events written
      */
     public long create(int perBatch) throws IOException, InterruptedException {
+        CurrentCluster.ensureUp();
         Process p = new ProcessBuilder(LOADER.toString(), "--events", String.valueOf(perBatch), "--suffix", suffix)
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).strip();
