@@ -4,7 +4,8 @@
   is a problem:
    1. per partition and day of the copied period, the distinct ids of old_table and new_table differ
       in number or in fingerprint (the sum of a 64-bit hash over the distinct ids: order-independent);
-   2. for those days, the first ids missing from new_table or only in it;
+   2. for those days, the first ids missing from new_table or only in it, asked only when a day
+      differs (it reads both tables again; without that it took most of the verify's time);
    3. an id that new_table holds more than once (after dedupe there is none): among the rows ingested
       before the dedupe step started (dedupe_step) when the runbook names it, and after the swap among
       the copied period's. Later rows come from the Kafka engine, which delivers at least once: it commits
@@ -52,6 +53,8 @@ HAVING countIf(${copied}) = 0 AND old_rows > 0;
 ${per_day}
 ORDER BY partition, day;
 
+<#-- asked only when the query before it found a day that differs (a drill-down: see AssertChecker) -->
+WITH 'drill-down' AS drill_down
 SELECT if(sum(side) = 1, 'id missing in the new table', 'id only in the new table') AS problem, partition, day, toString(vid) AS id
 FROM
 (

@@ -18,6 +18,12 @@ public final class AssertChecker {
     }
 
     static final Duration EVERY = Duration.ofSeconds(1);
+    /**
+     * What a query starts with that only says more about the problems of the query before it (verify's
+     * ids behind a differing day): it is not asked when that one found none. A WITH clause, not a
+     * comment: rendered statements lose their comments, and both 18.16 and current servers take it.
+     */
+    public static final String DRILL_DOWN = "WITH 'drill-down' AS drill_down";
 
     private final Sleeper sleeper;
 
@@ -45,8 +51,13 @@ public final class AssertChecker {
 
     private static Optional<String> once(ClickHouseClient client, List<String> asserts) {
         StringBuilder sb = new StringBuilder();
+        boolean previousFound = false;
         for (String sql : asserts) {
+            if (sql.strip().startsWith(DRILL_DOWN) && !previousFound) {
+                continue;
+            }
             Table t = client.table(sql);
+            previousFound = !t.rows().isEmpty();
             if (!t.rows().isEmpty()) {
                 sb.append("assert returned ").append(t.rows().size()).append(" problem row(s): ")
                         .append(abbreviate(sql)).append('\n').append(t.format(20));

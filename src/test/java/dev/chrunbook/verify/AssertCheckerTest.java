@@ -60,4 +60,31 @@ class AssertCheckerTest {
         assertTrue(problems.get().startsWith("assert returned 1 problem row(s)"), problems.get());
         assertEquals(1, looks.get());
     }
+
+    /**
+     * verify's drill-down re-reads both tables to name ids; it measured 105 s of a 137 s verify in which no day
+     * differed. A query marked as a drill-down runs only when the one before it found problems.
+     */
+    @Test
+    void aDrillDownRunsOnlyWhenTheQueryBeforeItFoundProblems() throws Exception {
+        List<String> asked = new ArrayList<>();
+        String perDay = "SELECT partition, day FROM per_day";
+        String drill = AssertChecker.DRILL_DOWN + "\nSELECT id FROM ids";
+        FakeClickHouse clean = new FakeClickHouse().answer(sql -> {
+            asked.add(sql);
+            return new Table(List.of("x"), List.of());
+        });
+        assertEquals(Optional.empty(), new AssertChecker(new Fixtures.CountingSleeper()).check(clean.connect(NODE.host(), NODE.httpPort()),
+                List.of(perDay, drill, "SELECT 'twice' FROM t"), Optional.empty(), (a, p) -> { }));
+        assertEquals(List.of(perDay, "SELECT 'twice' FROM t"), asked, "no day differs: the drill-down is not asked");
+        asked.clear();
+        FakeClickHouse differs = new FakeClickHouse().answer(sql -> {
+            asked.add(sql);
+            return new Table(List.of("x"), sql.equals("SELECT 'twice' FROM t") ? List.of() : List.of(List.of("202612")));
+        });
+        Optional<String> problems = new AssertChecker(new Fixtures.CountingSleeper()).check(differs.connect(NODE.host(), NODE.httpPort()),
+                List.of(perDay, drill, "SELECT 'twice' FROM t"), Optional.empty(), (a, p) -> { });
+        assertEquals(List.of(perDay, drill, "SELECT 'twice' FROM t"), asked, "a day differs: the drill-down names its ids");
+        assertTrue(problems.get().contains("SELECT id FROM ids"), problems.get());
+    }
 }
