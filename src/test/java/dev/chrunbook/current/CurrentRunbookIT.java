@@ -93,7 +93,8 @@ class CurrentRunbookIT {
                 }
             }
         }
-        assertTrue(executed > 40, "statements executed: " + executed);
+        // materialized-columns adds nothing since staging keeps its MATERIALIZED columns (materialized: copy)
+        assertTrue(executed >= 35, "statements executed: " + executed);
 
         // after the swap: the new sort key, every column kind, the same view and (but for the group) Kafka table
         assertTrue(engine.query("SELECT sorting_key FROM system.tables WHERE database = 'posthog' AND name = 'sharded_events'")
