@@ -42,10 +42,10 @@ class CurrentGoldenPlanIT {
                 "--set", "kafka_mv=events_json_mv", "--set", "kafka_brokers=127.0.0.1:9092", "--set", "kafka_topic=" + schema.topic(),
                 "--set", "main_group=" + schema.group(), "--set", "order_by=" + ORDER_BY), "plan");
         assertEquals(0, plan.exitCode(), plan.toString());
-        String masked = GoldenPlanIT.mask(plan.out(), "posthog", tmp);
-        if (Boolean.getBoolean("golden.update")) {
-            Files.writeString(GOLDEN, masked);
-        }
+        // the checkout's path shows in the rollback hint, and CI checks out elsewhere; the loader's
+        // rows are two hours old, so their month is the month of the run
+        String masked = GoldenPlanIT.mask(plan.out().replace(runbook.getParent().toString(), "<dir>"), "posthog", tmp)
+                .replaceAll("partition 20\\d{4}:", "partition <month>:");
         assertTrue(masked.contains("-- cluster form: per-node DDL"), masked);
         assertTrue(masked.contains("setting deduplicate_merge_projection_mode: (none) -> 'rebuild'"), "plan states the projection mode");
         assertTrue(masked.contains("kafka_group_name = 'clickhouse_events_catchup_20261201_000000_0001'"), "the catch-up's group is set");
