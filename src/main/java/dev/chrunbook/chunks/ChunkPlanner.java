@@ -2,6 +2,8 @@ package dev.chrunbook.chunks;
 
 import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.clickhouse.ClickHouseClient;
+import dev.chrunbook.ddl.DdlException;
+import dev.chrunbook.ddl.Fragment;
 import dev.chrunbook.state.ChunkState;
 
 import java.util.ArrayList;
@@ -70,6 +72,39 @@ public final class ChunkPlanner {
             out.add(new Partition(r.get(0), Long.parseLong(r.get(1)), Long.parseLong(r.get(2)), Integer.parseInt(r.get(3))));
         }
         return out;
+    }
+
+    /**
+     * The same SQL, selecting a partition's rows of the source by its key where the server prunes
+     * parts by it (see {@link ChunkSql#withPartitions}).
+     */
+    public static ChunkSql locate(ClickHouseClient client, ChunkSql sql) {
+        String db = sql.database();
+        String key = client.selectOne("SELECT partition_key FROM system.tables WHERE database = " + SqlQuoting.literal(db)
+                + " AND name = " + SqlQuoting.literal(sql.source()));
+        Map<String, String> values = new LinkedHashMap<>();
+        client.select("SELECT DISTINCT partition_id, partition FROM system.parts WHERE active AND database = " + SqlQuoting.literal(db)
+                + " AND table = " + SqlQuoting.literal(sql.source())).forEach(r -> values.put(r.get(0), r.get(1)));
+        return sql.withPartitions(integerKey(client, db, sql.source(), key), values);
+    }
+
+    /**
+     * The partition key when its values are whole numbers (toYYYYMM(...), an integer column): then a
+     * partition's value as system.parts writes it is a literal to select its rows by. Other keys
+     * (a Date, a tuple) are selected by partition id, which 18.16 does not prune by, but which is always right.
+     */
+    private static String integerKey(ClickHouseClient client, String db, String table, String key) {
+        if (key == null || key.isBlank()) {
+            return "";
+        }
+        try {
+            Fragment.check("partition key", key);
+        } catch (DdlException e) {
+            return "";
+        }
+        String type = client.selectOne("SELECT toTypeName((" + key + ")) FROM " + SqlQuoting.identifier(db) + "."
+                + SqlQuoting.identifier(table) + " LIMIT 1");
+        return type != null && type.matches("U?Int(8|16|32|64)") ? key : "";
     }
 
     /** The rows a chunk may hold, for these partitions of the node. */

@@ -5,6 +5,7 @@ import dev.chrunbook.ddl.CreateQuery;
 import dev.chrunbook.ddl.DdlException;
 import dev.chrunbook.ddl.Fragment;
 import dev.chrunbook.state.ChunkState;
+import dev.chrunbook.verify.RowHash;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -28,10 +29,6 @@ import java.util.Map;
 public record ChunkSql(String database, String source, String target, List<String> columns, String splitBy,
                        String idColumn, String ingestedColumn, String partitionKey, Map<String, String> partitionValues,
                        String idType) {
-    /** Types whose bytes hash as they are: hashing them needs no text of every value. */
-    private static final java.util.regex.Pattern BYTES = java.util.regex.Pattern.compile(
-            "UUID|U?Int(8|16|32|64)|Float(32|64)|Date|DateTime|String|FixedString\\(\\d+\\)");
-
     public ChunkSql(String database, String source, String target, List<String> columns, String splitBy, String idColumn,
                     String ingestedColumn) {
         this(database, source, target, columns, splitBy, idColumn, ingestedColumn, "", Map.of(), "");
@@ -102,12 +99,6 @@ public record ChunkSql(String database, String source, String target, List<Strin
         return "INSERT INTO " + table(into) + " (" + cols + ")\nSELECT " + cols + "\nFROM " + table(source) + "\nWHERE " + where(c);
     }
 
-    /** A 64-bit hash of each row's id: of its bytes when its type has plain ones (18.16 hashes no UUID as it is), else of its text. */
-    public static String idHash(String idColumn, String idType) {
-        String id = SqlQuoting.identifier(idColumn);
-        return BYTES.matcher(idType).matches() ? "cityHash64(reinterpretAsString(" + id + "))" : "cityHash64(toString(" + id + "))";
-    }
-
     /**
      * count, distinct ids and an order-independent fingerprint (the sum of a 64-bit hash of each
      * row's id, or of the whole row without an id column) of the rows of a chunk's range in a table,
@@ -142,7 +133,7 @@ public record ChunkSql(String database, String source, String target, List<Strin
         // by identity: each row's id hashed (by its bytes when its type has plain ones, else as text), summed
         String id = SqlQuoting.identifier(idColumn);
         String distinct = distinctIds ? "uniqExact(" + id + ")" : "0";
-        String hash = idHash(idColumn, idType);
+        String hash = RowHash.idHash(idColumn, idType);
         return "SELECT count(), " + distinct + ", toString(sum(" + hash + "))"
                 + " FROM " + table(table) + " WHERE " + where + bound;
     }

@@ -23,7 +23,6 @@ import dev.chrunbook.state.Status;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -202,12 +201,7 @@ final class ChunkedCopyKind extends BuiltInKind {
                     ? ServerCatalog.knownSettings(client, work.settings(), work.step().id() + " on " + node.id()) : work.settings());
             sql = new ChunkSql(db, p.get("source"), p.get("target"), columns, p.getOrDefault("split_by", ""),
                     p.getOrDefault("id_column", ""), p.getOrDefault("ingested_column", ""));
-            String key = client.selectOne("SELECT partition_key FROM system.tables WHERE database = " + SqlQuoting.literal(db)
-                    + " AND name = " + SqlQuoting.literal(p.get("source")));
-            Map<String, String> values = new LinkedHashMap<>();
-            client.select("SELECT DISTINCT partition_id, partition FROM system.parts WHERE active AND database = " + SqlQuoting.literal(db)
-                    + " AND table = " + SqlQuoting.literal(p.get("source"))).forEach(r -> values.put(r.get(0), r.get(1)));
-            sql = sql.withPartitions(integerKey(client, db, p.get("source"), key), values);
+            sql = ChunkPlanner.locate(client, sql);
             if (!sql.idColumn().isEmpty()) {
                 sql = sql.withIdType(client.selectOne("SELECT type FROM system.columns WHERE database = " + SqlQuoting.literal(db)
                         + " AND table = " + SqlQuoting.literal(p.get("source")) + " AND name = " + SqlQuoting.literal(sql.idColumn())));
@@ -243,23 +237,5 @@ final class ChunkedCopyKind extends BuiltInKind {
         return Optional.of(new Recent<>(measure, LAG_EVERY, services.store().clock()));
     }
 
-    /**
-     * The partition key when its values are whole numbers (toYYYYMM(...), an integer column): then a
-     * partition's value as system.parts writes it is a literal to select its rows by. Other keys
-     * (a Date, a tuple) are selected by partition id, which 18.16 does not prune by, but which is always right.
-     */
-    private static String integerKey(ClickHouseClient client, String db, String table, String key) {
-        if (key == null || key.isBlank()) {
-            return "";
-        }
-        try {
-            Fragment.check("partition key", key);
-        } catch (DdlException e) {
-            return "";
-        }
-        String type = client.selectOne("SELECT toTypeName((" + key + ")) FROM " + SqlQuoting.identifier(db) + "."
-                + SqlQuoting.identifier(table) + " LIMIT 1");
-        return type != null && type.matches("U?Int(8|16|32|64)") ? key : "";
-    }
 
 }

@@ -18,6 +18,7 @@ public final class Kinds implements StepCatalog {
             new KafkaLagKind(),
             new KafkaGroupsKind(),
             new ReplicasAgreeKind(),
+            new SliceVerifyKind(),
             new ChunkedCopyKind(),
             new PartitionDedupeKind(),
             new RemoteCopyKind(),

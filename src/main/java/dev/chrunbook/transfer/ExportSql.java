@@ -1,7 +1,7 @@
 package dev.chrunbook.transfer;
 
+import dev.chrunbook.verify.RowHash;
 import dev.chrunbook.SqlQuoting;
-import dev.chrunbook.chunks.ChunkSql;
 import dev.chrunbook.state.SourceRange;
 
 import java.time.LocalDate;
@@ -66,7 +66,7 @@ final class ExportSql {
     /** One piece of a day, unsorted: the rows whose id hashes to {@code piece} modulo {@code pieces}. */
     String piece(SourceRange d, int piece, int pieces) {
         return "SELECT " + columns() + " FROM " + table() + " WHERE " + day(d)
-                + (pieces > 1 ? " AND " + ChunkSql.idHash(c.uuid(), c.idType()) + " % " + pieces + " = " + piece : "");
+                + (pieces > 1 ? " AND " + RowHash.idHash(c.uuid(), c.idType()) + " % " + pieces + " = " + piece : "");
     }
 
     private static String date(long epochDay) {

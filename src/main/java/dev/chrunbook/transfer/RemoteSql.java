@@ -1,7 +1,7 @@
 package dev.chrunbook.transfer;
 
+import dev.chrunbook.verify.RowHash;
 import dev.chrunbook.SqlQuoting;
-import dev.chrunbook.chunks.ChunkSql;
 import dev.chrunbook.state.SourceRange;
 
 import java.time.LocalDate;
@@ -78,7 +78,7 @@ public record RemoteSql(String sourceCluster, String sourceDatabase, String sour
         String where = filter(onSource) + " AND " + team() + " = " + r.team()
                 + " AND " + day() + " >= " + date(r.fromDay()) + " AND " + day() + " < " + date(r.toDay());
         if (r.split()) {
-            where += " AND " + ChunkSql.idHash(idColumn, idType) + " % " + r.pieces() + " = " + r.piece();
+            where += " AND " + RowHash.idHash(idColumn, idType) + " % " + r.pieces() + " = " + r.piece();
         }
         return where;
     }
@@ -92,13 +92,13 @@ public record RemoteSql(String sourceCluster, String sourceDatabase, String sour
     /** Rows, distinct ids and the sum of the ids' hashes of a chunk: in a target table, or (onSource) in the source. */
     public String fingerprint(SourceRange r, String table, boolean onSource) {
         // distinct ids by their 64-bit hash: 18.16 cannot merge uniqExact of a UUID read from several shards
-        return "SELECT count(), uniqExact(" + ChunkSql.idHash(idColumn, idType) + "), toString(sum(" + ChunkSql.idHash(idColumn, idType)
+        return "SELECT count(), uniqExact(" + RowHash.idHash(idColumn, idType) + "), toString(sum(" + RowHash.idHash(idColumn, idType)
                 + ")) FROM " + (onSource ? source() : qualified(table)) + " WHERE " + where(r, onSource);
     }
 
     /** The source's rows, distinct ids and id hash sum of a chunk per target shard ({@code shardOf} numbers a row's shard). */
     public String fingerprintByShard(SourceRange r, String shardOf) {
-        String hash = ChunkSql.idHash(idColumn, idType);
+        String hash = RowHash.idHash(idColumn, idType);
         return "SELECT " + shardOf + " AS chrunbook_shard, count(), uniqExact(" + hash + "), toString(sum(" + hash + ")) FROM " + source()
                 + " WHERE " + where(r, true) + " GROUP BY chrunbook_shard";
     }

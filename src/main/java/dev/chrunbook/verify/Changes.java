@@ -1,0 +1,45 @@
+package dev.chrunbook.verify;
+
+import dev.chrunbook.SqlQuoting;
+import dev.chrunbook.clickhouse.ClickHouseClient;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What could have changed values since a copy wrote them, from the catalog: a mutation of either
+ * table created since the copy began (or not done), and the partitions of the new table with a part
+ * written after the copy ended on the node (the dedupe's merges, rows inserted since). A copy writes
+ * values as the source holds them (INSERT ... SELECT of the same columns), and a merge of parts that
+ * hold an id once keeps its values: only these can make them differ.
+ *
+ * @param everything values could have changed anywhere (a mutation, or no copy to go by)
+ * @param rewritten  the new table's partitions (ids) with a part written after the copy ended
+ */
+public record Changes(boolean everything, Set<String> rewritten) {
+    /** Nothing to go by: compare values everywhere. */
+    public static final Changes ALL = new Changes(true, Set.of());
+
+    public static Changes since(ClickHouseClient client, String database, String oldTable, String newTable, Instant copyStarted,
+                                Instant copyFinished) {
+        if (copyStarted == null || copyFinished == null) {
+            return ALL;
+        }
+        String tables = "database = " + SqlQuoting.literal(database) + " AND table IN (" + SqlQuoting.literal(oldTable) + ", "
+                + SqlQuoting.literal(newTable) + ")";
+        boolean mutated = !"0".equals(client.selectOne("SELECT count() FROM system.mutations WHERE " + tables
+                + " AND (toUnixTimestamp(create_time) >= " + copyStarted.getEpochSecond() + " OR NOT is_done)"));
+        Set<String> rewritten = new HashSet<>();
+        client.select("SELECT DISTINCT partition_id FROM system.parts WHERE active AND database = " + SqlQuoting.literal(database)
+                + " AND table = " + SqlQuoting.literal(newTable) + " AND toUnixTimestamp(modification_time) > " + copyFinished.getEpochSecond())
+                .forEach(r -> rewritten.add(r.get(0)));
+        return new Changes(mutated, Set.copyOf(rewritten));
+    }
+
+    /** Whether values of a slice of these partitions could have changed. */
+    public boolean values(List<String> partitions) {
+        return everything || partitions.stream().anyMatch(rewritten::contains);
+    }
+}
