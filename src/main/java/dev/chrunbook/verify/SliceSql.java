@@ -2,6 +2,8 @@ package dev.chrunbook.verify;
 
 import dev.chrunbook.SqlQuoting;
 
+import java.util.Map;
+
 /**
  * The statements of a verify that goes slice by slice, pure. Each reads one slice of one table and
  * returns one digest row: by id (side, rows, distinct ids, sum of the distinct ids' hashes, ids held
@@ -31,14 +33,14 @@ public record SliceSql(String oldTable, String newTable, RowHash hash, String in
     public String newIds(String where, int piece, int pieces) {
         return "SELECT " + SqlQuoting.literal(NEW) + " AS side, count() AS rows, uniqExact(h) AS ids, toString(sum(h)) AS id_sum,"
                 + " rows - ids AS doubled FROM (SELECT " + hash.id() + " AS h FROM " + newTable + " WHERE " + where
-                + (pieces > 1 ? " AND " + hash.id() + " % " + pieces + " = " + piece : "") + ")" + limit();
+                + (pieces > 1 ? " AND " + hash.id() + " % " + pieces + " = " + piece : "") + ")";
     }
 
     /** A table's slice by distinct id, exactly (ids held more than once counted): a GROUP BY spilled to disk beyond half of {@link #budgetBytes}. */
     public String ids(boolean old, String where) {
         return "SELECT " + SqlQuoting.literal(old ? OLD : NEW) + " AS side, sum(c) AS rows, count() AS ids, toString(sum(h)) AS id_sum,"
                 + " countIf(c > 1) AS doubled FROM (SELECT h, count() AS c FROM (SELECT " + hash.id() + " AS h FROM "
-                + table(old) + " WHERE " + where + ") GROUP BY h)" + settings();
+                + table(old) + " WHERE " + where + ") GROUP BY h)";
     }
 
     /**
@@ -47,13 +49,13 @@ public record SliceSql(String oldTable, String newTable, RowHash hash, String in
      */
     public String idStream(String where) {
         return "SELECT " + SqlQuoting.literal(OLD) + " AS side, count() AS rows, count() AS ids, toString(sum(" + hash.id() + ")) AS id_sum,"
-                + " toUInt64(0) AS doubled FROM " + oldTable + " WHERE " + where + limit();
+                + " toUInt64(0) AS doubled FROM " + oldTable + " WHERE " + where;
     }
 
     /** A table's slice by value, as a stream: rows and the sum of their values' hashes. */
     public String values(boolean old, String where) {
         return "SELECT " + SqlQuoting.literal((old ? OLD : NEW) + " values") + " AS side, count() AS rows, toString(sum(" + hash.values()
-                + ")) AS value_sum FROM " + table(old) + " WHERE " + where + limit();
+                + ")) AS value_sum FROM " + table(old) + " WHERE " + where;
     }
 
     /**
@@ -63,47 +65,50 @@ public record SliceSql(String oldTable, String newTable, RowHash hash, String in
     public String versions(String where) {
         return "SELECT " + SqlQuoting.literal(OLD + " values") + " AS side, count() AS rows, toString(sum(v)) AS value_sum"
                 + " FROM (SELECT argMax(v, t) AS v FROM (SELECT " + hash.id() + " AS h, " + hash.values() + " AS v, " + ingested
-                + " AS t FROM " + oldTable + " WHERE " + where + ") GROUP BY h)" + settings();
+                + " AS t FROM " + oldTable + " WHERE " + where + ") GROUP BY h)";
     }
 
     /**
      * The first ids of a slice that differ, each named with its problem: missing in the new table,
      * only in it, held more than once by it, or held with other values (than the old table's version
-     * ingested last). Asked only for a slice whose digests differ.
+     * ingested last). Asked only for a slice whose digests differ, in hash pieces of its ids as
+     * {@link #newIds} is (each id's state here is larger: its text and its values' hash, of both tables).
      */
-    public String drillDown(String where, int limit) {
+    public String drillDown(String where, int piece, int pieces, int limit) {
+        String in = where + (pieces > 1 ? " AND " + hash.id() + " % " + pieces + " = " + piece : "");
         return "SELECT multiIf(old_rows = 0, 'id only in the new table', new_rows = 0, 'id missing in the new table',"
                 + " new_rows > 1, 'id more than once in the new table', 'values differ from the old table''s') AS problem,"
-                + " id, old_rows, new_rows FROM ("
+                + " toString(id) AS id, old_rows, new_rows FROM ("
                 + "SELECT any(i) AS id, sumIf(c, s = 1) AS old_rows, sumIf(c, s = 2) AS new_rows, anyIf(v, s = 1) AS old_v, anyIf(v, s = 2) AS new_v"
-                + " FROM (" + side(1, oldTable, where) + " UNION ALL " + side(2, newTable, where) + ")"
+                + " FROM (" + side(1, oldTable, in) + " UNION ALL " + side(2, newTable, in) + ")"
                 + " GROUP BY h HAVING old_rows = 0 OR new_rows != 1 OR old_v != new_v)"
-                + " ORDER BY problem, id LIMIT " + limit + settings();
+                + " ORDER BY problem, id LIMIT " + limit;
     }
 
     /** The first ids the new table holds more than once in a slice: for rows only the new table is checked for. */
     public String doubled(String where, int limit) {
         return "SELECT 'id more than once in the new table' AS problem, any(i) AS id, count() AS new_rows FROM (SELECT " + hash.id()
                 + " AS h, toString(" + hash.idColumn() + ") AS i FROM " + newTable + " WHERE " + where + ") GROUP BY h HAVING new_rows > 1"
-                + " ORDER BY id LIMIT " + limit + settings();
+                + " ORDER BY id LIMIT " + limit;
     }
 
     private String side(int s, String table, String where) {
-        return "SELECT " + s + " AS s, h, any(i) AS i, count() AS c, argMax(v, t) AS v FROM (SELECT " + hash.id() + " AS h, toString("
-                + hash.idColumn() + ") AS i, " + hash.values() + " AS v, " + ingested + " AS t FROM " + table + " WHERE " + where + ") GROUP BY h";
+        return "SELECT " + s + " AS s, h, any(i) AS i, count() AS c, argMax(v, t) AS v FROM (SELECT " + hash.id() + " AS h, "
+                + hash.idColumn() + " AS i, " + hash.values() + " AS v, " + ingested + " AS t FROM " + table + " WHERE " + where + ") GROUP BY h";
     }
 
     private String table(boolean old) {
         return old ? oldTable : newTable;
     }
 
-    /** A GROUP BY's: spilled to disk beyond half the budget. */
-    private String settings() {
-        return budgetBytes > 0 ? limit() + ", max_bytes_before_external_group_by = " + budgetBytes / 2 : "";
+    /** The settings of a statement without a GROUP BY: stopped at twice the budget. */
+    public Map<String, String> limited() {
+        return budgetBytes > 0 ? Map.of("max_memory_usage", String.valueOf(budgetBytes * 2)) : Map.of();
     }
 
-    /** Every statement's: stopped at twice the budget. */
-    private String limit() {
-        return budgetBytes > 0 ? " SETTINGS max_memory_usage = " + budgetBytes * 2 : "";
+    /** The settings of a statement with a GROUP BY: its state spilled to disk beyond half the budget, stopped at twice it. */
+    public Map<String, String> spilling() {
+        return budgetBytes > 0 ? Map.of("max_memory_usage", String.valueOf(budgetBytes * 2),
+                "max_bytes_before_external_group_by", String.valueOf(budgetBytes / 2)) : Map.of();
     }
 }

@@ -48,6 +48,11 @@ final class EngineClient implements ClickHouseClient {
     }
 
     @Override
+    public Table table(String sql, Map<String, String> settings) {
+        return table(sql);
+    }
+
+    @Override
     public Table table(String sql) {
         java.util.regex.Matcher id = java.util.regex.Pattern.compile("query_id = '([^']*)'").matcher(sql);
         if (id.find() && (sql.contains("system.query_log") || sql.contains("system.processes"))) {

@@ -47,6 +47,8 @@ public final class FakeClickHouse implements ClickHouseConnector {
     public final List<String> executed = java.util.Collections.synchronizedList(new ArrayList<>());
     /** Every statement executed, in order (DDL and ALTERs too, which carry no query id). */
     public final List<String> statements = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Every read sent with settings, and its settings. */
+    public final List<Map.Entry<String, Map<String, String>>> reads = java.util.Collections.synchronizedList(new ArrayList<>());
     private volatile Send next = Send.OK;
     private int runningLooksAfterLoss = 2;
     private boolean unreachable;
@@ -132,6 +134,12 @@ public final class FakeClickHouse implements ClickHouseConnector {
                     queries.put(queryId, new Query(Fate.FINISHED, 0, 7, null));
                 }
             }
+        }
+
+        @Override
+        public Table table(String sql, Map<String, String> settings) {
+            reads.add(Map.entry(sql, Map.copyOf(settings)));
+            return table(sql);
         }
 
         @Override
