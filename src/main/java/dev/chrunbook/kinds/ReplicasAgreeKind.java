@@ -3,14 +3,15 @@ package dev.chrunbook.kinds;
 import dev.chrunbook.Node;
 import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.apply.NodeWork;
-import dev.chrunbook.apply.ServerCatalog;
+import dev.chrunbook.chunks.ChunkPlanner;
+import dev.chrunbook.chunks.ChunkSql;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseException;
-import dev.chrunbook.clickhouse.Table;
 import dev.chrunbook.runbook.Step;
 import dev.chrunbook.state.NodeState;
 import dev.chrunbook.state.StateStore;
 import dev.chrunbook.state.Status;
+import dev.chrunbook.verify.RowHash;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -23,17 +24,21 @@ import java.util.Set;
 
 /**
  * {@code kind: replicas-agree}: every replica of the node's shard holds the same rows of a table
- * for the period ingested before a step started (count and an order-independent fingerprint of
- * the stored columns), read by chrunbook through its own connection to each replica (no password
- * in SQL). Waits while they differ, up to a timeout: replication may still be fetching.
+ * for the period ingested before a step started (per partition: count and an order-independent
+ * fingerprint of the stored values, read as a stream in constant memory), read by chrunbook through
+ * its own connection to each replica (no password in SQL). Waits while they differ, up to a timeout:
+ * replication may still be fetching; a later look reads again only the partitions that differed.
  */
 final class ReplicasAgreeKind extends BuiltInKind {
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
     static final Duration POLL = Duration.ofSeconds(2);
     private static final Set<String> KEYS = Set.of("table", "ingested_column", "before_step_start", "margin", "timeout");
 
-    /** One replica's digest of the period. */
-    record Digest(Node replica, long rows, String fingerprint) {
+    /** One replica's digest of the period: rows and fingerprint by partition id. */
+    record Digest(Node replica, Map<String, String> partitions) {
+        long rows() {
+            return partitions.values().stream().mapToLong(v -> Long.parseLong(v.substring(0, v.indexOf('/')))).sum();
+        }
     }
 
     @Override
@@ -72,18 +77,28 @@ final class ReplicasAgreeKind extends BuiltInKind {
         List<Node> replicas = services.topology().nodes().stream().filter(n -> n.shard() == work.node().shard()).toList();
         try {
             String problem = "";
+            Map<String, String> agreed = new java.util.TreeMap<>();
+            Set<String> only = null; // all partitions on the first look, then those that differed
             for (long i = 0, polls = Math.max(1, timeout.toMillis() / POLL.toMillis()); i < polls; i++) {
                 List<Digest> digests = new ArrayList<>();
                 for (Node r : replicas) {
-                    digests.add(digest(services, r, p.get("table"), p.get("ingested_column"), before));
+                    digests.add(digest(services, r, p.get("table"), p.get("ingested_column"), before, only));
                 }
-                if (digests.stream().map(d -> d.rows() + "/" + d.fingerprint()).distinct().count() == 1) {
-                    recordDone(store, work, digests.get(0).rows());
+                Set<String> differing = differing(digests);
+                for (Map.Entry<String, String> e : digests.get(0).partitions().entrySet()) {
+                    if (!differing.contains(e.getKey())) {
+                        agreed.put(e.getKey(), e.getValue());
+                    }
+                }
+                if (differing.isEmpty()) {
+                    long rows = new Digest(work.node(), agreed).rows();
+                    recordDone(store, work, rows);
                     String note = replicas.size() + " replica(s) of shard " + work.node().shard() + " agree on " + p.get("table")
-                            + ": " + digests.get(0).rows() + " rows ingested before " + SECONDS.format(before);
+                            + ": " + rows + " rows ingested before " + SECONDS.format(before) + ", in " + agreed.size() + " partition(s)";
                     return finish(work, services, store.update(step, node, s -> s.finish(Status.DONE, store.clock().instant(), null, note)));
                 }
-                problem = describe(digests);
+                problem = describe(digests, differing);
+                only = differing;
                 services.listener().waiting(work.step(), work.node(), "replicas differ: " + problem.replace('\n', ' '));
                 services.sleeper().sleep(POLL);
             }
@@ -101,26 +116,57 @@ final class ReplicasAgreeKind extends BuiltInKind {
         }
     }
 
-    private static Digest digest(Services services, Node replica, String table, String ingestedColumn, Instant before) {
+    /**
+     * A replica's rows and fingerprint per partition (of {@code only}, when given), read as a stream:
+     * a row's values hashed by value where the server can (see {@link RowHash#valuesHash}).
+     */
+    private static Digest digest(Services services, Node replica, String table, String ingestedColumn, Instant before, Set<String> only) {
         String database = services.database();
         try (ClickHouseClient client = services.probes().connector().connect(replica.host(), replica.httpPort())) {
-            List<String> stored = ServerCatalog.storedColumns(client, database, table);
+            Map<String, String> stored = RowHash.storedColumns(client, database, table);
             if (stored.isEmpty()) {
                 throw new ClickHouseException("table " + database + "." + table + " does not exist on " + replica.id(), null, false);
             }
-            // a row's text as the server prints it: every type has one (a UUID is no cityHash64 argument on 18.16)
-            Table t = client.table("SELECT count(), toString(sum(cityHash64(toString(tuple(" + String.join(", ", stored) + "))))) FROM "
-                    + SqlQuoting.identifier(database) + "." + SqlQuoting.identifier(table) + " WHERE "
-                    + SqlQuoting.identifier(ingestedColumn) + " < toDateTime(" + SqlQuoting.literal(SECONDS.format(before)) + ")");
-            return new Digest(replica, Long.parseLong(t.rows().get(0).get(0)), t.rows().get(0).get(1));
+            String qualified = SqlQuoting.identifier(database) + "." + SqlQuoting.identifier(table);
+            String where = SqlQuoting.identifier(ingestedColumn) + " < toDateTime(" + SqlQuoting.literal(SECONDS.format(before)) + ")";
+            if (only != null) {
+                ChunkSql partitions = ChunkPlanner.locate(client, new ChunkSql(database, table, table, List.of(), "", "", ""));
+                where += " AND (" + String.join(" OR ", only.stream().map(partitions::partitionWhere).toList()) + ")";
+            }
+            Map<String, String> out = new java.util.TreeMap<>();
+            client.table("SELECT _partition_id, count(), toString(sum(" + RowHash.valuesHash(client, qualified, stored) + ")) FROM "
+                    + qualified + " WHERE " + where + " GROUP BY _partition_id").rows()
+                    .forEach(r -> out.put(r.get(0), r.get(1) + "/" + r.get(2)));
+            if (only != null) {
+                only.forEach(id -> out.putIfAbsent(id, "0/0"));
+            }
+            return new Digest(replica, out);
         }
     }
 
-    private static String describe(List<Digest> digests) {
+    /** The partitions whose digest is not the same on every replica (a partition one replica lacks among them). */
+    static Set<String> differing(List<Digest> digests) {
+        Set<String> all = new java.util.TreeSet<>();
+        digests.forEach(d -> all.addAll(d.partitions().keySet()));
+        Set<String> out = new java.util.TreeSet<>();
+        for (String id : all) {
+            if (digests.stream().map(d -> d.partitions().getOrDefault(id, "0/0")).distinct().count() > 1) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
+    private static String describe(List<Digest> digests, Set<String> differing) {
         StringBuilder sb = new StringBuilder();
-        for (Digest d : digests) {
-            sb.append("  ").append(d.replica().id()).append(" (").append(d.replica().replicaName()).append("): ")
-                    .append(d.rows()).append(" rows, fingerprint ").append(d.fingerprint()).append('\n');
+        for (String id : differing) {
+            sb.append("  partition ").append(id).append(":");
+            for (Digest d : digests) {
+                String v = d.partitions().getOrDefault(id, "0/0");
+                sb.append(' ').append(d.replica().id()).append(" (").append(d.replica().replicaName()).append(") ")
+                        .append(v, 0, v.indexOf('/')).append(" rows, fingerprint ").append(v.substring(v.indexOf('/') + 1)).append(';');
+            }
+            sb.append('\n');
         }
         return sb.toString();
     }

@@ -72,22 +72,76 @@ final class SliceVerifyKind extends BuiltInKind {
         return false;
     }
 
+    /**
+     * The ledger when the step ran before; else how it goes, and the statements of its first slice as
+     * they would be sent now (a copy not begun yet bounds the rows at now).
+     */
     @Override
     public List<String> preview(NodeWork work, Services.Probes probes, NodeState state) {
         Map<String, String> p = work.params();
-        List<String> ledger = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
         if (state != null && !state.chunks().isEmpty()) {
             long done = state.chunks().stream().filter(c -> c.phase() == ChunkState.Phase.DONE).count();
-            ledger.add("ledger: " + done + " of " + state.chunks().size() + " slice(s) verified; the others are verified when it runs");
-            return ledger;
+            lines.add("ledger: " + done + " of " + state.chunks().size() + " slice(s) verified; the others are verified when it runs");
+            return lines;
         }
-        return List.of("slices: the chunks of step " + p.get("copy_step") + " on this node (its partitions when it has no ledger),"
-                        + " rows ingested before it began minus " + p.getOrDefault("margin", "0s")
-                        + (p.containsKey("dedupe_step") ? "; then the rows ingested from there until " + p.get("dedupe_step")
-                        + " began, for ids " + p.get("new") + " holds more than once" : ""),
-                "each slice: " + p.get("new") + " by distinct " + p.get("id_column") + ", " + p.get("old") + " as a stream (by distinct id"
-                        + " only when it differs), values " + ("all".equals(p.get("values")) ? "of every slice" : "where they could have changed since the copy")
-                        + ", each statement meant to take at most " + memoryMib(p) + " MiB (stopped at twice that)");
+        lines.add("slices: the chunks of step " + p.get("copy_step") + " on this node (its partitions when it has no ledger),"
+                + " rows ingested before it began minus " + p.getOrDefault("margin", "0s")
+                + (p.containsKey("dedupe_step") ? "; then the rows ingested from there until " + p.get("dedupe_step")
+                + " began, for ids " + p.get("new") + " holds more than once" : ""));
+        lines.add("each slice: " + p.get("new") + " by distinct " + p.get("id_column") + ", " + p.get("old") + " as a stream (by distinct id"
+                + " only when it differs), values " + ("all".equals(p.get("values")) ? "of every slice" : "where they could have changed since the copy")
+                + ", each statement meant to take at most " + memoryMib(p) + " MiB (sent with max_memory_usage = twice that)");
+        Node node = work.node();
+        try (ClickHouseClient client = probes.connector().connect(node.host(), node.httpPort())) {
+            List<ChunkPlanner.Partition> partitions = ChunkPlanner.partitions(client, probes.database(), p.get("old"));
+            Optional<SliceSql> sql = sql(client, probes.database(), p, true);
+            if (partitions.isEmpty() || sql.isEmpty()) {
+                lines.add("(no statements to show: " + p.get("old") + " has no partition here)");
+                return lines;
+            }
+            ChunkState first = ChunkState.planned(1, partitions.get(0).id(), null, null, partitions.get(0).rows(), partitions.get(0).bytes());
+            String where = locate(client, probes.database(), p).where(first) + " AND " + before(p, Instant.now());
+            lines.add("the statements of the first slice (" + first.label() + "), in one piece"
+                    + (RowHash.storedColumns(client, probes.database(), p.get("new")).isEmpty() ? ", with " + p.get("new")
+                    + " holding the columns of " + p.get("old") + " (it does not exist yet)" : "") + ":");
+            lines.add(sql.get().newIds(where, 0, 1) + ";");
+            lines.add(sql.get().idStream(where) + ";");
+            lines.add("where values are compared, also:");
+            lines.add(sql.get().values(false, where) + ";");
+            lines.add(sql.get().values(true, where) + ";");
+        } catch (ClickHouseException e) {
+            lines.add("(cannot read " + p.get("old") + " here: " + e.getMessage() + ")");
+        }
+        return lines;
+    }
+
+    /**
+     * The statements of the verify on this node, once both tables exist; or, for a plan made before
+     * the new table is, with the new table holding the old one's columns.
+     */
+    private static Optional<SliceSql> sql(ClickHouseClient client, String db, Map<String, String> p, boolean planned) {
+        Map<String, String> oldColumns = RowHash.storedColumns(client, db, p.get("old"));
+        Map<String, String> newColumns = RowHash.storedColumns(client, db, p.get("new"));
+        if (planned && newColumns.isEmpty()) {
+            newColumns = oldColumns;
+        }
+        if (oldColumns.isEmpty() || newColumns.isEmpty()) {
+            return Optional.empty();
+        }
+        RowHash hash = RowHash.of(client, qualified(db, p.get("old")), p.get("id_column"), oldColumns, newColumns);
+        return Optional.of(new SliceSql(qualified(db, p.get("old")), qualified(db, p.get("new")), hash,
+                SqlQuoting.identifier(p.get("ingested_column")), memoryMib(p) * 1024 * 1024));
+    }
+
+    /** A slice's rows as a WHERE: by the old table's partition key where the server prunes by it. */
+    private static ChunkSql locate(ClickHouseClient client, String db, Map<String, String> p) {
+        return ChunkPlanner.locate(client, new ChunkSql(db, p.get("old"), p.get("new"), List.of(), p.getOrDefault("split_by", ""), "", ""));
+    }
+
+    /** The rows both tables hold: ingested before the bound. */
+    private static String before(Map<String, String> p, Instant bound) {
+        return SqlQuoting.identifier(p.get("ingested_column")) + " < toDateTime(" + SqlQuoting.literal(SECONDS.format(bound)) + ")";
     }
 
     private static long memoryMib(Map<String, String> p) {
@@ -110,15 +164,9 @@ final class SliceVerifyKind extends BuiltInKind {
         Node node = work.node();
         String db = services.database();
         try (ClickHouseClient client = services.probes().connector().connect(node.host(), node.httpPort())) {
-            Map<String, String> oldColumns = RowHash.storedColumns(client, db, p.get("old"));
-            Map<String, String> newColumns = RowHash.storedColumns(client, db, p.get("new"));
-            if (oldColumns.isEmpty() || newColumns.isEmpty()) {
-                throw new ClickHouseException("table " + db + "." + (oldColumns.isEmpty() ? p.get("old") : p.get("new"))
-                        + " does not exist on " + nodeId, null, false);
-            }
-            RowHash hash = RowHash.of(client, qualified(db, p.get("old")), p.get("id_column"), oldColumns, newColumns);
-            SliceSql sql = new SliceSql(qualified(db, p.get("old")), qualified(db, p.get("new")), hash,
-                    SqlQuoting.identifier(p.get("ingested_column")), memoryMib(p) * 1024 * 1024);
+            SliceSql sql = sql(client, db, p, false).orElseThrow(() -> new ClickHouseException("table " + db + "." + p.get("old") + " or "
+                    + p.get("new") + " does not exist on " + nodeId, null, false));
+            RowHash hash = sql.hash();
             Optional<Instant> dedupe = Optional.ofNullable(p.get("dedupe_step")).flatMap(d -> store.state().firstStart(d));
             List<SliceVerify.Slice> slices = slices(work, services, client, bound, dedupe);
             SliceVerify.Result r = new SliceVerify(client, sql, memoryMib(p) * 1024 * 1024, c -> store.update(step, nodeId, s -> s.withChunk(c)),
@@ -147,8 +195,7 @@ final class SliceVerifyKind extends BuiltInKind {
                                                  Optional<Instant> dedupe) {
         Map<String, String> p = work.params();
         StateStore store = services.store();
-        ChunkSql where = ChunkPlanner.locate(client, new ChunkSql(services.database(), p.get("old"), p.get("new"), List.of(),
-                p.getOrDefault("split_by", ""), "", ""));
+        ChunkSql where = locate(client, services.database(), p);
         NodeState copy = store.node(p.get("copy_step"), work.node().id());
         Changes changes = copy.chunks().isEmpty() || "all".equals(p.get("values")) ? Changes.ALL : Changes.since(client, services.database(), p.get("old"), p.get("new"),
                 store.state().firstStart(p.get("copy_step")).orElse(null), copy.finished());
@@ -160,7 +207,7 @@ final class SliceVerifyKind extends BuiltInKind {
             store.update(work.step().id(), work.node().id(), s -> s.withChunks(planned));
         }
         String ingested = SqlQuoting.identifier(p.get("ingested_column"));
-        String before = ingested + " < toDateTime(" + SqlQuoting.literal(SECONDS.format(bound)) + ")";
+        String before = before(p, bound);
         List<SliceVerify.Slice> out = new ArrayList<>();
         for (ChunkState c : ledger) {
             if (WINDOW.equals(c.partition())) {

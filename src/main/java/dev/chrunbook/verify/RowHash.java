@@ -56,13 +56,22 @@ public record RowHash(String idColumn, String id, String values, List<String> co
             throw new ClickHouseException("the id column " + idColumn + " is not in both tables under the same type (" + idType
                     + ", " + newColumns.get(idColumn) + "): set id_column to a column both hold", null, false);
         }
-        List<String> args = compared.stream()
-                .map(c -> "UUID".equals(oldColumns.get(c)) ? "reinterpretAsString(" + SqlQuoting.identifier(c) + ")" : SqlQuoting.identifier(c))
-                .toList();
+        Map<String, String> both = new LinkedHashMap<>();
+        compared.forEach(c -> both.put(c, oldColumns.get(c)));
+        return new RowHash(SqlQuoting.identifier(idColumn), idHash(idColumn, idType), valuesHash(client, probe, both), List.copyOf(compared),
+                List.copyOf(skipped));
+    }
+
+    /**
+     * A 64-bit hash of a row's values of these columns (name to type): each value by itself where the
+     * server hashes them over a row of {@code probe}, else the row's text.
+     */
+    public static String valuesHash(ClickHouseClient client, String probe, Map<String, String> columns) {
+        List<String> args = columns.entrySet().stream().map(c -> "UUID".equals(c.getValue())
+                ? "reinterpretAsString(" + SqlQuoting.identifier(c.getKey()) + ")" : SqlQuoting.identifier(c.getKey())).toList();
         String byValue = "cityHash64(" + String.join(", ", args) + ")";
-        String values = hashes(client, probe, byValue) ? byValue
-                : "cityHash64(toString(tuple(" + String.join(", ", compared.stream().map(SqlQuoting::identifier).toList()) + ")))";
-        return new RowHash(SqlQuoting.identifier(idColumn), idHash(idColumn, idType), values, List.copyOf(compared), List.copyOf(skipped));
+        return hashes(client, probe, byValue) ? byValue
+                : "cityHash64(toString(tuple(" + String.join(", ", columns.keySet().stream().map(SqlQuoting::identifier).toList()) + ")))";
     }
 
     /** Whether the server computes {@code expression} over a row of {@code table}. */
