@@ -14,6 +14,11 @@ create_mv = stmts('swap')[1]                    # CREATE of the new one
 pause = (at(create_mv['ended']) - first_sent).total_seconds()
 after_drop = (at(create_mv['ended']) - last_ended).total_seconds()
 from_first = (at(create_mv['ended']) - catchup_sent).total_seconds()
+# the whole cut-over as the operator runs it: stop-ingestion's start to verify-after-swap's end
+nodes = lambda step: st['steps'][step].values()
+cutover = (max(at(n['finished']) for n in nodes('verify-after-swap')) - min(at(n['started']) for n in nodes('stop-ingestion'))).total_seconds()
+after_swap = (max(at(n['finished']) for n in nodes('verify-after-swap')) - min(at(n['started']) for n in nodes('verify-after-swap'))).total_seconds()
+print(f"run {sys.argv[2]}: the cut-over (stop-ingestion to verify-after-swap) took {cutover:.1f} s, verify-after-swap {after_swap:.1f} s")
 print(f"run {sys.argv[2]}: ingestion paused {pause:.2f} s from sending the DROP of the main view"
       f" ({after_drop:.2f} s from the last one's completion; the slowest DROP {stop_main['durationMs']} ms server-side,"
       f" rename + create {stmts('swap')[0]['durationMs'] + create_mv['durationMs']} ms server-side;"

@@ -19,6 +19,7 @@ public final class Kinds implements StepCatalog {
             new KafkaGroupsKind(),
             new ReplicasAgreeKind(),
             new SliceVerifyKind(),
+            new RemoteVerifyKind(),
             new ChunkedCopyKind(),
             new PartitionDedupeKind(),
             new RemoteCopyKind(),

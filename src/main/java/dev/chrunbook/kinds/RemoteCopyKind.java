@@ -41,7 +41,7 @@ import java.util.Set;
  * A cursor after each chunk says where the copy stands; see {@link RemoteCopy}.
  */
 final class RemoteCopyKind extends BuiltInKind {
-    private static final Set<String> KEYS = Set.of("source_cluster", "source_database", "source_table", "target", "distributed",
+    static final Set<String> KEYS = Set.of("source_cluster", "source_database", "source_table", "target", "distributed",
             "team_column", "team_ids", "time_column", "start", "end", "id_column", "fetch_limit", "parallel", "retries",
             "retry_pause", "cursor", "placement");
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -239,7 +239,7 @@ final class RemoteCopyKind extends BuiltInKind {
         return Placement.through(TargetSharding.layout(client, db, work.params().get("distributed"), work.node().id()), topology);
     }
 
-    private static RemoteSql sql(ClickHouseClient client, NodeWork work, String db) {
+    static RemoteSql sql(ClickHouseClient client, NodeWork work, String db) {
         Map<String, String> p = work.params();
         String target = p.get("target");
         List<String> columns = ServerCatalog.storedColumns(client, db, target);

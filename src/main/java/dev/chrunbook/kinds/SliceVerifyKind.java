@@ -166,31 +166,57 @@ final class SliceVerifyKind extends BuiltInKind {
         try (ClickHouseClient client = services.probes().connector().connect(node.host(), node.httpPort())) {
             SliceSql sql = sql(client, db, p, false).orElseThrow(() -> new ClickHouseException("table " + db + "." + p.get("old") + " or "
                     + p.get("new") + " does not exist on " + nodeId, null, false));
-            RowHash hash = sql.hash();
             Optional<Instant> dedupe = Optional.ofNullable(p.get("dedupe_step")).flatMap(d -> store.state().firstStart(d));
             List<SliceVerify.Slice> slices = slices(work, services, client, bound, dedupe);
-            SliceVerify.Result r = new SliceVerify(client, sql, memoryMib(p) * 1024 * 1024, c -> store.update(step, nodeId, s -> s.withChunk(c)),
-                    line -> services.listener().progress(work.step(), node, line), store.clock()).run(slices);
-            if (r.passed()) {
-                recordDone(store, work, r.rows());
-                String note = r.slices() + " slice(s), " + r.rows() + " ids: the same in both tables, each once in " + p.get("new")
-                        + "; values (" + hash.compared().size() + " column(s)) compared in " + r.valued() + " slice(s) where they could have"
-                        + " changed since the copy"
-                        + (hash.skipped().isEmpty() ? "" : " (not compared, not in both under one type: " + String.join(", ", hash.skipped()) + ")");
-                return finish(work, services, store.update(step, nodeId, s -> s.finish(Status.DONE, store.clock().instant(), null, note)));
-            }
-            String failed = r.differing() + " of " + r.slices() + " slice(s) differ:\n" + r.problems()
-                    + "find out why (a chunk of the copy, the dedupe, a mutation of " + p.get("old") + "), then run the step again:"
-                    + " the slices verified are kept, those that differ are verified again";
-            return finish(work, services, store.update(step, nodeId, s -> s.failVerification(store.clock().instant(), failed)));
+            return verify(this, work, services, client, sql, slices, memoryMib(p), "a chunk of the copy, the dedupe, a mutation of " + p.get("old"));
         } catch (ClickHouseException e) {
-            String error = "verify of " + p.get("new") + " against " + p.get("old") + ": " + e.getMessage()
-                    + " (the slices verified are kept: running the step again goes on from there)";
-            return finish(work, services, store.update(step, nodeId, s -> s.finish(Status.FAILED, store.clock().instant(), error, null)));
+            return failed(work, services, e);
         }
     }
 
-    /** The ledger of an earlier attempt (unless a rerun of one that passed), else the copy's chunks on this node (else the old table's partitions), then the catch-up's window. */
+    /** Runs the slices with the node's ledger and progress, and ends the step by what they came to. */
+    static NodeState verify(BuiltInKind kind, NodeWork work, Services services, ClickHouseClient client, SliceSql sql, List<SliceVerify.Slice> slices,
+                            long memoryMib, String causes) {
+        StateStore store = services.store();
+        String step = work.step().id();
+        String nodeId = work.node().id();
+        RowHash hash = sql.hash();
+        SliceVerify.Result r = new SliceVerify(client, sql, memoryMib * 1024 * 1024, c -> store.update(step, nodeId, s -> s.withChunk(c)),
+                line -> services.listener().progress(work.step(), work.node(), line), store.clock()).run(slices);
+        if (r.passed()) {
+            kind.recordDone(store, work, r.rows());
+            String note = r.slices() + " slice(s), " + r.rows() + " ids: the same in both tables, each once in the new one"
+                    + "; values (" + hash.compared().size() + " column(s)) compared in " + r.valued() + " slice(s)"
+                    + (hash.skipped().isEmpty() ? "" : " (not compared, not in both under one type: " + String.join(", ", hash.skipped()) + ")");
+            return finish(work, services, store.update(step, nodeId, s -> s.finish(Status.DONE, store.clock().instant(), null, note)));
+        }
+        String failed = r.differing() + " of " + r.slices() + " slice(s) differ:\n" + r.problems()
+                + "find out why (" + causes + "), then run the step again: the slices verified are kept, those that differ are verified again";
+        return finish(work, services, store.update(step, nodeId, s -> s.failVerification(store.clock().instant(), failed)));
+    }
+
+    /** A statement failed: the slices verified are kept. */
+    static NodeState failed(NodeWork work, Services services, ClickHouseException e) {
+        StateStore store = services.store();
+        String error = "verify: " + e.getMessage() + " (the slices verified are kept: running the step again goes on from there)";
+        return finish(work, services, store.update(work.step().id(), work.node().id(), s -> s.finish(Status.FAILED, store.clock().instant(), error, null)));
+    }
+
+    /**
+     * The step's ledger from an earlier attempt, unless it is a rerun of one that passed (then every
+     * slice is verified again); else {@code plan}'s, kept in the state before anything is read.
+     */
+    static List<ChunkState> ledger(NodeWork work, StateStore store, java.util.function.Supplier<List<ChunkState>> plan) {
+        List<ChunkState> ledger = store.node(work.step().id(), work.node().id()).chunks();
+        if (ledger.isEmpty() || work.rerun() && ledger.stream().allMatch(c -> c.phase() == ChunkState.Phase.DONE)) {
+            List<ChunkState> planned = plan.get();
+            store.update(work.step().id(), work.node().id(), s -> s.withChunks(planned));
+            return planned;
+        }
+        return ledger;
+    }
+
+    /** The slices: the ledger's (see {@link #ledger}), planned as the copy's chunks on this node (else the old table's partitions), then the catch-up's window. */
     private static List<SliceVerify.Slice> slices(NodeWork work, Services services, ClickHouseClient client, Instant bound,
                                                  Optional<Instant> dedupe) {
         Map<String, String> p = work.params();
@@ -199,13 +225,7 @@ final class SliceVerifyKind extends BuiltInKind {
         NodeState copy = store.node(p.get("copy_step"), work.node().id());
         Changes changes = copy.chunks().isEmpty() || "all".equals(p.get("values")) ? Changes.ALL : Changes.since(client, services.database(), p.get("old"), p.get("new"),
                 store.state().firstStart(p.get("copy_step")).orElse(null), copy.finished());
-        List<ChunkState> ledger = store.node(work.step().id(), work.node().id()).chunks();
-        // --rerun of a verify that passed asks again about every slice; a failed or killed one goes on
-        if (ledger.isEmpty() || work.rerun() && ledger.stream().allMatch(c -> c.phase() == ChunkState.Phase.DONE)) {
-            ledger = plan(copy.chunks(), client, services.database(), p.get("old"), dedupe.isPresent());
-            List<ChunkState> planned = ledger;
-            store.update(work.step().id(), work.node().id(), s -> s.withChunks(planned));
-        }
+        List<ChunkState> ledger = ledger(work, store, () -> plan(copy.chunks(), client, services.database(), p.get("old"), dedupe.isPresent()));
         String ingested = SqlQuoting.identifier(p.get("ingested_column"));
         String before = before(p, bound);
         List<SliceVerify.Slice> out = new ArrayList<>();

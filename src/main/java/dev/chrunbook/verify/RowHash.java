@@ -67,11 +67,35 @@ public record RowHash(String idColumn, String id, String values, List<String> co
      * server hashes them over a row of {@code probe}, else the row's text.
      */
     public static String valuesHash(ClickHouseClient client, String probe, Map<String, String> columns) {
-        List<String> args = columns.entrySet().stream().map(c -> "UUID".equals(c.getValue())
-                ? "reinterpretAsString(" + SqlQuoting.identifier(c.getKey()) + ")" : SqlQuoting.identifier(c.getKey())).toList();
+        List<String> args = columns.entrySet().stream().map(c -> argument(c.getKey(), c.getValue())).toList();
         String byValue = "cityHash64(" + String.join(", ", args) + ")";
         return hashes(client, probe, byValue) ? byValue
-                : "cityHash64(toString(tuple(" + String.join(", ", columns.keySet().stream().map(SqlQuoting::identifier).toList()) + ")))";
+                : "cityHash64(" + String.join(", ", columns.entrySet().stream().map(c -> nullable(c.getValue())
+                ? "isNull(" + SqlQuoting.identifier(c.getKey()) + "), ifNull(toString(" + SqlQuoting.identifier(c.getKey()) + "), '')"
+                : "toString(" + SqlQuoting.identifier(c.getKey()) + ")").toList()) + ")";
+    }
+
+    /**
+     * A column as an argument of the hash. A Nullable one is its NULL flag and its value: a hash of a
+     * NULL argument is NULL (on 18.16 as on 26.7), and sum() leaves NULLs out, so the row would be
+     * compared by nothing; the flag tells a NULL from the type's default.
+     */
+    static String argument(String name, String type) {
+        String column = SqlQuoting.identifier(name);
+        if (nullable(type)) {
+            String inner = type.replaceFirst("^(LowCardinality\\()?Nullable\\(", "").replaceFirst("\\)\\)?$", "");
+            return "isNull(" + column + "), " + byBytes("assumeNotNull(" + column + ")", inner);
+        }
+        return byBytes(column, type);
+    }
+
+    private static boolean nullable(String type) {
+        return type.startsWith("Nullable(") || type.startsWith("LowCardinality(Nullable(");
+    }
+
+    /** A UUID by its bytes: 18.16 hashes no UUID. */
+    private static String byBytes(String expression, String type) {
+        return "UUID".equals(type) ? "reinterpretAsString(" + expression + ")" : expression;
     }
 
     /** Whether the server computes {@code expression} over a row of {@code table}. */

@@ -10,8 +10,11 @@ import java.util.Map;
  * more than once) or by value (side, rows, sum of the values' hashes). Sums of 64-bit hashes are
  * order-independent, so a slice is compared without sorting or joining the tables.
  *
- * @param oldTable   the table copied from, qualified and quoted
- * @param newTable   the table copied to, qualified and quoted
+ * Each statement takes the WHERE of the slice's rows in the table it reads (they differ only for a
+ * source on another cluster, whose rows of a target shard are selected by the sharding key).
+ *
+ * @param oldTable   the table copied from, qualified and quoted (or a table function: cluster(...))
+ * @param newTable   the table copied to, qualified and quoted (or its Distributed table)
  * @param hash       the hashes of ids and values
  * @param ingested   when a row was ingested, quoted: of an id held more than once in the old table,
  *                   the version ingested last is the one a ReplacingMergeTree keeps
@@ -74,13 +77,13 @@ public record SliceSql(String oldTable, String newTable, RowHash hash, String in
      * ingested last). Asked only for a slice whose digests differ, in hash pieces of its ids as
      * {@link #newIds} is (each id's state here is larger: its text and its values' hash, of both tables).
      */
-    public String drillDown(String where, int piece, int pieces, int limit) {
-        String in = where + (pieces > 1 ? " AND " + hash.id() + " % " + pieces + " = " + piece : "");
+    public String drillDown(String oldWhere, String where, int piece, int pieces, int limit) {
+        String part = pieces > 1 ? " AND " + hash.id() + " % " + pieces + " = " + piece : "";
         return "SELECT multiIf(old_rows = 0, 'id only in the new table', new_rows = 0, 'id missing in the new table',"
                 + " new_rows > 1, 'id more than once in the new table', 'values differ from the old table''s') AS problem,"
                 + " toString(id) AS id, old_rows, new_rows FROM ("
                 + "SELECT any(i) AS id, sumIf(c, s = 1) AS old_rows, sumIf(c, s = 2) AS new_rows, anyIf(v, s = 1) AS old_v, anyIf(v, s = 2) AS new_v"
-                + " FROM (" + side(1, oldTable, in) + " UNION ALL " + side(2, newTable, in) + ")"
+                + " FROM (" + side(1, oldTable, oldWhere + part) + " UNION ALL " + side(2, newTable, where + part) + ")"
                 + " GROUP BY h HAVING old_rows = 0 OR new_rows != 1 OR old_v != new_v)"
                 + " ORDER BY problem, id LIMIT " + limit;
     }

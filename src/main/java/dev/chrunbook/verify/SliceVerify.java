@@ -32,12 +32,17 @@ public final class SliceVerify {
     private static final String VALUED = ", value sum ";
 
     /**
-     * One slice: its entry in the ledger, how operators name it, its rows (a WHERE), whether only
-     * the new table is checked in it (ids held twice among rows the catch-up wrote), and whether its
-     * values are compared: they could have changed since the copy wrote them (a mutation of either
-     * table, a part of the new one written after the copy: the dedupe's merges, rows inserted).
+     * One slice: its entry in the ledger, how operators name it, its rows (a WHERE) in the new and in
+     * the old table, whether only the new table is checked in it (ids held twice among rows the
+     * catch-up wrote), and whether its values are compared: they could have changed since the copy
+     * wrote them (a mutation of either table, a part of the new one written after the copy: the
+     * dedupe's merges, rows inserted).
      */
-    public record Slice(ChunkState entry, String label, String where, boolean newOnly, boolean values) {
+    public record Slice(ChunkState entry, String label, String where, String oldWhere, boolean newOnly, boolean values) {
+        /** A slice whose rows are selected alike in both tables. */
+        public Slice(ChunkState entry, String label, String where, boolean newOnly, boolean values) {
+            this(entry, label, where, where, newOnly, values);
+        }
     }
 
     /** What a verify came to: slices and ids compared, slices whose values were compared, and the problems of the slices that differ. */
@@ -138,9 +143,9 @@ public final class SliceVerify {
             return fresh.doubled() == 0 ? compared.done() : compared.failed(s.label() + ": the new table holds " + fresh.doubled()
                     + " row(s) beyond its distinct ids\n" + client.table(sql.doubled(s.where(), NAMED), sql.spilling()).format(NAMED));
         }
-        Digest old = Digest.of(client.table(sql.idStream(s.where()), sql.limited()));
+        Digest old = Digest.of(client.table(sql.idStream(s.oldWhere()), sql.limited()));
         if (!old.sameIds(fresh)) {
-            old = Digest.of(client.table(sql.ids(true, s.where()), sql.spilling()));
+            old = Digest.of(client.table(sql.ids(true, s.oldWhere()), sql.spilling()));
         }
         if (!old.sameIds(fresh)) {
             return compared.failed(s.label() + ": the old table holds " + old.describe() + ", the new table " + fresh.describe()
@@ -151,10 +156,10 @@ public final class SliceVerify {
             return compared.done();
         }
         List<String> newValues = client.table(sql.values(false, s.where()), sql.limited()).rows().get(0);
-        List<String> oldValues = (versions ? client.table(sql.versions(s.where()), sql.spilling())
-                : client.table(sql.values(true, s.where()), sql.limited())).rows().get(0);
+        List<String> oldValues = (versions ? client.table(sql.versions(s.oldWhere()), sql.spilling())
+                : client.table(sql.values(true, s.oldWhere()), sql.limited())).rows().get(0);
         ChunkState valued = s.entry().copied(fresh.ids(), compared.fingerprint() + VALUED + newValues.get(2));
-        if (newValues.get(2).equals(oldValues.get(2))) {
+        if (java.util.Objects.equals(newValues.get(2), oldValues.get(2))) {
             return valued.done();
         }
         return valued.failed(s.label() + ": the same " + fresh.ids() + " ids in both tables, with other values; the first that differ:\n"
@@ -178,7 +183,7 @@ public final class SliceVerify {
         Table first = null;
         List<List<String>> rows = new java.util.ArrayList<>();
         for (int piece = 0; piece < pieces && rows.size() < NAMED; piece++) {
-            Table t = client.table(sql.drillDown(s.where(), piece, pieces, NAMED), sql.spilling());
+            Table t = client.table(sql.drillDown(s.oldWhere(), s.where(), piece, pieces, NAMED), sql.spilling());
             first = first == null ? t : first;
             rows.addAll(t.rows());
         }

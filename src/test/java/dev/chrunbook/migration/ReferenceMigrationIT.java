@@ -34,7 +34,7 @@ class ReferenceMigrationIT {
      * chunked steps' SQL is in their ledgers, one statement per chunk or partition sent), not SQL sent.
      */
     private static final List<String> RECORDED_STEPS = List.of("preflight-kafka", "catch-up-offsets", "catch-up-lag", "replicas-agree",
-            "copy", "dedupe");
+            "copy", "dedupe", "verify");
 
     @TempDir
     Path tmp;

@@ -141,6 +141,16 @@ class RemoteCopyIT {
         assertEquals(0, done.exitCode(), done + "\n--- the run across the restart\n" + Files.readString(tmp.resolve("source-restart.log")));
         assertTrue(done.out().contains("cursor " + dev.chrunbook.transfer.Cursor.END) || done.err().contains("verify"), done.toString());
         exactlyOnce("events", "2", "2024-01-01 00:00:00", "2024-04-20 00:00:00");
+        assertTrue(done.toString().contains("ids: the same in both tables"), "the remote verify went chunk by chunk: " + done);
+        // an id of the target deleted after the copy: the verify, again over every chunk, names it
+        String db = cluster.database();
+        String gone = cluster.query(1, "SELECT toString(uuid) FROM " + db + ".events ORDER BY uuid LIMIT 1");
+        cluster.query(1, "ALTER TABLE " + db + ".events DELETE WHERE uuid = toUUID('" + gone + "')");
+        Waits.until(() -> cluster.count(1, "SELECT count() FROM system.mutations WHERE database = '" + db + "' AND NOT is_done") == 0,
+                Duration.ofMinutes(2), "the delete is applied");
+        Cli.Result missing = Cli.runbook(runbook, common, "run", "--step", "verify", "--rerun", "--execute");
+        assertEquals(4, missing.exitCode(), missing.toString());
+        assertTrue(missing.toString().contains("id missing in the new table") && missing.toString().contains(gone), missing.toString());
         String password = Files.readString(LocalCluster.DIR.resolve("selfhosted/password")).trim();
         for (String f : List.of("state/state.json", "state/audit.jsonl", "source-restart.log", "kill-0.log")) {
             assertTrue(!Files.readString(tmp.resolve(f)).contains(password), "the source's password in " + f);
