@@ -12,11 +12,11 @@ import dev.chrunbook.state.StateStore;
 import dev.chrunbook.state.Status;
 import dev.chrunbook.transfer.BatchSender;
 import dev.chrunbook.transfer.ExportColumns;
+import dev.chrunbook.transfer.ExportContract;
 import dev.chrunbook.transfer.ExportCursor;
 import dev.chrunbook.transfer.HttpExport;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +35,7 @@ import java.util.Set;
 final class HttpExportKind extends BuiltInKind {
     private static final Set<String> KEYS = Set.of("url", "api_key_env", "api_key_file", "table", "team_column", "team_ids",
             "time_column", "start", "end", "uuid_column", "event_column", "distinct_id_column", "properties_column", "fetch_limit",
-            "parallel", "order", "retries", "timeout", "cursor");
+            "parallel", "order", "retries", "timeout", "cursor", "historical", "geoip_disable", "max_body_bytes", "max_event_bytes", "oversized", "elements_chain_column");
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     HttpExportKind() {
@@ -79,7 +79,25 @@ final class HttpExportKind extends BuiltInKind {
             }
         }
         ExportCursor.parse(p.get("cursor"), where + "cursor");
-        apiKey(p); // before anything runs: a key that is not there is an input error (exit 2)
+        checkWholeNumbers(step, p, List.of("max_body_bytes", "max_event_bytes"));
+        if (number(p, "max_body_bytes", 0) > ExportContract.BODY_LIMIT) {
+            throw ChrunbookException.invalidInput(where + "max_body_bytes: " + p.get("max_body_bytes") + " is over capture's body limit ("
+                    + ExportContract.BODY_LIMIT + " bytes: BATCH_BODY_SIZE), which answers 413");
+        }
+        for (String key : List.of("historical", "geoip_disable")) {
+            if (!List.of("true", "false").contains(p.getOrDefault(key, "true"))) {
+                throw ChrunbookException.invalidInput(where + key + ": true or false, not '" + p.get(key) + "'");
+            }
+        }
+        if (!List.of("stop", "skip").contains(p.getOrDefault("oversized", "stop"))) {
+            throw ChrunbookException.invalidInput(where + "oversized: stop (the default) or skip, not '" + p.get("oversized") + "'");
+        }
+        // before anything runs: a key that is not there, or that capture would refuse by its shape, is an input error (exit 2)
+        String key = apiKey(p);
+        ExportContract.keyProblem(key).ifPresent(why -> {
+            throw ChrunbookException.invalidInput(where + (p.getOrDefault("api_key_env", "").isBlank() ? "api_key_file" : "api_key_env")
+                    + ": the API key is not one capture takes: " + why);
+        });
     }
 
     @Override
@@ -100,6 +118,11 @@ final class HttpExportKind extends BuiltInKind {
                 ? "file " + p.get("api_key_file") : "$" + p.get("api_key_env")) + " (never printed); pages of "
                 + p.getOrDefault("fetch_limit", "10000") + " events, " + p.getOrDefault("parallel", "4") + " in flight, order "
                 + p.getOrDefault("order", "time"));
+        ExportContract contract = contract(p);
+        lines.add("as capture takes it: historical_migration " + contract.historical() + ", $geoip_disable " + contract.geoipDisable()
+                + ", bodies of at most " + contract.maxBodyBytes() + " bytes (a 413 splits a page), events over " + contract.maxEventBytes()
+                + " bytes " + (contract.skipOversized() ? "skipped and reported" : "stop the step") + "; no request before the first page: capture checks"
+                + " the key's shape only (checked here), so the first page is what proves the URL and the project");
         if (state != null && !state.chunks().isEmpty()) {
             long done = state.chunks().stream().filter(c -> c.phase() == dev.chrunbook.state.ChunkState.Phase.DONE).count();
             lines.add("ledger: " + done + " of " + state.chunks().size() + " day(s) sent");
@@ -119,11 +142,12 @@ final class HttpExportKind extends BuiltInKind {
             try (ClickHouseClient client = services.probes().connector().connect(node.host(), node.httpPort())) {
                 spec = spec(work, client, services, key);
             }
-            spec.sender().send(("{\"api_key\":" + json(key) + ",\"batch\":[]}").getBytes(StandardCharsets.UTF_8),
-                    why -> services.listener().waiting(work.step(), node, "checking the API key: " + why));
+            // no request before the first page: capture refuses an empty batch (400), and checks a key's shape only
             HttpExport.Result r = new HttpExport(spec, store, services.probes().connector(), services.listener()).run();
             String note = r.events() + " events in " + r.pages() + " page(s) acknowledged (" + r.tries() + " POSTs); cursor " + r.cursor()
-                    + "; peak heap " + peakHeapMib() + " MiB of " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB max";
+                    + "; peak heap " + peakHeapMib() + " MiB of " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB max"
+                    + (r.skipped().isEmpty() ? "" : "; skipped " + r.skipped().size() + " event(s) over http.max_event_bytes: "
+                    + String.join(", ", r.skipped()));
             recordDone(store, work, r.events());
             return finish(work, services, store.update(work.step().id(), node.id(), s -> s.finish(Status.DONE, store.clock().instant(), null, note)));
         } catch (ChrunbookException e) {
@@ -148,9 +172,11 @@ final class HttpExportKind extends BuiltInKind {
         Map<String, String> types = new LinkedHashMap<>();
         client.select("SELECT name, type FROM system.columns WHERE database = " + SqlQuoting.literal(db) + " AND table = "
                 + SqlQuoting.literal(p.get("table"))).forEach(r -> types.put(r.get(0), r.get(1)));
+        String chain = p.getOrDefault("elements_chain_column", "elements_chain");
         ExportColumns columns = new ExportColumns(p.getOrDefault("uuid_column", "uuid"), p.getOrDefault("event_column", "event"),
                 p.getOrDefault("distinct_id_column", "distinct_id"), p.getOrDefault("properties_column", "properties"),
-                p.getOrDefault("time_column", "timestamp"), types.getOrDefault(p.getOrDefault("uuid_column", "uuid"), ""));
+                p.getOrDefault("time_column", "timestamp"), types.getOrDefault(p.getOrDefault("uuid_column", "uuid"), ""),
+                types.getOrDefault(p.getOrDefault("time_column", "timestamp"), "DateTime"), types.containsKey(chain) ? chain : "");
         List<String> missing = new ArrayList<>();
         for (String c : List.of(columns.uuid(), columns.event(), columns.distinctId(), columns.properties(), columns.time(),
                 p.getOrDefault("team_column", "team_id"))) {
@@ -168,7 +194,14 @@ final class HttpExportKind extends BuiltInKind {
                 SECONDS.format(RemoteCopyKind.time(p.get("end"), where + "end")), number(p, "fetch_limit", 10_000),
                 (int) number(p, "parallel", 4), "sort-key".equals(p.get("order")) ? HttpExport.Order.SORT_KEY : HttpExport.Order.TIME,
                 key, new BatchSender(p.get("url"), (int) number(p, "retries", 8), duration(p.get("timeout"), Duration.ofSeconds(30)),
-                services.sleeper()), ExportCursor.parse(p.get("cursor"), where + "cursor"));
+                services.sleeper()), ExportCursor.parse(p.get("cursor"), where + "cursor"), contract(p));
+    }
+
+    /** How the export meets capture's contract, from the block (defaults: {@link ExportContract#DEFAULTS}). */
+    static ExportContract contract(Map<String, String> p) {
+        ExportContract d = ExportContract.DEFAULTS;
+        return new ExportContract(!"false".equals(p.get("historical")), !"false".equals(p.get("geoip_disable")),
+                number(p, "max_body_bytes", d.maxBodyBytes()), number(p, "max_event_bytes", d.maxEventBytes()), "skip".equals(p.get("oversized")));
     }
 
     /** The API key from the environment or a file, never from the runbook. */
@@ -193,9 +226,5 @@ final class HttpExportKind extends BuiltInKind {
         return java.lang.management.ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(m -> m.getType() == java.lang.management.MemoryType.HEAP)
                 .mapToLong(m -> m.getPeakUsage().getUsed()).sum() >> 20;
-    }
-
-    private static String json(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

@@ -14,12 +14,14 @@ import java.util.function.Consumer;
 /**
  * Posts one page of events to a batch ingestion endpoint ({@code POST <url>/batch/}, the JSON body
  * already written) until it is acknowledged (2xx). A 429 or 5xx, or a broken connection, is tried
- * again after the response's Retry-After or an exponential backoff; any other 4xx stops the export
+ * again after the response's Retry-After or an exponential backoff (capture's 429 carries none); a
+ * 413 (the body over capture's 20 MiB) sends the page again in halves; any other 4xx stops the export
  * with the response's body, since sending it again would be refused again.
  */
 public final class BatchSender {
     private static final Duration FIRST_PAUSE = Duration.ofMillis(250);
     private static final Duration LONGEST_PAUSE = Duration.ofSeconds(30);
+    private static final com.fasterxml.jackson.databind.ObjectMapper SPLITTER = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final HttpClient http;
     private final URI endpoint;
@@ -57,6 +59,9 @@ public final class BatchSender {
                     return attempt + 1;
                 }
                 String text = r.body().length() > 500 ? r.body().substring(0, 500) + "..." : r.body();
+                if (code == 413) {
+                    return attempt + 1 + halves(body, retrying, text);
+                }
                 if (code != 429 && code / 100 != 5) {
                     // a refusal is a precondition that failed (a wrong key, a malformed event): exit 4, as a failed check
                     throw ChrunbookException.verificationFailed(endpoint + " refused a page with HTTP " + code + ": " + text
@@ -73,6 +78,42 @@ public final class BatchSender {
             }
         }
         throw ChrunbookException.stepFailed(endpoint + " did not take a page after " + (retries + 1) + " tries: " + last);
+    }
+
+    /**
+     * A page the endpoint found too large (413) sent again as two halves, each split again while it is
+     * refused; a single event it refuses stops the export.
+     *
+     * @return the tries the halves took
+     */
+    private int halves(byte[] body, Consumer<String> retrying, String text) throws InterruptedException {
+        com.fasterxml.jackson.databind.node.ObjectNode page;
+        try {
+            page = (com.fasterxml.jackson.databind.node.ObjectNode) SPLITTER.readTree(body);
+        } catch (IOException | ClassCastException e) {
+            throw ChrunbookException.verificationFailed(endpoint + " refused a page as too large (HTTP 413: " + text + ") and it is no batch to split");
+        }
+        com.fasterxml.jackson.databind.JsonNode batch = page.path("batch");
+        if (batch.size() < 2) {
+            throw ChrunbookException.verificationFailed(endpoint + " refused an event of " + body.length + " bytes as too large (HTTP 413: "
+                    + text + "): lower http.max_event_bytes to skip or stop on such events before they are sent");
+        }
+        retrying.accept("HTTP 413 for a page of " + batch.size() + " events, " + body.length + " bytes: sent again as two halves");
+        int tries = 0;
+        int half = batch.size() / 2;
+        for (int[] range : new int[][] {{0, half}, {half, batch.size()}}) {
+            com.fasterxml.jackson.databind.node.ObjectNode part = page.deepCopy();
+            com.fasterxml.jackson.databind.node.ArrayNode events = part.putArray("batch");
+            for (int i = range[0]; i < range[1]; i++) {
+                events.add(batch.get(i));
+            }
+            try {
+                tries += send(SPLITTER.writeValueAsBytes(part), retrying);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return tries;
     }
 
     static Duration backoff(int attempt) {

@@ -46,8 +46,9 @@ public final class ExportCursor {
             long team = Long.parseLong(f[1]);
             long day = Long.parseLong(f[2]);
             if (f[0].equals("t")) {
-                if (!f[3].matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d") || !f[4].matches("[0-9A-Za-z_.:-]{1,64}")) {
-                    throw new IllegalArgumentException("a time position needs yyyy-MM-dd HH:mm:ss and an id: " + text);
+                // a DateTime64 prints its fraction (PostHog's timestamp: DateTime64(6, 'UTC')); the time is the column's own text
+                if (!f[3].matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(\\.\\d{1,9})?") || !f[4].matches("[0-9A-Za-z_.:-]{1,64}")) {
+                    throw new IllegalArgumentException("a time position needs yyyy-MM-dd HH:mm:ss[.ffffff] and an id: " + text);
                 }
                 return new Position(team, day, f[3], f[4], -1, 0);
             }
@@ -75,7 +76,8 @@ public final class ExportCursor {
             return Optional.of(Position.decode(new String(Base64.getUrlDecoder().decode(t.substring(PREFIX.length())), StandardCharsets.UTF_8)));
         } catch (IllegalArgumentException e) {
             throw ChrunbookException.invalidInput(field + ": '" + t + "' is not an export cursor chrunbook printed (" + e.getMessage()
-                    + "); give the token from a run's output, or leave it empty to start at the beginning");
+                    + "; expected " + PREFIX + "<base64 of t|team|day|yyyy-MM-dd HH:mm:ss[.ffffff]|id, or p|team|day|piece|pieces>);"
+                    + " give the token from a run's output, or leave it empty to start at the beginning");
         }
     }
 }

@@ -31,24 +31,32 @@ final class ExportSql {
 
     String filter() {
         return team() + " IN (" + spec.teams().stream().map(String::valueOf).collect(Collectors.joining(", ")) + ") AND " + time()
-                + " >= toDateTime(" + SqlQuoting.literal(spec.start()) + ") AND " + time() + " < toDateTime(" + SqlQuoting.literal(spec.end()) + ")";
+                + " >= toDateTime(" + SqlQuoting.literal(spec.start()) + ", 'UTC') AND " + time() + " < toDateTime("
+                + SqlQuoting.literal(spec.end()) + ", 'UTC')";
     }
 
     /** Events per team and day, in order; from a cursor's team and day on. */
     String days(ExportCursor.Position from) {
         String after = from == null ? "" : " AND (" + team() + " > " + from.team() + " OR (" + team() + " = " + from.team()
-                + " AND toDate(" + time() + ") >= " + date(from.day()) + "))";
-        return "SELECT " + team() + " AS chrunbook_team, toUInt32(toDate(" + time() + ")) AS chrunbook_day, count() FROM " + table()
+                + " AND " + day() + " >= " + date(from.day()) + "))";
+        return "SELECT " + team() + " AS chrunbook_team, toUInt32(" + day() + ") AS chrunbook_day, count() FROM " + table()
                 + " WHERE " + filter() + after + " GROUP BY chrunbook_team, chrunbook_day ORDER BY chrunbook_team, chrunbook_day";
     }
 
+    /** A row's day, in UTC: the days are UTC days whatever the column's zone. */
+    private String day() {
+        return "toDate(" + time() + ", 'UTC')";
+    }
+
+    /** uuid, event, distinct_id, properties, the time as UTC text at the column's precision, and the elements chain ('' without one). */
     private String columns() {
         return "toString(" + SqlQuoting.identifier(c.uuid()) + "), " + SqlQuoting.identifier(c.event()) + ", "
-                + SqlQuoting.identifier(c.distinctId()) + ", " + SqlQuoting.identifier(c.properties()) + ", toString(" + time() + ")";
+                + SqlQuoting.identifier(c.distinctId()) + ", " + SqlQuoting.identifier(c.properties()) + ", toString(toTimeZone(" + time()
+                + ", 'UTC')), " + (c.elementsChain().isBlank() ? "''" : SqlQuoting.identifier(c.elementsChain()));
     }
 
     private String day(SourceRange d) {
-        return filter() + " AND " + team() + " = " + d.team() + " AND toDate(" + time() + ") = " + date(d.fromDay());
+        return filter() + " AND " + team() + " = " + d.team() + " AND " + day() + " = " + date(d.fromDay());
     }
 
     /** A day's events by (time, uuid), after a position in it. */
@@ -56,7 +64,8 @@ final class ExportSql {
         String id = SqlQuoting.identifier(c.uuid());
         String keyset = "";
         if (after != null && after.timeOrdered()) {
-            String t = "toDateTime(" + SqlQuoting.literal(after.time()) + ")";
+            // the position's time is the column's value as UTC text, at its precision: read back as that, nothing truncated
+            String t = "CAST(" + SqlQuoting.literal(after.time()) + " AS " + c.utcTimeType() + ")";
             String v = c.idType().equals("UUID") ? "toUUID(" + SqlQuoting.literal(after.id()) + ")" : SqlQuoting.literal(after.id());
             keyset = " AND (" + time() + " > " + t + " OR (" + time() + " = " + t + " AND " + id + " > " + v + "))";
         }

@@ -34,10 +34,11 @@ public final class HttpExport {
      */
     public record Spec(Step step, Node node, String database, String table, ExportColumns columns, String teamColumn, List<Long> teams,
                        String start, String end, long fetchLimit, int parallel, Order order, String apiKey, BatchSender sender,
-                       Optional<ExportCursor.Position> from) {
+                       Optional<ExportCursor.Position> from, ExportContract contract) {
     }
 
-    public record Result(long events, int pages, int tries, String cursor) {
+    /** @param skipped the events skipped as over the per-event limit: id (size) */
+    public record Result(long events, int pages, int tries, String cursor, List<String> skipped) {
     }
 
     private final Spec spec;
@@ -45,6 +46,7 @@ public final class HttpExport {
     private final ClickHouseConnector connector;
     private final ExecutionListener listener;
     private final AtomicLong sent = new AtomicLong();
+    private final List<String> skipped = java.util.Collections.synchronizedList(new ArrayList<>());
 
     public HttpExport(Spec spec, StateStore store, ClickHouseConnector connector, ExecutionListener listener) {
         this.spec = spec;
@@ -92,9 +94,9 @@ public final class HttpExport {
                     if (spec.order() == Order.TIME) {
                         PageWriter page = new PageWriter(spec);
                         client.stream(sql.timeOrdered(day.range(), at), row -> {
-                            page.add(row);
-                            return page.size() < spec.fetchLimit()
-                                    || queue.submit(page.take(ExportCursor.Position.time(day.range(), page.lastTime(), page.lastId())));
+                            java.util.function.Supplier<ExportCursor.Position> end =
+                                    () -> ExportCursor.Position.time(day.range(), page.lastTime(), page.lastId());
+                            return add(page, row, queue, end) && (page.size() < spec.fetchLimit() || queue.submit(page.take(end.get())));
                         });
                         if (page.size() > 0) {
                             queue.submit(page.take(ExportCursor.Position.time(day.range(), page.lastTime(), page.lastId())));
@@ -104,7 +106,10 @@ public final class HttpExport {
                         int first = at != null && at.pieces() == pieces ? at.piece() + 1 : 0;
                         for (int i = first; i < pieces && !queue.failed(); i++) {
                             PageWriter page = new PageWriter(spec);
-                            client.stream(sql.piece(day.range(), i, pieces), page::add);
+                            int piece = i;
+                            // a piece cut by bytes: its first pages end where the piece before it ended
+                            client.stream(sql.piece(day.range(), i, pieces), row -> add(page, row, queue,
+                                    () -> ExportCursor.Position.piece(day.range(), piece - 1, pieces)));
                             if (page.size() > 0) {
                                 queue.submit(page.take(ExportCursor.Position.piece(day.range(), i, pieces)));
                             }
@@ -121,7 +126,33 @@ public final class HttpExport {
         }
         long seconds = Math.max(1, Duration.between(began, store.clock().instant()).toSeconds());
         listener.progress(spec.step(), spec.node(), sent.get() + " events sent in " + seconds + " s");
-        return new Result(sent.get(), pages, tries, ExportCursor.END);
+        return new Result(sent.get(), pages, tries, ExportCursor.END, List.copyOf(skipped));
+    }
+
+    /**
+     * Adds a row to the page: a full page is sent first (ending at {@code end}); an event over the
+     * per-event limit is skipped and reported, or stops the export, as the contract says.
+     *
+     * @return false to stop reading (the queue failed)
+     */
+    private boolean add(PageWriter page, List<String> row, PageQueue queue, java.util.function.Supplier<ExportCursor.Position> end) {
+        PageWriter.Added added = page.add(row);
+        if (added == PageWriter.Added.FULL) {
+            if (!queue.submit(page.take(end.get()))) {
+                return false;
+            }
+            added = page.add(row);
+        }
+        if (added == PageWriter.Added.OVERSIZED) {
+            if (!spec.contract().skipOversized()) {
+                throw ChrunbookException.verificationFailed("event " + page.lastOversized() + " of " + spec.table() + " on " + spec.node().id()
+                        + " is over http.max_event_bytes (" + spec.contract().maxEventBytes() + "; capture refuses an event over its Kafka"
+                        + " message limit with 400): set http.oversized: skip to skip and report such events, or fix the event");
+            }
+            skipped.add(page.lastOversized());
+            listener.progress(spec.step(), spec.node(), "skipped event " + page.lastOversized() + ": over http.max_event_bytes");
+        }
+        return true;
     }
 
     /**

@@ -86,4 +86,43 @@ class BatchSenderTest {
                 new Fixtures.CountingSleeper()).send("{}".getBytes(), why -> { }));
         assertTrue(e.getMessage().contains("after 3 tries: HTTP 502"), e.getMessage());
     }
+
+    @Test
+    void aPageTheEndpointFindsTooLargeIsSentAgainInHalvesUntilEachIsTaken() throws Exception {
+        // capture answers 413 over its body limit (BATCH_BODY_SIZE); this one's limit is a body of 3 events
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        List<Integer> taken = new ArrayList<>();
+        server.createContext("/batch/", x -> {
+            byte[] in = x.getRequestBody().readAllBytes();
+            int events = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in).get("batch").size();
+            int status = events > 3 ? 413 : 200;
+            if (status == 200) {
+                synchronized (taken) {
+                    taken.add(events);
+                }
+            }
+            x.sendResponseHeaders(status, -1);
+            x.close();
+        });
+        server.start();
+        StringBuilder body = new StringBuilder("{\"api_key\":\"phc_k\",\"historical_migration\":true,\"batch\":[");
+        for (int i = 0; i < 10; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"event\":\"e\",\"distinct_id\":\"u\",\"uuid\":\"").append(i).append("\"}");
+        }
+        List<String> told = new ArrayList<>();
+        int tries = new BatchSender("http://127.0.0.1:" + server.getAddress().getPort() + "/", 2, Duration.ofSeconds(5),
+                new Fixtures.CountingSleeper()).send(body.append("]}").toString().getBytes(StandardCharsets.UTF_8), told::add);
+        assertEquals(10, taken.stream().mapToInt(Integer::intValue).sum(), "every event taken once: " + taken);
+        assertTrue(taken.stream().allMatch(n -> n <= 3), "each body within the limit: " + taken);
+        assertTrue(tries > taken.size(), "the refused sends count as tries: " + tries);
+        assertTrue(told.get(0).contains("HTTP 413"), told.toString());
+    }
+
+    @Test
+    void aSingleEventTheEndpointFindsTooLargeStopsTheExport() throws Exception {
+        script.add(new int[] {413, -1});
+        ChrunbookException e = assertThrows(ChrunbookException.class, () -> new BatchSender(serve(), 2, Duration.ofSeconds(5),
+                new Fixtures.CountingSleeper()).send("{\"batch\":[{\"uuid\":\"1\"}]}".getBytes(StandardCharsets.UTF_8), x -> { }));
+        assertTrue(e.getMessage().contains("max_event_bytes"), e.getMessage());
+    }
 }

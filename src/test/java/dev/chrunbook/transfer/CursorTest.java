@@ -1,5 +1,7 @@
 package dev.chrunbook.transfer;
 
+import java.util.List;
+
 import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.ExitCode;
 import dev.chrunbook.state.SourceRange;
@@ -36,5 +38,15 @@ class CursorTest {
                 "t|2|19723|2024-01-01 10:00:00|x') OR 1=1 --".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         ChrunbookException e = assertThrows(ChrunbookException.class, () -> ExportCursor.parse(evil, "http.cursor"));
         assertTrue(e.getMessage().contains("http.cursor"), e.getMessage());
+    }
+
+    @Test
+    void anExportCursorKeepsADateTime64sFractionAndItsTimeZoneRoundTrips() {
+        for (String time : List.of("2023-06-18 13:00:00.123456", "2023-06-18 13:00:00.123", "2023-06-18 13:00:00")) {
+            ExportCursor.Position p = ExportCursor.Position.time(SourceRange.days(2, 19526, 19527), time, "6b5e78cf-b650-401f-be13-3239faa2bbc7");
+            assertEquals(p, ExportCursor.parse(p.token(), "http.cursor").orElseThrow(), time);
+        }
+        ChrunbookException e = assertThrows(ChrunbookException.class, () -> ExportCursor.parse("h1.bm90IGEgcG9zaXRpb24", "http.cursor"));
+        assertTrue(e.getMessage().contains("http.cursor") && e.getMessage().contains("yyyy-MM-dd HH:mm:ss[.ffffff]"), e.getMessage());
     }
 }
