@@ -78,7 +78,7 @@ final class HttpExportKind extends BuiltInKind {
                 throw ChrunbookException.invalidInput(where + key + ": '" + v + "' is not a column or table name");
             }
         }
-        ExportCursor.parse(p.get("cursor"), where + "cursor");
+        ExportCursor.check(p.get("cursor"), where + "cursor");
         checkWholeNumbers(step, p, List.of("max_body_bytes", "max_event_bytes"));
         if (number(p, "max_body_bytes", 0) > ExportContract.BODY_LIMIT) {
             throw ChrunbookException.invalidInput(where + "max_body_bytes: " + p.get("max_body_bytes") + " is over capture's body limit ("
@@ -189,12 +189,13 @@ final class HttpExportKind extends BuiltInKind {
                     + String.join(", ", missing) + (types.isEmpty() ? " (no such table: fix http.table)" : ": fix http.*_column"));
         }
         String where = "step '" + work.step().id() + "' http.";
+        int shards = (int) services.topology().nodes().stream().map(Node::shard).distinct().count();
         return new HttpExport.Spec(work.step(), work.node(), db, p.get("table"), columns, p.getOrDefault("team_column", "team_id"),
                 RemoteCopyKind.teams(p, where), SECONDS.format(RemoteCopyKind.time(p.get("start"), where + "start")),
                 SECONDS.format(RemoteCopyKind.time(p.get("end"), where + "end")), number(p, "fetch_limit", 10_000),
                 (int) number(p, "parallel", 4), "sort-key".equals(p.get("order")) ? HttpExport.Order.SORT_KEY : HttpExport.Order.TIME,
                 key, new BatchSender(p.get("url"), (int) number(p, "retries", 8), duration(p.get("timeout"), Duration.ofSeconds(30)),
-                services.sleeper()), ExportCursor.parse(p.get("cursor"), where + "cursor"), contract(p));
+                services.sleeper()), ExportCursor.forShard(p.get("cursor"), work.node().shard(), shards, where + "cursor"), contract(p), shards);
     }
 
     /** How the export meets capture's contract, from the block (defaults: {@link ExportContract#DEFAULTS}). */

@@ -60,6 +60,57 @@ public final class ExportCursor {
         }
     }
 
+    /**
+     * This shard's position in a cursor: on a cluster of several shards a cursor names each shard's
+     * ({@code 1:<token>,2:<token>}, as each shard's run prints its own; {@code 2:} starts that shard at
+     * the beginning); on one shard it is the token alone.
+     */
+    public static Optional<Position> forShard(String cursor, int shard, int shards, String field) {
+        if (cursor == null || cursor.isBlank()) {
+            return Optional.empty();
+        }
+        if (!cursor.contains(":")) {
+            if (shards > 1) {
+                throw ChrunbookException.invalidInput(field + ": the export runs on " + shards + " shards, each with its own position:"
+                        + " give N:token for each (1:h1...,2:h1...), from the cursor lines each shard printed");
+            }
+            return parse(cursor, field);
+        }
+        java.util.Map<Integer, String> tokens = forShardsGiven(cursor, field);
+        if (!tokens.containsKey(shard)) {
+            throw ChrunbookException.invalidInput(field + ": it names shards " + tokens.keySet() + " but not shard " + shard
+                    + ": add " + shard + ":<its last printed cursor>, or " + shard + ": to start it at the beginning");
+        }
+        return parse(tokens.get(shard), field + " (shard " + shard + ")");
+    }
+
+    /** Refuses a cursor that is not one token or a list of N:token, checking every token. */
+    public static void check(String cursor, String field) {
+        if (cursor != null && cursor.contains(":")) {
+            forShardsGiven(cursor, field);
+        } else {
+            parse(cursor, field);
+        }
+    }
+
+    private static java.util.Map<Integer, String> forShardsGiven(String cursor, String field) {
+        java.util.Map<Integer, String> tokens = new java.util.TreeMap<>();
+        for (String part : cursor.split(",")) {
+            String[] kv = part.trim().split(":", 2);
+            if (kv.length != 2 || !kv[0].trim().matches("\\d{1,4}")) {
+                throw ChrunbookException.invalidInput(field + ": '" + part.trim() + "' is not N:token (a shard number and its cursor)");
+            }
+            parse(kv[1], field + " (shard " + kv[0].trim() + ")"); // every shard's token is checked, whichever shard runs
+            tokens.put(Integer.parseInt(kv[0].trim()), kv[1].trim());
+        }
+        return tokens;
+    }
+
+    /** A position as the run prints it: with its shard where the export runs on several. */
+    public static String printed(Position position, int shard, int shards) {
+        return shards > 1 ? shard + ":" + position.token() : position.token();
+    }
+
     /** The position a token names; empty for a blank token (start at the beginning). */
     public static Optional<Position> parse(String token, String field) {
         if (token == null || token.isBlank()) {

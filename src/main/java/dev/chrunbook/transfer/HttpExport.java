@@ -31,10 +31,11 @@ public final class HttpExport {
 
     /**
      * @param columns the source's columns for uuid, event, distinct_id, properties (JSON text) and time
+     * @param shards  the shards the export runs on: with several, a printed cursor names its shard
      */
     public record Spec(Step step, Node node, String database, String table, ExportColumns columns, String teamColumn, List<Long> teams,
                        String start, String end, long fetchLimit, int parallel, Order order, String apiKey, BatchSender sender,
-                       Optional<ExportCursor.Position> from, ExportContract contract) {
+                       Optional<ExportCursor.Position> from, ExportContract contract, int shards) {
     }
 
     /** @param skipped the events skipped as over the per-event limit: id (size) */
@@ -174,6 +175,7 @@ public final class HttpExport {
             return (c.phase() == Phase.PENDING ? c.sending(null, store.clock().instant()) : c)
                     .copied((c.rows() == null ? 0 : c.rows()) + acked.events(), at.encode());
         }).toList()));
-        listener.cursor(spec.step(), spec.node(), acked.position().token(), sent.get() + " events acknowledged");
+        listener.cursor(spec.step(), spec.node(), ExportCursor.printed(acked.position(), spec.node().shard(), spec.shards()),
+                sent.get() + " events acknowledged");
     }
 }

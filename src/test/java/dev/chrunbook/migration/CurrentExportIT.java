@@ -33,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The export from PostHog's own events table on the current cluster (26.7, 2 shards): its
  * {@code timestamp} is DateTime64(6, 'UTC'), and $autocapture events carry an elements_chain. Sent to the
- * receiver that keeps capture's contract, killed with -9 mid-way and resumed from the ledger: the
+ * receiver that keeps capture's contract, killed with -9 mid-way and resumed from the ledger, killed
+ * again and resumed by a fresh state from the cursor each shard printed (1:token,2:token): the
  * positions the ledger keeps are DateTime64 times (the old code refused them, and sent an empty batch
  * first, which capture answers 400), every event arrives (once the target's ReplacingMergeTree
  * merges), the repeats are at most the pages in flight, every batch historical.
@@ -56,7 +57,7 @@ class CurrentExportIT {
     }
 
     @Test
-    void posthogsEventsWithMicrosecondsArriveOnceAfterAKillAndAResumeFromTheLedger(ClusterNodes cluster) throws Exception {
+    void posthogsEventsWithMicrosecondsArriveAfterKillsAndResumesFromTheLedgerAndFromEachShardsCursor(ClusterNodes cluster) throws Exception {
         CurrentCluster.ensureUp();
         new PostHogSchema("export").create(20_000);
         String start = LocalDate.now(ZoneOffset.UTC).minusDays(70) + " 00:00:00";
@@ -102,15 +103,32 @@ class CurrentExportIT {
         assertTrue(ledger.matches("(?s).*t\\|[0-9]+\\|[0-9]+\\|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6}\\|.*"),
                 "the ledger keeps DateTime64 positions: " + ledger);
 
-        Process resumed = start(cmd, "resumed");
+        // resumed from the ledger, killed again; then a fresh state from the cursor each shard printed last
+        Process second = start(cmd, "second");
+        long before = written(port);
+        assertTrue(Waits.poll(() -> written(port) > before + total / 6 || !second.isAlive(), Duration.ofMinutes(3)));
+        assertTrue(second.isAlive(), "the export ended before its second kill: " + Files.readString(tmp.resolve("second.log")));
+        new ProcessBuilder("kill", "-9", String.valueOf(second.pid())).start().waitFor();
+        second.waitFor(30, TimeUnit.SECONDS);
+        java.util.Map<String, String> last = new java.util.TreeMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("export @ (\\S+): cursor (\\d+:h1\\.[A-Za-z0-9_-]+)")
+                .matcher(Files.readString(tmp.resolve("second.log")));
+        while (m.find()) {
+            last.put(m.group(1), m.group(2));
+        }
+        assertEquals(CurrentCluster.NODES, last.size(), "each shard printed its cursor, named by its shard: " + last);
+        List<String> fresh = new ArrayList<>(cmd);
+        fresh.set(fresh.indexOf(tmp.resolve("state").toString()), tmp.resolve("fresh").toString());
+        fresh.addAll(List.of("--set", "cursor=" + String.join(",", last.values())));
+        Process resumed = start(fresh, "resumed");
         assertTrue(resumed.waitFor(5, TimeUnit.MINUTES));
         String log = Files.readString(tmp.resolve("resumed.log"));
         assertEquals(0, resumed.exitValue(), log);
 
         // capture takes repeats (the receiver writes every event it takes); merges may collapse them before a count
         long repeated = stats(port).get("written").asLong() - expected;
-        assertTrue(repeated >= 0 && repeated <= (long) CurrentCluster.NODES * PARALLEL * FETCH,
-                "repeats after the kill: " + repeated + " (at most the pages in flight on each shard)");
+        assertTrue(repeated >= 0 && repeated <= 2L * CurrentCluster.NODES * PARALLEL * FETCH,
+                "repeats after two kills: " + repeated + " (at most the pages in flight on each shard, per kill)");
         for (int n : new int[] {1, 3}) {
             cluster.query(n, "OPTIMIZE TABLE " + db + ".events FINAL");
         }
@@ -118,7 +136,7 @@ class CurrentExportIT {
         JsonNode stats = stats(port);
         assertEquals(0, stats.get("live").asLong(), "every batch historical: " + stats);
         assertEquals(0, stats.get("empty_batches").asLong(), stats.toString());
-        System.out.printf("[CurrentExportIT] %d events from 26.7 (DateTime64(6)), killed once, resumed from the ledger: %d repeated; receiver %s%n",
+        System.out.printf("[CurrentExportIT] %d events from 26.7 (DateTime64(6)), killed twice, resumed from the ledger then from the shards' printed cursors: %d repeated; receiver %s%n",
                 expected, repeated, stats);
     }
 

@@ -49,4 +49,21 @@ class CursorTest {
         ChrunbookException e = assertThrows(ChrunbookException.class, () -> ExportCursor.parse("h1.bm90IGEgcG9zaXRpb24", "http.cursor"));
         assertTrue(e.getMessage().contains("http.cursor") && e.getMessage().contains("yyyy-MM-dd HH:mm:ss[.ffffff]"), e.getMessage());
     }
+
+    @Test
+    void aCursorOfSeveralShardsNamesEachShardsPositionAndEachShardStartsAtItsOwn() {
+        ExportCursor.Position one = ExportCursor.Position.time(SourceRange.days(2, 19526, 19527), "2023-06-18 13:00:00.123456", "a1");
+        ExportCursor.Position two = ExportCursor.Position.time(SourceRange.days(2, 19527, 19528), "2023-06-19 10:00:00.5", "b2");
+        String cursor = "1:" + one.token() + ", 2:" + two.token();
+        assertEquals(one, ExportCursor.forShard(cursor, 1, 2, "http.cursor").orElseThrow());
+        assertEquals(two, ExportCursor.forShard(cursor, 2, 2, "http.cursor").orElseThrow());
+        assertEquals(java.util.Optional.empty(), ExportCursor.forShard("1:" + one.token() + ",2:", 2, 2, "http.cursor"), "2: starts at the beginning");
+        assertEquals(one, ExportCursor.forShard(one.token(), 1, 1, "http.cursor").orElseThrow(), "one shard: the token alone");
+        ChrunbookException plain = assertThrows(ChrunbookException.class, () -> ExportCursor.forShard(one.token(), 1, 2, "http.cursor"));
+        assertTrue(plain.getMessage().contains("N:token"), plain.getMessage());
+        ChrunbookException missing = assertThrows(ChrunbookException.class, () -> ExportCursor.forShard("1:" + one.token(), 2, 2, "http.cursor"));
+        assertTrue(missing.getMessage().contains("shard 2"), missing.getMessage());
+        assertEquals("2:" + two.token(), ExportCursor.printed(two, 2, 2), "printed with its shard where there are several");
+        assertEquals(two.token(), ExportCursor.printed(two, 1, 1));
+    }
 }

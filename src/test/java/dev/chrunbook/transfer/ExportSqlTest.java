@@ -15,7 +15,7 @@ class ExportSqlTest {
         return new HttpExport.Spec(Fixtures.step("export", "http-export"), Fixtures.NODE, "db", "events",
                 new ExportColumns("uuid", "event", "distinct_id", "properties", "timestamp", "UUID", timeType, ""), "team_id", List.of(2L),
                 "2024-01-01 00:00:00", "2024-02-01 00:00:00", 10, 1, HttpExport.Order.TIME, "phc_key", null, Optional.empty(),
-                ExportContract.DEFAULTS);
+                ExportContract.DEFAULTS, 1);
     }
 
     @Test

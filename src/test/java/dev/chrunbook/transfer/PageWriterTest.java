@@ -24,7 +24,7 @@ class PageWriterTest {
         HttpExport.Spec spec = new HttpExport.Spec(Fixtures.step("export", "http-export"), Fixtures.NODE, "db", "events",
                 new ExportColumns("uuid", "event", "distinct_id", "properties", "timestamp", "UUID", "DateTime", ""), "team_id", List.of(2L),
                 "2024-01-01 00:00:00", "2024-02-01 00:00:00", 10, 1, HttpExport.Order.TIME, "phc_key", null, Optional.empty(),
-                ExportContract.DEFAULTS);
+                ExportContract.DEFAULTS, 1);
         PageWriter w = new PageWriter(spec);
         w.add(Arrays.asList("0d7c7d3e-0000-4000-8000-000000000001", "$pageview", "user-1",
                 "{\"$lib\":\"posthog-ios\",\"nested\":{\"a\":[1,2]}}", "2024-01-03 04:05:06"));
@@ -48,7 +48,7 @@ class PageWriterTest {
         return new HttpExport.Spec(Fixtures.step("export", "http-export"), Fixtures.NODE, "db", "events",
                 new ExportColumns("uuid", "event", "distinct_id", "properties", "timestamp", "UUID", "DateTime64(6, 'UTC')", "elements_chain"),
                 "team_id", List.of(2L), "2024-01-01 00:00:00", "2024-02-01 00:00:00", 1000, 1, HttpExport.Order.TIME, "phc_key", null,
-                Optional.empty(), contract);
+                Optional.empty(), contract, 1);
     }
 
     @Test
