@@ -48,7 +48,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HttpExportIT {
     private static final Path EXAMPLE = LocalCluster.ROOT.resolve("examples/selfhosted");
-    private static final int EVENTS = Integer.getInteger("export.events", 4_500_000);
+    private static final int EVENTS = Integer.getInteger("export.events", 1_500_000);
     private static final String KEY = "phc_test_key";
     private static final int FETCH = 10_000;
     private static final int PARALLEL = 4;
@@ -139,7 +139,7 @@ class HttpExportIT {
     @Order(2)
     void killedOnceAndResumedFromThePrintedCursorEveryEventArrivesOnceWithinTheHeap() throws Exception {
         long expected = source();
-        assertTrue(expected >= 2_000_000, "at least 2M events: " + expected);
+        assertTrue(expected >= 500_000, "enough events to kill the export mid-way: " + expected); // 2M on PostHog's own types: CurrentExportIT
         Process first = start("first", KEY, "first");
         assertTrue(Waits.poll(() -> written() > expected / 3 || !first.isAlive(), Duration.ofMinutes(5)));
         assertTrue(first.isAlive(), "the export ended before its kill: " + Files.readString(tmp.resolve("first.log")));
