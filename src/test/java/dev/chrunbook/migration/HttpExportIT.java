@@ -160,9 +160,9 @@ class HttpExportIT {
 
         String db = cluster.database();
         // capture takes repeats; what a user sees is the ReplacingMergeTree's rows once merged
-        long arrived = cluster.count(1, "SELECT count() FROM " + db + ".writable");
-        long repeated = arrived - cluster.count(1, "SELECT uniqExact(uuid) FROM " + db + ".writable");
-        assertTrue(repeated <= (long) PARALLEL * FETCH, "repeats after the kill: " + repeated + " > parallel x fetch_limit");
+        // the receiver writes every event it takes (merges may collapse repeats before a count of the table)
+        long repeated = stats().get("written").asLong() - expected;
+        assertTrue(repeated >= 0 && repeated <= (long) PARALLEL * FETCH, "repeats after the kill: " + repeated + " > parallel x fetch_limit");
         for (int n : new int[] {1, 3}) {
             cluster.query(n, "OPTIMIZE TABLE " + db + ".events FINAL");
         }
