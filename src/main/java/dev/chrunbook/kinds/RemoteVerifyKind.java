@@ -76,9 +76,9 @@ final class RemoteVerifyKind extends BuiltInKind {
     @Override
     public List<String> preview(NodeWork work, Services.Probes probes, NodeState state) {
         Map<String, String> p = work.params();
-        if (state != null && !state.chunks().isEmpty()) {
-            long done = state.chunks().stream().filter(c -> c.phase() == ChunkState.Phase.DONE).count();
-            return List.of("ledger: " + done + " of " + state.chunks().size() + " chunk(s) verified; the others are verified when it runs");
+        java.util.Optional<String> ledger = SliceVerifyKind.ledgerLine(state, "chunk");
+        if (ledger.isPresent()) {
+            return List.of(ledger.get());
         }
         return List.of("slices: the chunks of step " + p.get("copy_step") + " on this node; each: " + target(p) + " by distinct "
                 + p.getOrDefault("id_column", "uuid") + " (in hash pieces within " + memoryMib(p) + " MiB), cluster('" + p.get("source_cluster")

@@ -79,12 +79,11 @@ final class SliceVerifyKind extends BuiltInKind {
     @Override
     public List<String> preview(NodeWork work, Services.Probes probes, NodeState state) {
         Map<String, String> p = work.params();
-        List<String> lines = new ArrayList<>();
-        if (state != null && !state.chunks().isEmpty()) {
-            long done = state.chunks().stream().filter(c -> c.phase() == ChunkState.Phase.DONE).count();
-            lines.add("ledger: " + done + " of " + state.chunks().size() + " slice(s) verified; the others are verified when it runs");
-            return lines;
+        Optional<String> ledger = ledgerLine(state, "slice");
+        if (ledger.isPresent()) {
+            return List.of(ledger.get());
         }
+        List<String> lines = new ArrayList<>();
         lines.add("slices: the chunks of step " + p.get("copy_step") + " on this node (its partitions when it has no ledger),"
                 + " rows ingested before it began minus " + p.getOrDefault("margin", "0s")
                 + (p.containsKey("dedupe_step") ? "; then the rows ingested from there until " + p.get("dedupe_step")
@@ -142,6 +141,15 @@ final class SliceVerifyKind extends BuiltInKind {
     /** The rows both tables hold: ingested before the bound. */
     private static String before(Map<String, String> p, Instant bound) {
         return SqlQuoting.identifier(p.get("ingested_column")) + " < toDateTime(" + SqlQuoting.literal(SECONDS.format(bound)) + ")";
+    }
+
+    /** What a plan says of a verify that ran before: its ledger's units verified of all. */
+    static Optional<String> ledgerLine(NodeState state, String unit) {
+        if (state == null || state.chunks().isEmpty()) {
+            return Optional.empty();
+        }
+        long done = state.chunks().stream().filter(c -> c.phase() == ChunkState.Phase.DONE).count();
+        return Optional.of("ledger: " + done + " of " + state.chunks().size() + " " + unit + "(s) verified; the others are verified when it runs");
     }
 
     private static long memoryMib(Map<String, String> p) {
