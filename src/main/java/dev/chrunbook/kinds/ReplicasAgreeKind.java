@@ -79,10 +79,11 @@ final class ReplicasAgreeKind extends BuiltInKind {
             String problem = "";
             Map<String, String> agreed = new java.util.TreeMap<>();
             Set<String> only = null; // all partitions on the first look, then those that differed
+            Map<Node, Reading> readings = new java.util.HashMap<>(); // each replica's catalog read once, not at every look
             for (long i = 0, polls = Math.max(1, timeout.toMillis() / POLL.toMillis()); i < polls; i++) {
                 List<Digest> digests = new ArrayList<>();
                 for (Node r : replicas) {
-                    digests.add(digest(services, r, p.get("table"), p.get("ingested_column"), before, only));
+                    digests.add(digest(services, r, p.get("table"), p.get("ingested_column"), before, only, readings));
                 }
                 Set<String> differing = differing(digests);
                 for (Map.Entry<String, String> e : digests.get(0).partitions().entrySet()) {
@@ -116,27 +117,36 @@ final class ReplicasAgreeKind extends BuiltInKind {
         }
     }
 
+    /** How a replica's table is read: its values' hash, and its partitions' WHERE (from its catalog, read once). */
+    record Reading(String qualified, String hash, ChunkSql partitions) {
+    }
+
     /**
      * A replica's rows and fingerprint per partition (of {@code only}, when given), read as a stream:
      * a row's values hashed by value where the server can (see {@link RowHash#valuesHash}).
      */
-    private static Digest digest(Services services, Node replica, String table, String ingestedColumn, Instant before, Set<String> only) {
+    private static Digest digest(Services services, Node replica, String table, String ingestedColumn, Instant before, Set<String> only,
+                                 Map<Node, Reading> readings) {
         String database = services.database();
         try (ClickHouseClient client = services.probes().connector().connect(replica.host(), replica.httpPort())) {
-            Map<String, String> stored = RowHash.storedColumns(client, database, table);
-            if (stored.isEmpty()) {
-                throw new ClickHouseException("table " + database + "." + table + " does not exist on " + replica.id(), null, false);
+            Reading reading = readings.get(replica);
+            if (reading == null) {
+                Map<String, String> stored = RowHash.storedColumns(client, database, table);
+                if (stored.isEmpty()) {
+                    throw new ClickHouseException("table " + database + "." + table + " does not exist on " + replica.id(), null, false);
+                }
+                String qualified = SqlQuoting.identifier(database) + "." + SqlQuoting.identifier(table);
+                reading = new Reading(qualified, RowHash.valuesHash(client, qualified, stored),
+                        ChunkPlanner.locate(client, new ChunkSql(database, table, table, List.of(), "", "", "")));
+                readings.put(replica, reading);
             }
-            String qualified = SqlQuoting.identifier(database) + "." + SqlQuoting.identifier(table);
             String where = SqlQuoting.identifier(ingestedColumn) + " < toDateTime(" + SqlQuoting.literal(SECONDS.format(before)) + ")";
             if (only != null) {
-                ChunkSql partitions = ChunkPlanner.locate(client, new ChunkSql(database, table, table, List.of(), "", "", ""));
-                where += " AND (" + String.join(" OR ", only.stream().map(partitions::partitionWhere).toList()) + ")";
+                where += " AND (" + String.join(" OR ", only.stream().map(reading.partitions()::partitionWhere).toList()) + ")";
             }
             Map<String, String> out = new java.util.TreeMap<>();
-            client.table("SELECT _partition_id, count(), toString(sum(" + RowHash.valuesHash(client, qualified, stored) + ")) FROM "
-                    + qualified + " WHERE " + where + " GROUP BY _partition_id").rows()
-                    .forEach(r -> out.put(r.get(0), r.get(1) + "/" + r.get(2)));
+            client.table("SELECT _partition_id, count(), toString(sum(" + reading.hash() + ")) FROM " + reading.qualified() + " WHERE "
+                    + where + " GROUP BY _partition_id").rows().forEach(r -> out.put(r.get(0), r.get(1) + "/" + r.get(2)));
             if (only != null) {
                 only.forEach(id -> out.putIfAbsent(id, "0/0"));
             }

@@ -1,7 +1,7 @@
 package dev.chrunbook.migration;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chrunbook.testing.CaptureReceiver;
 import dev.chrunbook.testing.ClusterNodes;
 import dev.chrunbook.testing.CurrentCluster;
 import dev.chrunbook.testing.LocalCluster;
@@ -12,12 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,12 +44,12 @@ class CurrentExportIT {
 
     @TempDir
     Path tmp;
-    private Process receiver;
+    private CaptureReceiver receiver;
 
     @AfterEach
     void stop() {
         if (receiver != null) {
-            receiver.destroyForcibly();
+            receiver.close();
         }
     }
 
@@ -78,19 +72,8 @@ class CurrentExportIT {
         assertTrue(expected >= 2_000_000, "events to send: " + expected);
 
         String db = cluster.database();
-        cluster.onCluster("CREATE TABLE " + db + ".events ON CLUSTER posthog (uuid UUID, event String, properties String, timestamp DateTime64(6, 'UTC'),"
-                .replace("DateTime64(6, 'UTC')", "DateTime") // 18.16 has no DateTime64: the receiver's table keeps seconds; the check below reads the bodies' times
-                + " team_id Int64, distinct_id String, _timestamp DateTime DEFAULT now()) ENGINE = ReplicatedReplacingMergeTree("
-                + "'/clickhouse/tables/{shard}/" + db + ".events', '{replica}', _timestamp) PARTITION BY toYYYYMM(timestamp)"
-                + " ORDER BY (team_id, toDate(timestamp), event, cityHash64(distinct_id), cityHash64(toString(uuid)))");
-        cluster.onCluster("CREATE TABLE " + db + ".writable ON CLUSTER posthog AS " + db + ".events"
-                + " ENGINE = Distributed(posthog, " + db + ", events, sipHash64(distinct_id))");
-        receiver = new ProcessBuilder("java", "-Xmx1g", "-cp", System.getProperty("chrunbook.jar", "target/chrunbook.jar"),
-                LocalCluster.ROOT.resolve("examples/selfhosted/BatchReceiver.java").toString(), "--port", "0", "--clickhouse",
-                "http://127.0.0.1:8121", "--table", db + ".writable", "--team-id", "2", "--fail-share", "0.1").redirectErrorStream(true).start();
-        String line = new BufferedReader(new InputStreamReader(receiver.getInputStream())).readLine();
-        assertTrue(line != null && line.startsWith("listening on "), "the receiver did not start: " + line);
-        int port = Integer.parseInt(line.substring("listening on ".length()).trim());
+        receiver = CaptureReceiver.start(cluster, 0.1);
+        int port = receiver.port();
 
         Path runbook = tmp.resolve("export.yaml");
         Files.writeString(runbook, Files.readString(LocalCluster.ROOT.resolve("examples/selfhosted/export-runbook.yaml"))
@@ -102,7 +85,7 @@ class CurrentExportIT {
                 "--set", "parallel=" + PARALLEL));
         long total = expected;
         Process first = start(cmd, "first");
-        assertTrue(Waits.poll(() -> written(port) > total / 3 || !first.isAlive(), Duration.ofMinutes(3)));
+        assertTrue(Waits.poll(() -> receiver.written() > total / 3 || !first.isAlive(), Duration.ofMinutes(3)));
         assertTrue(first.isAlive(), "the export ended before its kill: " + Files.readString(tmp.resolve("first.log")));
         new ProcessBuilder("kill", "-9", String.valueOf(first.pid())).start().waitFor();
         first.waitFor(30, TimeUnit.SECONDS);
@@ -113,8 +96,8 @@ class CurrentExportIT {
 
         // resumed from the ledger, killed again; then a fresh state from the cursor each shard printed last
         Process second = start(cmd, "second");
-        long before = written(port);
-        assertTrue(Waits.poll(() -> written(port) > before + total / 6 || !second.isAlive(), Duration.ofMinutes(3)));
+        long before = receiver.written();
+        assertTrue(Waits.poll(() -> receiver.written() > before + total / 6 || !second.isAlive(), Duration.ofMinutes(3)));
         assertTrue(second.isAlive(), "the export ended before its second kill: " + Files.readString(tmp.resolve("second.log")));
         new ProcessBuilder("kill", "-9", String.valueOf(second.pid())).start().waitFor();
         second.waitFor(30, TimeUnit.SECONDS);
@@ -129,8 +112,8 @@ class CurrentExportIT {
         fresh.set(fresh.indexOf(tmp.resolve("state").toString()), tmp.resolve("fresh").toString());
         fresh.addAll(List.of("--set", "cursor=" + String.join(",", last.values())));
         Process third = start(fresh, "third");
-        long before3 = written(port);
-        assertTrue(Waits.poll(() -> written(port) > before3 + total / 6 || !third.isAlive(), Duration.ofMinutes(3)));
+        long before3 = receiver.written();
+        assertTrue(Waits.poll(() -> receiver.written() > before3 + total / 6 || !third.isAlive(), Duration.ofMinutes(3)));
         assertTrue(third.isAlive(), "the export ended before its third kill: " + Files.readString(tmp.resolve("third.log")));
         new ProcessBuilder("kill", "-9", String.valueOf(third.pid())).start().waitFor();
         third.waitFor(30, TimeUnit.SECONDS);
@@ -141,7 +124,7 @@ class CurrentExportIT {
         assertEquals(0, resumed.exitValue(), log);
 
         // capture takes repeats (the receiver writes every event it takes); merges may collapse them before a count
-        long repeated = stats(port).get("written").asLong() - expected;
+        long repeated = receiver.stats().get("written").asLong() - expected;
         assertTrue(repeated >= 0 && repeated <= 3L * CurrentCluster.NODES * PARALLEL * FETCH,
                 "repeats after three kills: " + repeated + " (at most the pages in flight on each shard, per kill)");
         for (int n : new int[] {1, 3}) {
@@ -149,10 +132,10 @@ class CurrentExportIT {
         }
         assertEquals(expected, cluster.count(1, "SELECT uniqExact(uuid) FROM " + db + ".writable"), "every event arrived");
         assertEquals(BIG, cluster.count(1, "SELECT uniqExact(uuid) FROM " + db + ".writable WHERE event = 'big'"), "the events over 500 KB too");
-        assertTrue(stats(port).get("largest_body").asLong() <= 20L * 1024 * 1024, "no body over capture's limit");
+        assertTrue(receiver.stats().get("largest_body").asLong() <= 20L * 1024 * 1024, "no body over capture's limit");
         java.util.regex.Matcher heap = java.util.regex.Pattern.compile("peak heap ([0-9]+) MiB").matcher(log);
         assertTrue(heap.find(), log);
-        JsonNode stats = stats(port);
+        JsonNode stats = receiver.stats();
         assertEquals(0, stats.get("live").asLong(), "every batch historical: " + stats);
         assertEquals(0, stats.get("empty_batches").asLong(), stats.toString());
         System.out.printf("[CurrentExportIT] %d events from 26.7 (DateTime64(6), %d over 500 KB), killed three times, resumed from the ledger,"
@@ -164,19 +147,5 @@ class CurrentExportIT {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve(name + ".log").toFile());
         pb.environment().put("POSTHOG_API_KEY", KEY);
         return pb.start();
-    }
-
-    private static JsonNode stats(int port) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/stats"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        return new ObjectMapper().readTree(r.body());
-    }
-
-    private static long written(int port) {
-        try {
-            return stats(port).get("written").asLong();
-        } catch (Exception e) {
-            return 0;
-        }
     }
 }

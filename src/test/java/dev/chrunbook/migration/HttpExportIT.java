@@ -1,7 +1,7 @@
 package dev.chrunbook.migration;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chrunbook.testing.CaptureReceiver;
 import dev.chrunbook.testing.ClusterNodes;
 import dev.chrunbook.testing.LocalCluster;
 import dev.chrunbook.testing.Waits;
@@ -15,12 +15,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,7 +52,7 @@ class HttpExportIT {
     private Path tmp;
     private Path runbook;
     private Path connection;
-    private Process receiver;
+    private CaptureReceiver receiver;
     private int port;
 
     @BeforeAll
@@ -69,19 +63,8 @@ class HttpExportIT {
         Process p = new ProcessBuilder(EXAMPLE.resolve("load-selfhosted").toString(), "--fresh", "--database", source,
                 "--events", String.valueOf(EVENTS)).redirectErrorStream(true).redirectOutput(dir.resolve("load.log").toFile()).start();
         assertTrue(p.waitFor(10, TimeUnit.MINUTES) && p.exitValue() == 0, Files.readString(dir.resolve("load.log")));
-        String db = nodes.database();
-        nodes.onCluster("CREATE TABLE " + db + ".events ON CLUSTER posthog (uuid UUID, event String, properties String, timestamp DateTime,"
-                + " team_id Int64, distinct_id String, _timestamp DateTime DEFAULT now()) ENGINE = ReplicatedReplacingMergeTree("
-                + "'/clickhouse/tables/{shard}/" + db + ".events', '{replica}', _timestamp) PARTITION BY toYYYYMM(timestamp)"
-                + " ORDER BY (team_id, toDate(timestamp), event, cityHash64(distinct_id), cityHash64(toString(uuid)))");
-        nodes.onCluster("CREATE TABLE " + db + ".writable ON CLUSTER posthog AS " + db + ".events"
-                + " ENGINE = Distributed(posthog, " + db + ", events, sipHash64(distinct_id))");
-        receiver = new ProcessBuilder("java", "-Xmx1g", "-cp", System.getProperty("chrunbook.jar", "target/chrunbook.jar"),
-                EXAMPLE.resolve("BatchReceiver.java").toString(), "--port", "0", "--clickhouse", "http://127.0.0.1:8121",
-                "--table", db + ".writable", "--team-id", "2", "--fail-share", "0.1").redirectErrorStream(true).start();
-        String line = new BufferedReader(new InputStreamReader(receiver.getInputStream())).readLine();
-        assertTrue(line != null && line.startsWith("listening on "), "the receiver did not start: " + line);
-        port = Integer.parseInt(line.substring("listening on ".length()).trim());
+        receiver = CaptureReceiver.start(nodes, 0.1);
+        port = receiver.port();
         runbook = dir.resolve("export-runbook.yaml");
         Files.writeString(runbook, Files.readString(EXAMPLE.resolve("export-runbook.yaml"))
                 .replace("\ndatabase: posthog_selfhosted\n", "\ndatabase: " + source + "\n"));
@@ -93,7 +76,7 @@ class HttpExportIT {
     @AfterAll
     void stop() {
         if (receiver != null) {
-            receiver.destroyForcibly();
+            receiver.close();
         }
     }
 
@@ -112,9 +95,7 @@ class HttpExportIT {
     }
 
     private JsonNode stats() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/stats"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        return new ObjectMapper().readTree(r.body());
+        return receiver.stats();
     }
 
     private long source() {
@@ -186,10 +167,6 @@ class HttpExportIT {
     }
 
     private long written() {
-        try {
-            return stats().get("written").asLong();
-        } catch (Exception e) {
-            return 0;
-        }
+        return receiver.written();
     }
 }
