@@ -126,4 +126,41 @@ class ArchitectureTest {
         assertTrue(cycles.get(0).equals("observe -> state -> observe") || cycles.get(0).equals("state -> observe -> state"), cycles.toString());
         assertEquals(List.of("state imports observe"), upward(graph));
     }
+
+    /** The one class outside the driver layer (clickhouse) that may send a statement that changes a node. */
+    static final String SENDER = "apply/StatementSender.java";
+    private static final Pattern EXECUTE = Pattern.compile("\\.execute\\(");
+
+    /** The sources, outside the driver layer and the sender, that call a ClickHouse client's execute. */
+    static List<String> sendersOutsideTheSender(Path sources) throws IOException {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(sources)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+                String rel = sources.relativize(f).toString().replace('\\', '/');
+                if (rel.startsWith("clickhouse/") || rel.equals(SENDER)) {
+                    continue;
+                }
+                String text = Files.readString(f);
+                // a file that works with ClickHouse clients (directly or through one handed to a lambda)
+                if (text.contains("ClickHouseClient") && EXECUTE.matcher(text).find()) {
+                    found.add(rel);
+                }
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void onlyTheSenderSendsStatementsThatChangeANode() throws IOException {
+        assertEquals(List.of(), sendersOutsideTheSender(MAIN), "send through StatementSender (send, or housekeeping for scratch tables)");
+        assertTrue(Files.readString(MAIN.resolve(SENDER)).contains("client.execute("), "the sender itself sends");
+    }
+
+    @Test
+    void aPlantedExecuteIsFound(@TempDir Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("kinds"));
+        Files.writeString(dir.resolve("kinds/Sneaky.java"), "package dev.chrunbook.kinds;\n\nimport dev.chrunbook.clickhouse.ClickHouseClient;\n\n"
+                + "class Sneaky { void f(ClickHouseClient c) { c.execute(\"DROP TABLE t\", null, java.util.Map.of()); } }\n");
+        assertEquals(List.of("kinds/Sneaky.java"), sendersOutsideTheSender(dir));
+    }
 }

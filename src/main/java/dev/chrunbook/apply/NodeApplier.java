@@ -6,7 +6,6 @@ import dev.chrunbook.observe.ExecutionListener;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
 import dev.chrunbook.clickhouse.ClickHouseException;
-import dev.chrunbook.clickhouse.QueryInspector;
 import dev.chrunbook.clickhouse.QueryOutcome;
 import dev.chrunbook.render.RenderedStatement;
 import dev.chrunbook.state.NodeState;
@@ -25,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The applier: runs one step's statements on one node, in order, checkpointing each one. A
@@ -39,18 +39,16 @@ public final class NodeApplier {
     private final ExecutionListener listener;
     private final String runId;
     private final AssertChecker asserts;
-    private final Cancellations cancellations;
-    private final QueryWatch watch;
+    private final StatementSender sender;
 
     public NodeApplier(StateStore store, ClickHouseConnector connector, Sleeper sleeper, ExecutionListener listener, String runId,
-                Cancellations cancellations) {
+                StatementSender sender) {
         this.store = store;
         this.connector = connector;
         this.listener = listener;
         this.runId = runId;
-        this.asserts = new AssertChecker(sleeper);
-        this.cancellations = cancellations;
-        this.watch = new QueryWatch(sleeper);
+        this.asserts = new AssertChecker(sleeper, sender::stopping);
+        this.sender = sender;
     }
 
     /**
@@ -76,15 +74,18 @@ public final class NodeApplier {
             if (!resuming || assertsOnResume) {
                 Optional<String> problems = asserts.check(client, work.asserts(), work.step().waitFor(),
                         (attempt, p) -> listener.waiting(work.step(), work.node(), p));
+                if (problems.isPresent() && sender.stopping()) {
+                    return finish(work, store.update(step, node, s -> s.finish(Status.FAILED, now(), "cancelled by the operator while"
+                            + " waiting for its asserts; run the step again to go on. They still found:\n" + problems.get(), null)));
+                }
                 if (problems.isPresent()) {
                     return finish(work, store.update(step, node, s -> s.failVerification(now(), problems.get())));
                 }
             }
             Map<String, String> settings = work.step().dropUnknownSettings()
                     ? ServerCatalog.knownSettings(client, work.settings(), work.step().id() + " on " + work.node().id()) : work.settings();
-            QueryInspector inspector = new QueryInspector(client);
             for (int i = 0; i < work.statements().size(); i++) {
-                Optional<String> error = runStatement(work, client, inspector, state, i, settings);
+                Optional<String> error = runStatement(work, client, state, i, settings);
                 if (error.isPresent()) {
                     return finish(work, store.update(step, node, s -> s.finish(Status.FAILED, now(), error.get(), null)));
                 }
@@ -108,8 +109,8 @@ public final class NodeApplier {
     }
 
     /** Runs statement {@code i}; an empty result means done, otherwise the error. */
-    private Optional<String> runStatement(NodeWork work, ClickHouseClient client, QueryInspector inspector,
-                                          NodeState state, int i, Map<String, String> settings) throws InterruptedException {
+    private Optional<String> runStatement(NodeWork work, ClickHouseClient client, NodeState state, int i,
+                                          Map<String, String> settings) throws InterruptedException {
         RenderedStatement statement = work.statements().get(i);
         StatementState recorded = state.statements().stream().filter(s -> s.index() == i + 1).findFirst().orElse(null);
         if (recorded != null && recorded.status() == StatementState.Outcome.DONE) {
@@ -119,59 +120,30 @@ public final class NodeApplier {
                 ? recorded.queryId()
                 : QueryIds.of(runId, work.step().id(), work.node(), state.attempts(), i + 1);
         if (recorded != null && recorded.status() == StatementState.Outcome.SENT) {
-            cancellations.started(queryId, work.node());
-            QueryOutcome earlier;
-            try {
-                earlier = await(work, inspector, queryId);
-            } finally {
-                cancellations.ended(queryId);
-            }
+            QueryOutcome earlier = sender.reattach(client, work.node(), queryId, running(work, queryId));
             if (earlier.state() != QueryOutcome.State.NOT_FOUND) {
                 return record(work, recorded, earlier);
             }
             LOG.info("{} on {}: statement {} was never received by the server; sending it now", work.step().id(),
                     work.node().id(), queryId);
         }
-        if (cancellations.stopping()) {
+        StatementState sent = StatementState.sent(i + 1, queryId, statement.checksum(), now());
+        Optional<QueryOutcome> outcome = sender.send(client, work.node(), queryId, statement.sql(), settings, () -> {
+            store.update(work.step().id(), work.node().id(), s -> s.withStatement(sent));
+            listener.statementStarted(work.step(), work.node(), queryId, statement.sql());
+        }, running(work, queryId));
+        if (outcome.isEmpty()) {
             return Optional.of("statement " + (i + 1) + " not sent: the run was cancelled by the operator; run the step again to go on");
         }
-        StatementState sent = StatementState.sent(i + 1, queryId, statement.checksum(), now());
-        store.update(work.step().id(), work.node().id(), s -> s.withStatement(sent));
-        listener.statementStarted(work.step(), work.node(), queryId, statement.sql());
-        cancellations.started(queryId, work.node());
-        try {
-            client.execute(statement.sql(), queryId, settings);
-        } catch (ClickHouseException e) {
-            if (!e.connectionLost()) {
-                QueryOutcome failed = new QueryOutcome(QueryOutcome.State.FAILED, 0, 0, 0, e.getMessage());
-                if (cancellations.wasCancelled(queryId)) {
-                    QueryOutcome logged = inspector.lookup(queryId);
-                    failed = new QueryOutcome(QueryOutcome.State.FAILED, logged.rowsRead(), logged.rowsWritten(),
-                            logged.durationMs(), e.getMessage());
-                }
-                return record(work, sent, failed);
-            }
-            LOG.warn("{} on {}: connection lost while {} ran; watching it on the server", work.step().id(),
-                    work.node().id(), queryId);
-            QueryOutcome watched = await(work, inspector, queryId);
-            if (watched.state() == QueryOutcome.State.NOT_FOUND) {
-                watched = new QueryOutcome(QueryOutcome.State.FAILED, 0, 0, 0, "the connection broke (" + e.getMessage()
-                        + ") and the statement never reached the server, so nothing of it ran: run the step again to send it");
-            }
-            return record(work, sent, watched);
-        } finally {
-            cancellations.ended(queryId);
+        if (outcome.get().state() != QueryOutcome.State.FINISHED) {
+            return record(work, sent, outcome.get());
         }
         Instant answered = now();
-        return record(work, sent, loggedSuccess(inspector, queryId), answered);
+        return record(work, sent, sender.logged(client, queryId), answered);
     }
 
-    private QueryOutcome loggedSuccess(QueryInspector inspector, String queryId) throws InterruptedException {
-        return watch.loggedSuccess(inspector, queryId);
-    }
-
-    private QueryOutcome await(NodeWork work, QueryInspector inspector, String queryId) throws InterruptedException {
-        return watch.await(inspector, queryId, outcome -> listener.statementRunning(work.step(), work.node(), queryId, outcome));
+    private Consumer<QueryOutcome> running(NodeWork work, String queryId) {
+        return outcome -> listener.statementRunning(work.step(), work.node(), queryId, outcome);
     }
 
     private Optional<String> record(NodeWork work, StatementState sent, QueryOutcome outcome) {
@@ -191,7 +163,7 @@ public final class NodeApplier {
 
     /** A cancelled statement's message says what it left behind and how to clean it up. */
     private String describeFailure(StatementState sent, QueryOutcome outcome) {
-        if (!cancellations.wasCancelled(sent.queryId())) {
+        if (!sender.wasCancelled(sent.queryId())) {
             return outcome.error();
         }
         return "cancelled by the operator" + (outcome.rowsWritten() > 0 ? " after writing " + outcome.rowsWritten() + " row(s)" : "")

@@ -1,5 +1,7 @@
 package dev.chrunbook.chunks;
 
+import dev.chrunbook.apply.StatementSender;
+
 import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.state.ChunkState;
@@ -24,11 +26,13 @@ final class ChunkAssembly {
     private final ChunkSql sql;
     private final String targetDefinition;
     private final Duration margin;
+    private final StatementSender sender;
 
-    ChunkAssembly(ChunkSql sql, String targetDefinition, Duration margin) {
+    ChunkAssembly(ChunkSql sql, String targetDefinition, Duration margin, StatementSender sender) {
         this.sql = sql;
         this.targetDefinition = targetDefinition;
         this.margin = margin;
+        this.sender = sender;
     }
 
     /**
@@ -43,15 +47,15 @@ final class ChunkAssembly {
         }
         List<String> partitions = chunks.get(0).partitions();
         if (chunks.size() == 1) { // a chunk of several small partitions replaces all of them in one ALTER
-            client.execute(sql.replace(partitions, sql.chunkTable(chunks.get(0))), null, Map.of());
+            sender.housekeeping(client, sql.replace(partitions, sql.chunkTable(chunks.get(0))));
         } else {
             String whole = sql.partitionTable(partition);
-            client.execute(sql.drop(whole), null, Map.of());
-            client.execute(sql.create(targetDefinition, whole), null, Map.of());
+            sender.housekeeping(client, sql.drop(whole));
+            sender.housekeeping(client, sql.create(targetDefinition, whole));
             for (ChunkState c : chunks) {
-                client.execute(sql.attach(partition, sql.chunkTable(c), whole), null, Map.of());
+                sender.housekeeping(client, sql.attach(partition, sql.chunkTable(c), whole));
             }
-            client.execute(sql.replace(partition, whole), null, Map.of());
+            sender.housekeeping(client, sql.replace(partition, whole));
         }
         long target = Long.parseLong(client.selectOne("SELECT count() FROM " + sql.qualified(sql.target()) + " WHERE "
                 + String.join(" OR ", partitions.stream().map(sql::partitionWhere).toList())));
@@ -80,10 +84,10 @@ final class ChunkAssembly {
     /** Drops the partition's temporary tables once it is done. */
     void cleanUp(ClickHouseClient client, String partition, List<ChunkState> chunks) {
         for (ChunkState c : chunks) {
-            client.execute(sql.drop(sql.chunkTable(c)), null, Map.of());
+            sender.housekeeping(client, sql.drop(sql.chunkTable(c)));
         }
         if (chunks.size() > 1) {
-            client.execute(sql.drop(sql.partitionTable(partition)), null, Map.of());
+            sender.housekeeping(client, sql.drop(sql.partitionTable(partition)));
         }
     }
 

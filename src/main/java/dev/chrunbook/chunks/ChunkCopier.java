@@ -1,19 +1,11 @@
 package dev.chrunbook.chunks;
 
-import dev.chrunbook.Node;
-import dev.chrunbook.apply.Cancellations;
-import dev.chrunbook.apply.QueryIds;
-import dev.chrunbook.apply.QueryWatch;
+import dev.chrunbook.apply.NodeContext;
 import dev.chrunbook.clickhouse.ClickHouseClient;
-import dev.chrunbook.clickhouse.ClickHouseException;
-import dev.chrunbook.clickhouse.QueryInspector;
 import dev.chrunbook.clickhouse.QueryOutcome;
-import dev.chrunbook.observe.ExecutionListener;
-import dev.chrunbook.runbook.Step;
 import dev.chrunbook.state.ChunkState;
 import dev.chrunbook.state.StatementState;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -35,40 +27,25 @@ final class ChunkCopier {
 
     private final ChunkSql sql;
     private final String targetDefinition;
-    private final Map<String, String> settings;
-    private final String runId;
-    private final Step step;
-    private final Node node;
     private final Duration margin;
-    private final QueryWatch watch;
-    private final ExecutionListener listener;
-    private final Cancellations cancellations;
-    private final Clock clock;
+    private final NodeContext context;
 
-    ChunkCopier(ChunkSql sql, String targetDefinition, Map<String, String> settings, String runId, Step step, Node node,
-                Duration margin, QueryWatch watch, ExecutionListener listener, Cancellations cancellations, Clock clock) {
+    ChunkCopier(ChunkSql sql, String targetDefinition, Duration margin, NodeContext context) {
         this.sql = sql;
         this.targetDefinition = targetDefinition;
-        this.settings = settings;
-        this.runId = runId;
-        this.step = step;
-        this.node = node;
         this.margin = margin;
-        this.watch = watch;
-        this.listener = listener;
-        this.cancellations = cancellations;
-        this.clock = clock;
+        this.context = context;
     }
 
     /** The query id of a chunk's next copy statement. */
     String nextQueryId(ChunkState c) {
-        return QueryIds.of(runId, step.id() + "-c" + c.index(), node, c.attempts() + 1, 1);
+        return context.queryId(context.step().id() + "-c" + c.index(), c.attempts() + 1, 1);
     }
 
     /** Prepares the chunk's own temporary table, empty: what a redo starts from. */
     void freshTable(ClickHouseClient client, ChunkState c) {
-        client.execute(sql.drop(sql.chunkTable(c)), null, Map.of());
-        client.execute(sql.create(targetDefinition, sql.chunkTable(c)), null, Map.of());
+        context.sender().housekeeping(client, sql.drop(sql.chunkTable(c)));
+        context.sender().housekeeping(client, sql.create(targetDefinition, sql.chunkTable(c)));
     }
 
     /**
@@ -78,23 +55,9 @@ final class ChunkCopier {
     QueryOutcome send(ClickHouseClient client, ChunkState sending) throws InterruptedException {
         String copy = sql.copy(sending, sql.chunkTable(sending));
         String queryId = sending.queryId();
-        listener.statementStarted(step, node, queryId, copy);
-        cancellations.started(queryId, node);
-        Instant sent = clock.instant();
-        QueryOutcome outcome;
-        try {
-            client.execute(copy, queryId, settings);
-            outcome = new QueryOutcome(QueryOutcome.State.FINISHED, 0, 0, Duration.between(sent, clock.instant()).toMillis(), null);
-        } catch (ClickHouseException e) {
-            outcome = e.connectionLost() ? watch.await(new QueryInspector(client), queryId, o -> { })
-                    : new QueryOutcome(QueryOutcome.State.FAILED, 0, 0, 0, e.getMessage());
-            if (outcome.state() == QueryOutcome.State.NOT_FOUND) {
-                outcome = new QueryOutcome(QueryOutcome.State.FAILED, 0, 0, 0, "the connection broke before the server got the"
-                        + " chunk's statement (" + e.getMessage() + ")");
-            }
-        } finally {
-            cancellations.ended(queryId);
-        }
+        QueryOutcome outcome = context.sender().send(client, context.node(), queryId, copy, context.settings(),
+                        () -> context.listener().statementStarted(context.step(), context.node(), queryId, copy), o -> { })
+                .orElse(new QueryOutcome(QueryOutcome.State.FAILED, 0, 0, 0, "not sent: the run was cancelled by the operator"));
         if (outcome.state() != QueryOutcome.State.FINISHED) {
             logged(sending, outcome);
         }
@@ -106,22 +69,22 @@ final class ChunkCopier {
      * query_log has for it: done off the worker's path (a log flush costs a tenth of a second).
      */
     void logSuccess(ClickHouseClient client, ChunkState sent) throws InterruptedException {
-        logged(sent, watch.loggedSuccess(new QueryInspector(client), sent.queryId()));
+        logged(sent, context.sender().logged(client, sent.queryId()));
     }
 
     /** Tells the listener (audit, progress) how a chunk's statement ended. */
     private void logged(ChunkState sending, QueryOutcome outcome) {
         boolean ok = outcome.state() == QueryOutcome.State.FINISHED;
-        listener.statementFinished(step, node, StatementState.sent(sending.index(), sending.queryId(), "chunk", sending.started())
-                        .finished(ok ? StatementState.Outcome.DONE : StatementState.Outcome.FAILED, outcome.rowsRead(),
-                                outcome.rowsWritten(), outcome.durationMs(), clock.instant()), settings,
+        context.listener().statementFinished(context.step(), context.node(), StatementState.sent(sending.index(), sending.queryId(),
+                        "chunk", sending.started()).finished(ok ? StatementState.Outcome.DONE : StatementState.Outcome.FAILED,
+                        outcome.rowsRead(), outcome.rowsWritten(), outcome.durationMs(), context.clock().instant()), context.settings(),
                 ok ? null : outcome.error());
     }
 
     /** What an earlier run's statement for this chunk came to, asked of the server. */
     QueryOutcome resolve(ClickHouseClient client, ChunkState copying) throws InterruptedException {
-        return watch.await(new QueryInspector(client), copying.queryId(),
-                o -> listener.statementRunning(step, node, copying.queryId(), o));
+        return context.sender().reattach(client, context.node(), copying.queryId(),
+                o -> context.listener().statementRunning(context.step(), context.node(), copying.queryId(), o));
     }
 
     /** The chunk's temporary table against the source, over the chunk's range. */
@@ -137,7 +100,7 @@ final class ChunkCopier {
     }
 
     boolean cancelled(ChunkState c) {
-        return c.queryId() != null && cancellations.wasCancelled(c.queryId());
+        return c.queryId() != null && context.sender().wasCancelled(c.queryId());
     }
 
     /** The rows of {@link ChunkSql#fingerprints} by the table each is of. */

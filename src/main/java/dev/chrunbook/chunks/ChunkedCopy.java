@@ -3,8 +3,8 @@ package dev.chrunbook.chunks;
 import dev.chrunbook.Node;
 import dev.chrunbook.Sleeper;
 import dev.chrunbook.SqlQuoting;
-import dev.chrunbook.apply.Cancellations;
-import dev.chrunbook.apply.QueryWatch;
+import dev.chrunbook.apply.NodeContext;
+import dev.chrunbook.apply.StatementSender;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
 import dev.chrunbook.clickhouse.ClickHouseException;
@@ -52,7 +52,7 @@ public final class ChunkedCopy {
     private final ClickHouseConnector connector;
     private final Sleeper sleeper;
     private final ExecutionListener listener;
-    private final Cancellations cancellations;
+    private final StatementSender sender;
     private final ChunkQueue queue = ChunkQueue.largestFirst(this::ledger);
     private final java.util.Set<String> assembling = new java.util.HashSet<>();
     private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>()); // lanes and helpers add
@@ -71,13 +71,13 @@ public final class ChunkedCopy {
     private Instant began;
 
     public ChunkedCopy(Spec spec, StateStore store, ClickHouseConnector connector, Sleeper sleeper, ExecutionListener listener,
-                       Cancellations cancellations) {
+                       StatementSender sender) {
         this.spec = spec;
         this.store = store;
         this.connector = connector;
         this.sleeper = sleeper;
         this.listener = listener;
-        this.cancellations = cancellations;
+        this.sender = sender;
     }
 
     private List<ChunkState> ledger() {
@@ -107,9 +107,9 @@ public final class ChunkedCopy {
                 return new Result(false, 0, "the target " + spec.sql().database() + "." + spec.sql().target() + " does not exist on "
                         + spec.node().id() + ": create it first (create-staging)");
             }
-            copier = new ChunkCopier(spec.sql(), definition, spec.settings(), spec.runId(), spec.step(), spec.node(), spec.margin(),
-                    new QueryWatch(sleeper), listener, cancellations, store.clock());
-            assembly = new ChunkAssembly(spec.sql(), definition, spec.margin());
+            copier = new ChunkCopier(spec.sql(), definition, spec.margin(), new NodeContext(spec.runId(), spec.step(), spec.node(),
+                    spec.settings(), listener, sender, store.clock()));
+            assembly = new ChunkAssembly(spec.sql(), definition, spec.margin(), sender);
             if (ledger().isEmpty()) {
                 List<ChunkState> planned = new ChunkPlanner(spec.sql(), spec.limits()).plan(client);
                 store.update(spec.step().id(), spec.node().id(), s -> s.withChunks(planned));
@@ -129,7 +129,7 @@ public final class ChunkedCopy {
         long rows = ledger().stream().filter(c -> c.phase() == Phase.DONE && c.rows() != null).mapToLong(ChunkState::rows).sum();
         long notDone = ledger().stream().filter(c -> c.phase() != Phase.DONE).count();
         if (!problems.isEmpty() || notDone > 0) {
-            return new Result(false, rows, (!problems.isEmpty() ? String.join("\n", problems) : cancellations.stopping()
+            return new Result(false, rows, (!problems.isEmpty() ? String.join("\n", problems) : sender.stopping()
                     ? "cancelled by the operator: " + notDone + " chunk(s) not copied; those done are in the target" : notDone + " chunk(s) not done")
                     + "\nrun the step again: done chunks stay, the others are copied again");
         }
@@ -176,7 +176,7 @@ public final class ChunkedCopy {
         try (ClickHouseClient assemblyClient = connect(); ClickHouseClient verifyClient = connect(); ClickHouseClient prepareClient = connect();
              ClickHouseClient recordClient = connect();
              TablePreparer tables = new TablePreparer("chrunbook-" + spec.step().id() + "-tables", c -> copier.freshTable(prepareClient, c),
-                     () -> stop.get() || cancellations.stopping());
+                     () -> stop.get() || sender.stopping());
              ThrottleWatch watch = new ThrottleWatch(spec.throttle(), this::connect, THROTTLE_POLL, "chrunbook-" + spec.step().id() + "-throttle")) {
             throttleWatch = watch;
             this.tables = tables;
@@ -221,7 +221,7 @@ public final class ChunkedCopy {
     private void work() throws InterruptedException {
         try (ClickHouseClient client = connect()) {
             ChunkState c;
-            while ((c = queue.take(() -> stop.get() || cancellations.stopping())) != null) {
+            while ((c = queue.take(() -> stop.get() || sender.stopping())) != null) {
                 if (!throttle()) {
                     return;
                 }
@@ -244,15 +244,15 @@ public final class ChunkedCopy {
         }
     }
 
-    /** Waits while the throttle holds; false when it held longer than its timeout (the copy fails). */
+    /** Waits while the throttle holds; false when it held longer than its timeout (the copy fails) or the run is cancelled. */
     private boolean throttle() throws InterruptedException {
-        var timedOut = Throttle.await(throttleWatch::holds, sleeper, THROTTLE_POLL, spec.throttleTimeout(),
+        var held = Throttle.await(throttleWatch::holds, sleeper, THROTTLE_POLL, spec.throttleTimeout(), sender::stopping,
                 hold -> listener.waiting(spec.step(), spec.node(), hold));
-        timedOut.ifPresent(hold -> {
-            fail(hold);
+        if (held.isPresent() && !sender.stopping()) { // a cancel is reported as such once the workers stop
+            fail(held.get());
             stop.set(true);
-        });
-        return timedOut.isEmpty();
+        }
+        return held.isEmpty();
     }
 
     /** Copies a chunk into its fresh temporary table: the chunk as sent, or why its copy failed. */
@@ -287,7 +287,7 @@ public final class ChunkedCopy {
             progress();
             return null;
         }
-        if (stop.get() || cancellations.stopping()) { // not taken again by this run: the next copies it afresh
+        if (stop.get() || sender.stopping()) { // not taken again by this run: the next copies it afresh
             save(sent.redo(verified.problem()));
             return null;
         }

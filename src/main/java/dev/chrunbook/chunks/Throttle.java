@@ -68,12 +68,17 @@ public record Throttle(Path pauseFile, String database, String table, long maxQu
 
     /**
      * Waits while the throttle holds, telling {@code waiting} what it waits for each poll. Empty when
-     * the next chunk may start; else what held longer than {@code timeout} (a pause never times out).
+     * the next chunk may start; else what held longer than {@code timeout} (a pause never times out),
+     * or that the operator cancelled the run ({@code stopping}), seen at the next poll.
      */
     public static Optional<String> await(Supplier<Optional<String>> holds, dev.chrunbook.Sleeper sleeper, java.time.Duration poll,
-                                         java.time.Duration timeout, java.util.function.Consumer<String> waiting) throws InterruptedException {
+                                         java.time.Duration timeout, java.util.function.BooleanSupplier stopping,
+                                         java.util.function.Consumer<String> waiting) throws InterruptedException {
         long waited = 0;
         while (true) {
+            if (stopping.getAsBoolean()) {
+                return Optional.of("cancelled by the operator");
+            }
             Optional<String> hold = holds.get();
             if (hold.isEmpty()) {
                 return Optional.empty();

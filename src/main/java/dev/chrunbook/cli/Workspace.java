@@ -4,6 +4,7 @@ import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.Sleeper;
 import dev.chrunbook.apply.Cancellations;
 import dev.chrunbook.apply.NodeApplier;
+import dev.chrunbook.apply.StatementSender;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
 import dev.chrunbook.clickhouse.JdbcConnector;
 import dev.chrunbook.cluster.ConnectionConfig;
@@ -110,9 +111,9 @@ final class Workspace {
     /** What kinds apply with, shared by run and rollback. */
     Services services(String command, StateStore store, ExecutionListener listener, Cancellations cancellations) {
         ClickHouseConnector c = connector(command);
-        NodeApplier applier = new NodeApplier(store, c, Sleeper.REAL, listener, store.state().runId(), cancellations);
-        return new Services(store, applier, probes(command), topology(command), runbook.database(), Sleeper.REAL, listener,
-                cancellations);
+        StatementSender sender = new StatementSender(cancellations, Sleeper.REAL);
+        NodeApplier applier = new NodeApplier(store, c, Sleeper.REAL, listener, store.state().runId(), sender);
+        return new Services(store, applier, probes(command), topology(command), runbook.database(), Sleeper.REAL, listener, sender);
     }
 
     Services.Probes probes(String command) {

@@ -25,8 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Facts for templates read from the cluster (read-only catalog lookups, cached per run) and from
- * the run's state.
+ * Facts for templates read from the cluster (read-only catalog lookups, read anew at each render;
+ * a started step's definitions come from its state, so it renders what it ran) and from the run's state.
  */
 public final class ClusterFacts implements NodeFacts {
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -34,7 +34,6 @@ public final class ClusterFacts implements NodeFacts {
     private final ClickHouseConnector connector;
     private final Supplier<RunState> state;
     private final ServerFacts server;
-    private final Map<String, List<Map<String, Object>>> columns = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> definitionsRead = new ConcurrentHashMap<>();
 
     public ClusterFacts(ClickHouseConnector connector, ServerFacts server, Supplier<RunState> state) {
@@ -55,7 +54,8 @@ public final class ClusterFacts implements NodeFacts {
 
     @Override
     public List<Map<String, Object>> columns(Node node, String database, String table) {
-        return columns.computeIfAbsent(node.id() + "/" + database + "." + table, k -> read(node, database, table));
+        // never cached: a step reads the catalog as the steps before it in the same run left it
+        return read(node, database, table);
     }
 
     @Override

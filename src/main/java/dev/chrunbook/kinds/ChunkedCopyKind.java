@@ -165,7 +165,7 @@ final class ChunkedCopyKind extends BuiltInKind {
         Map<String, String> p = work.params();
         try {
             ChunkedCopy copy = new ChunkedCopy(spec(work, services), store, services.probes().connector(), services.sleeper(),
-                    services.listener(), services.cancellations());
+                    services.listener(), services.sender());
             ChunkedCopy.Result r = copy.run();
             if (r.complete()) {
                 recordDone(store, work, r.rows());

@@ -47,6 +47,10 @@ final class KafkaLagKind extends KafkaKind {
         long stablePolls = 0;
         String why = "";
         for (long i = 0; i < polls; i++) {
+            if (services.sender().stopping()) {
+                return failed(work, services, "cancelled by the operator while waiting: " + (why.isEmpty() ? "before the first look" : why)
+                        + "; run the step again to go on");
+            }
             // a rebalance re-delivers what was consumed but not committed: wait until membership settles
             KafkaAdmin.GroupState membership = admin.describe(group);
             stablePolls = membership.stable() ? stablePolls + 1 : 0;

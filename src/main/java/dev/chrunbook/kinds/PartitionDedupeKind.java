@@ -5,13 +5,12 @@ import dev.chrunbook.Node;
 import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.apply.NodeWork;
 import dev.chrunbook.apply.QueryIds;
-import dev.chrunbook.apply.QueryWatch;
+import dev.chrunbook.apply.StatementSender;
 import dev.chrunbook.chunks.ChunkPlanner;
 import dev.chrunbook.chunks.ChunkSql;
 import dev.chrunbook.chunks.Throttle;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseException;
-import dev.chrunbook.clickhouse.QueryInspector;
 import dev.chrunbook.clickhouse.QueryOutcome;
 import dev.chrunbook.runbook.Step;
 import dev.chrunbook.state.ChunkState;
@@ -88,8 +87,7 @@ final class PartitionDedupeKind extends BuiltInKind {
             Throttle throttle = new Throttle(store.dir().resolve(Throttle.PAUSE_FILE), services.database(), table,
                     number(p, "max_queue", 0), number(p, "max_parts", 0), number(p, "max_merges", 0), Optional.empty());
             long factor = number(p, "disk_factor", 2);
-            QueryWatch watch = new QueryWatch(services.sleeper());
-            QueryInspector inspector = new QueryInspector(client);
+            StatementSender sender = services.sender();
             List<ChunkState> all = ledger(work, store);
             int done = 0;
             for (ChunkState c : all) {
@@ -97,16 +95,16 @@ final class PartitionDedupeKind extends BuiltInKind {
                     done++;
                     continue;
                 }
-                if (c.phase() == Phase.COPYING && watch.await(inspector, c.queryId(), o -> { }).state() == QueryOutcome.State.FINISHED) {
+                if (c.phase() == Phase.COPYING && sender.reattach(client, node, c.queryId(), o -> { }).state() == QueryOutcome.State.FINISHED) {
                     save(work, store, c.done());
                     done++;
                     continue;
                 }
                 // the dedupe waits as long as the throttle holds: a partition deferred costs nothing
-                Throttle.await(() -> throttle.holds(client), services.sleeper(), Duration.ofSeconds(1), Duration.ofMillis(Long.MAX_VALUE),
-                        held -> services.listener().waiting(work.step(), node, held));
+                Optional<String> held = Throttle.await(() -> throttle.holds(client), services.sleeper(), Duration.ofSeconds(1),
+                        Duration.ofMillis(Long.MAX_VALUE), sender::stopping, why -> services.listener().waiting(work.step(), node, why));
                 long free = services.probes().freeDisk().applyAsLong(node);
-                if (free < factor * c.plannedBytes()) {
+                if (held.isEmpty() && free < factor * c.plannedBytes()) {
                     String problem = "partition " + c.partition() + " of " + table + " holds " + c.plannedBytes() + " bytes; "
                             + node.id() + " has " + free + " bytes free, less than disk_factor " + factor + " x that: free disk"
                             + " or lower disk_factor, then run the step again (" + done + " of " + all.size() + " partitions done)";
@@ -114,18 +112,27 @@ final class PartitionDedupeKind extends BuiltInKind {
                 }
                 ChunkState sending = c.sending(QueryIds.of(store.state().runId(), work.step().id() + "-p" + c.index(), node,
                         c.attempts() + 1, 1), store.clock().instant());
-                save(work, store, sending);
                 String sql = "OPTIMIZE TABLE " + SqlQuoting.identifier(services.database()) + "." + SqlQuoting.identifier(table)
                         + " PARTITION ID " + SqlQuoting.literal(sending.partition()) + " FINAL DEDUPLICATE";
-                services.listener().statementStarted(work.step(), node, sending.queryId(), sql);
-                QueryOutcome o = optimize(client, inspector, watch, sql, sending);
+                Optional<QueryOutcome> sent = held.isPresent() ? Optional.empty() : sender.send(client, node, sending.queryId(), sql, Map.of(), () -> {
+                    save(work, store, sending);
+                    services.listener().statementStarted(work.step(), node, sending.queryId(), sql);
+                }, o -> services.listener().statementRunning(work.step(), node, sending.queryId(), o));
+                if (sent.isEmpty()) {
+                    String error = where + ": cancelled by the operator before partition " + c.partition() + " (" + done + " of "
+                            + all.size() + " partitions done); run the step again (it resumes there)";
+                    return finish(work, services, store.update(work.step().id(), node.id(), s -> s.finish(Status.FAILED, store.clock().instant(), error, null)));
+                }
+                QueryOutcome o = sent.get().state() == QueryOutcome.State.FINISHED ? sender.logged(client, sending.queryId()) : sent.get();
                 boolean ok = o.state() == QueryOutcome.State.FINISHED;
+                String failure = ok ? null : sender.wasCancelled(sending.queryId())
+                        ? "cancelled by the operator while it ran (an OPTIMIZE stopped midway leaves the partition as it was)" : o.error();
                 services.listener().statementFinished(work.step(), node, StatementState.sent(sending.index(), sending.queryId(),
                         "partition", sending.started()).finished(ok ? StatementState.Outcome.DONE : StatementState.Outcome.FAILED,
-                        o.rowsRead(), o.rowsWritten(), o.durationMs(), store.clock().instant()), Map.of(), ok ? null : o.error());
-                if (o.state() != QueryOutcome.State.FINISHED) {
-                    save(work, store, sending.failed(o.error()));
-                    String error = where + ": partition " + c.partition() + ": " + o.error() + "; run the step again (it resumes there)";
+                        o.rowsRead(), o.rowsWritten(), o.durationMs(), store.clock().instant()), Map.of(), failure);
+                if (!ok) {
+                    save(work, store, sending.failed(failure));
+                    String error = where + ": partition " + c.partition() + ": " + failure + "; run the step again (it resumes there)";
                     return finish(work, services, store.update(work.step().id(), node.id(), s -> s.finish(Status.FAILED, store.clock().instant(), error, null)));
                 }
                 save(work, store, sending.done());
@@ -180,20 +187,6 @@ final class PartitionDedupeKind extends BuiltInKind {
             return true;
         } catch (ClickHouseException e) {
             return false;
-        }
-    }
-
-    private static QueryOutcome optimize(ClickHouseClient client, QueryInspector inspector, QueryWatch watch, String sql,
-                                         ChunkState sending) throws InterruptedException {
-        try {
-            client.execute(sql, sending.queryId(), Map.of());
-            return watch.loggedSuccess(inspector, sending.queryId());
-        } catch (ClickHouseException e) {
-            if (!e.connectionLost()) {
-                return new QueryOutcome(QueryOutcome.State.FAILED, 0, 0, 0, e.getMessage());
-            }
-            QueryOutcome o = watch.await(inspector, sending.queryId(), x -> { });
-            return o.state() == QueryOutcome.State.NOT_FOUND ? new QueryOutcome(QueryOutcome.State.FAILED, 0, 0, 0, e.getMessage()) : o;
         }
     }
 

@@ -218,7 +218,7 @@ final class RemoteCopyKind extends BuiltInKind {
                     (int) number(p, "parallel", 2), (int) number(p, "retries", 5), duration(p.get("retry_pause"), Duration.ofSeconds(2)),
                     settings, from);
             RemoteCopy.Result r = new RemoteCopy(spec, placement, store, services.probes().connector(), services.sleeper(), services.listener(),
-                    () -> RemoteCursor.of(store, services.topology(), work.step().id(), from, placement.distributed()), definition, services.cancellations()).run();
+                    () -> RemoteCursor.of(store, services.topology(), work.step().id(), from, placement.distributed()), definition, services.sender()).run();
             if (r.complete()) {
                 recordDone(store, work, r.rows());
                 return finish(work, services, store.update(work.step().id(), node.id(),

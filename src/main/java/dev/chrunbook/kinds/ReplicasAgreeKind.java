@@ -102,6 +102,10 @@ final class ReplicasAgreeKind extends BuiltInKind {
                 only = differing;
                 services.listener().waiting(work.step(), work.node(), "replicas differ: " + problem.replace('\n', ' '));
                 services.sleeper().sleep(POLL);
+                if (services.sender().stopping()) {
+                    String cancelled = "cancelled by the operator while the replicas still differed:\n" + problem + "run the step again to go on";
+                    return finish(work, services, store.update(step, node, s -> s.finish(Status.FAILED, store.clock().instant(), cancelled, null)));
+                }
             }
             String failed = "the replicas of shard " + work.node().shard() + " hold different rows of " + services.database() + "."
                     + p.get("table") + " ingested before " + SECONDS.format(before) + " after waiting "

@@ -2,7 +2,7 @@ package dev.chrunbook.kinds;
 
 import dev.chrunbook.Node;
 import dev.chrunbook.Sleeper;
-import dev.chrunbook.apply.Cancellations;
+import dev.chrunbook.apply.StatementSender;
 import dev.chrunbook.apply.NodeApplier;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
 import dev.chrunbook.cluster.Topology;
@@ -16,11 +16,12 @@ import java.util.function.ToLongFunction;
 /**
  * What kinds apply with, built once by the composition root and shared by run and rollback.
  *
- * @param applier  sends statements and resolves interrupted ones (sql, check)
+ * @param applier  runs a step's rendered statements and resolves interrupted ones (sql, check)
+ * @param sender   the one way a statement that changes a node is sent (every kind and engine)
  * @param database the runbook's database
  */
 public record Services(StateStore store, NodeApplier applier, Probes probes, Topology topology, String database,
-                       Sleeper sleeper, ExecutionListener listener, Cancellations cancellations) {
+                       Sleeper sleeper, ExecutionListener listener, StatementSender sender) {
 
     /** The read-only reach of a kind: ClickHouse nodes and Kafka brokers. */
     /**

@@ -47,25 +47,30 @@ public final class DriftCheck {
     public List<Drift> find(RunState state, Set<String> rerunning) {
         List<Drift> drifted = new ArrayList<>();
         for (Step step : runbook.steps()) {
-            if (rerunning.contains(step.id())) {
+            if (!rerunning.contains(step.id())) {
+                drifted.addAll(find(state, step));
+            }
+        }
+        return drifted;
+    }
+
+    private List<Drift> find(RunState state, Step step) {
+        List<Drift> drifted = new ArrayList<>();
+        for (Node node : topology.nodesFor(step.on())) {
+            NodeState ns = state.node(step.id(), node.id());
+            // failed or pending nodes start a new attempt with what renders now; only done and
+            // interrupted ones must match what they ran
+            if (ns.statements().isEmpty() || !(ns.status() == Status.DONE || ns.status() == Status.RUNNING)) {
                 continue;
             }
-            for (Node node : topology.nodesFor(step.on())) {
-                NodeState ns = state.node(step.id(), node.id());
-                // failed or pending nodes start a new attempt with what renders now; only done and
-                // interrupted ones must match what they ran
-                if (ns.statements().isEmpty() || !(ns.status() == Status.DONE || ns.status() == Status.RUNNING)) {
-                    continue;
-                }
-                Optional<List<RenderedStatement>> now = kinds.of(step).fingerprint(step, node, renderer);
-                if (now.isEmpty()) {
-                    break; // a kind that reads anew each time is never held to what it ran
-                }
-                for (StatementState ran : ns.statements()) {
-                    List<RenderedStatement> current = now.get();
-                    if (ran.index() > current.size() || !current.get(ran.index() - 1).checksum().equals(ran.checksum())) {
-                        drifted.add(new Drift(step.id(), node.id(), ran.index()));
-                    }
+            Optional<List<RenderedStatement>> now = kinds.of(step).fingerprint(step, node, renderer);
+            if (now.isEmpty()) {
+                break; // a kind that reads anew each time is never held to what it ran
+            }
+            for (StatementState ran : ns.statements()) {
+                List<RenderedStatement> current = now.get();
+                if (ran.index() > current.size() || !current.get(ran.index() - 1).checksum().equals(ran.checksum())) {
+                    drifted.add(new Drift(step.id(), node.id(), ran.index()));
                 }
             }
         }
@@ -74,7 +79,15 @@ public final class DriftCheck {
 
     /** Refuses (exit 3) when anything drifted, saying how to proceed. */
     public void refuse(RunState state, Set<String> rerunning) {
-        List<Drift> drifted = find(state, rerunning);
+        refuse(find(state, rerunning));
+    }
+
+    /** The same for one step, at its turn in a run. */
+    public void refuse(RunState state, Step step) {
+        refuse(find(state, step));
+    }
+
+    private void refuse(List<Drift> drifted) {
         if (!drifted.isEmpty()) {
             throw ChrunbookException.stateConflict("the runbook now renders different SQL than what already ran: "
                     + String.join("; ", drifted.stream().map(Drift::toString).toList())

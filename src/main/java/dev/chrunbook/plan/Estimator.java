@@ -1,5 +1,8 @@
 package dev.chrunbook.plan;
 
+import dev.chrunbook.apply.Cancellations;
+import dev.chrunbook.apply.StatementSender;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chrunbook.Node;
@@ -67,11 +70,14 @@ public final class Estimator {
     private final Services.Probes probes;
     private final Path auditLog;
     private final long sampleRows;
+    private final StatementSender sender;
 
     public Estimator(Services.Probes probes, Path stateDir, long sampleRows) {
         this.probes = probes;
         this.auditLog = stateDir.resolve("audit.jsonl");
         this.sampleRows = sampleRows;
+        // its sample table is its own scratch: sent as housekeeping, never cancelled (estimate cancels nothing)
+        this.sender = new StatementSender(new Cancellations(probes.connector()), probes.sleeper());
     }
 
     /** @param work the rendered work of the runbook's chunked-copy and partition-dedupe steps */
@@ -168,16 +174,16 @@ public final class Estimator {
         double[] seconds = new double[2];
         long[] limits = {Math.max(1, sampleRows / 3), sampleRows};
         for (int i = 0; i < 2; i++) {
-            client.execute(sql.drop(tmp), null, Map.of());
-            client.execute(create, null, Map.of());
+            sender.housekeeping(client, sql.drop(tmp));
+            sender.housekeeping(client, create);
             try {
                 long start = System.nanoTime();
-                client.execute("INSERT INTO " + sql.qualified(tmp) + " SELECT * FROM " + sql.qualified(table) + " LIMIT " + limits[i],
-                        null, known);
+                sender.housekeeping(client, "INSERT INTO " + sql.qualified(tmp) + " SELECT * FROM " + sql.qualified(table) + " LIMIT " + limits[i],
+                        known);
                 seconds[i] = (System.nanoTime() - start) / 1e9;
                 rows[i] = number(client.selectOne("SELECT count() FROM " + sql.qualified(tmp)));
             } finally {
-                client.execute(sql.drop(tmp), null, Map.of());
+                sender.housekeeping(client, sql.drop(tmp));
             }
         }
         double more = seconds[1] - seconds[0];

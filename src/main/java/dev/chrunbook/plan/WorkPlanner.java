@@ -82,6 +82,16 @@ public final class WorkPlanner {
         return selection;
     }
 
+    /**
+     * Refuses (exit 3) when {@code step}, rendered now, differs from what already ran on its nodes: asked
+     * again at the step's turn, since the steps before it in the same run may have changed the catalog.
+     */
+    public void refuseDrift(Step step, RunState state, boolean rerun) {
+        if (!rerun) {
+            new DriftCheck(runbook, topology, renderer, kinds).refuse(state, step);
+        }
+    }
+
     /** @param pausedAt the pause_before step the selection stopped short of */
     public record Selection(List<Step> steps, Optional<Step> pausedAt) {
     }

@@ -63,14 +63,23 @@ final class DefinitionFunctions {
             StagingDerivation.Result r = StagingDerivation.derive(source.get(), derivation);
             return markup(r.staging().sql(Boolean.TRUE.equals(spec.get("if_not_exists")), onCluster));
         }));
-        model.put("added_later", fn("added_later(database, source, 'copy'|'recompute')", 3, a -> {
+        model.put("added_later", fn("added_later(database, source, 'copy'|'recompute'[, target])", 3, 4, a -> {
             List<Map<String, Object>> out = new ArrayList<>();
             Optional<CreateQuery> source = read(text(a.get(0)), text(a.get(1)));
+            // with a target, what it holds already is left out: a rerun after some of the ALTERs went through
+            // adds only the rest (judged from the target's definition at the step's turn, kept with the attempt)
+            Set<String> present = new HashSet<>();
+            if (a.size() == 4 && source.isPresent()) {
+                read(text(a.get(0)), text(a.get(3))).ifPresent(t -> t.elements().forEach(e -> present.add(e.kind() + " " + e.name())));
+            }
             if (source.isPresent()) {
                 // what is left for later does not depend on the new table's name, path or keys
                 StagingDerivation.Result r = StagingDerivation.derive(source.get(), new StagingDerivation.Spec(text(a.get(0)),
                         "later", "/later", null, null, null, null, null, Map.of(), recompute(text(a.get(2)))));
                 for (StagingDerivation.AddedLater e : r.later()) {
+                    if (present.contains(e.kind().toUpperCase(java.util.Locale.ROOT) + " " + e.name())) {
+                        continue;
+                    }
                     out.add(Map.of("kind", e.kind(), "name", e.name(), "sql", markup(e.sql()), "after", e.after()));
                 }
             }
@@ -210,9 +219,13 @@ final class DefinitionFunctions {
     }
 
     private static TemplateMethodModelEx fn(String signature, int arity, Body body) {
+        return fn(signature, arity, arity, body);
+    }
+
+    private static TemplateMethodModelEx fn(String signature, int min, int max, Body body) {
         return args -> {
-            if (args.size() != arity) {
-                throw new TemplateModelException(signature + " takes " + arity + " arguments");
+            if (args.size() < min || args.size() > max) {
+                throw new TemplateModelException(signature + " takes " + (min == max ? String.valueOf(min) : min + " or " + max) + " arguments");
             }
             try {
                 return body.apply(args);

@@ -27,8 +27,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The main flow of {@code run --execute}: choose steps, check order and drift, render everything,
- * confirm, then run each step on its nodes in parallel and stop at the first step that is not done.
+ * The main flow of {@code run --execute}: choose steps, check order and drift, render everything to
+ * fail early, then for each step in turn: render it again from the catalog as it stands, confirm,
+ * run it on its nodes in parallel, and stop at the first step that is not done.
  */
 public final class Migrator {
     /** Present in the state dir: pause_before steps wait (e.g. during business hours). */
@@ -58,19 +59,19 @@ public final class Migrator {
         WorkPlanner.Selection selection = planner.prepare(options, store.state());
         List<Step> steps = selection.steps();
         holdCheck(steps);
-        // everything is rendered before anything is sent; a step built from a table that an earlier
-        // step of this run creates (the schema gate reads staging) is rendered again when its turn comes;
-        // a table that nothing before it creates stops the run here, before anything is sent
-        Map<Step, Map<Node, NodeWork>> work = new LinkedHashMap<>();
+        // everything is rendered before anything is sent, only to fail early: a template, a parameter, a table
+        // that nothing before it creates stops the run here. What runs is rendered again when its turn comes,
+        // from the catalog as the earlier steps of this run left it (the schema gate reads what
+        // materialized-columns just added), and held to what already ran on its nodes (drift)
         PlanRenderings renderings = new PlanRenderings(planner);
         for (Step step : steps) {
-            work.put(step, renderings.render(step, planner.nodes(step, options.shards(), options.node()), options.rerun()).orElse(null));
+            renderings.render(step, planner.nodes(step, options.shards(), options.node()), options.rerun());
         }
         List<StepResult> results = new ArrayList<>();
-        for (Map.Entry<Step, Map<Node, NodeWork>> e : work.entrySet()) {
-            Map<Node, NodeWork> rendered = e.getValue() != null ? e.getValue()
-                    : planner.render(e.getKey(), planner.nodes(e.getKey(), options.shards(), options.node()), options.rerun());
-            StepResult result = runStep(e.getKey(), rendered, options);
+        for (Step step : steps) {
+            planner.refuseDrift(step, store.state(), options.rerun());
+            Map<Node, NodeWork> rendered = planner.render(step, planner.nodes(step, options.shards(), options.node()), options.rerun());
+            StepResult result = runStep(step, rendered, options);
             results.add(result);
             if (!result.complete()) {
                 break;

@@ -1,10 +1,10 @@
 package dev.chrunbook.transfer;
 
+import dev.chrunbook.apply.NodeContext;
+
 import dev.chrunbook.Node;
 import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.apply.QueryIds;
-import dev.chrunbook.apply.Cancellations;
-import dev.chrunbook.apply.QueryWatch;
 import dev.chrunbook.chunks.ChunkSql;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseException;
@@ -76,32 +76,17 @@ final class RemoteChunk implements AutoCloseable {
     private final SiteClients clients;
     private final ChunkSql tables;
     private final String targetDefinition;
-    private final Map<String, String> settings;
-    private final String runId;
-    private final Step step;
-    private final Node node;
-    private final QueryWatch watch;
-    private final ExecutionListener listener;
-    private final Clock clock;
-    private final Cancellations cancellations;
+    private final NodeContext context;
 
-    /** @param node the node the copy statements run on (the coordinator, placed through the target's sharding) */
+    /** @param context on the node the copy statements run on (the coordinator, placed through the target's sharding) */
     RemoteChunk(RemoteSql sql, Placement placement, dev.chrunbook.clickhouse.ClickHouseConnector connector, String targetDefinition,
-                Map<String, String> settings, String runId, Step step, Node node, QueryWatch watch, ExecutionListener listener, Clock clock,
-                Cancellations cancellations) {
-        this.cancellations = cancellations;
+                NodeContext context) {
         this.placement = placement;
-        this.clients = new SiteClients(connector, placement, node);
+        this.clients = new SiteClients(connector, placement, context.node());
         this.sql = sql;
         this.tables = new ChunkSql(sql.targetDatabase(), "", sql.target(), sql.columns(), "", sql.idColumn(), "");
         this.targetDefinition = targetDefinition;
-        this.settings = placement.distributed() ? distributedInsert(settings) : settings;
-        this.runId = runId;
-        this.step = step;
-        this.node = node;
-        this.watch = watch;
-        this.listener = listener;
-        this.clock = clock;
+        this.context = placement.distributed() ? context.withSettings(distributedInsert(context.settings())) : context;
     }
 
     /**
@@ -159,30 +144,15 @@ final class RemoteChunk implements AutoCloseable {
     }
 
     String nextQueryId(ChunkState c) {
-        return QueryIds.of(runId, step.id() + "-c" + c.index(), node, c.attempts() + 1, 1);
+        return context.queryId(context.step().id() + "-c" + c.index(), c.attempts() + 1, 1);
     }
 
     /** Copies the chunk into its empty tables (made by {@link #freshTables}) under the query id it was saved with; the outcome of that statement. */
     QueryOutcome copy(ClickHouseClient client, ChunkState sending) throws InterruptedException {
         String copy = sql.copy(sending.range(), placement.distributed() ? spread(sending) : table(sending));
-        listener.statementStarted(step, node, sending.queryId(), copy);
-        Instant sent = clock.instant();
-        QueryOutcome outcome;
-        cancellations.started(sending.queryId(), node); // an operator's cancel kills it
-        try {
-            client.execute(copy, sending.queryId(), settings);
-            outcome = new QueryOutcome(QueryOutcome.State.FINISHED, 0, 0, Duration.between(sent, clock.instant()).toMillis(), null);
-        } catch (ClickHouseException e) {
-            outcome = e.connectionLost() ? watch.await(new QueryInspector(client), sending.queryId(), o -> { })
-                    : new QueryOutcome(QueryOutcome.State.FAILED, 0, 0, 0, e.getMessage());
-            if (outcome.state() == QueryOutcome.State.NOT_FOUND) {
-                outcome = new QueryOutcome(QueryOutcome.State.FAILED, 0, 0, 0, "the connection broke before the server got it ("
-                        + e.getMessage() + ")");
-            }
-        } finally {
-            cancellations.ended(sending.queryId());
-        }
-        return outcome;
+        return context.sender().send(client, context.node(), sending.queryId(), copy, context.settings(),
+                        () -> context.listener().statementStarted(context.step(), context.node(), sending.queryId(), copy), o -> { })
+                .orElse(new QueryOutcome(QueryOutcome.State.FAILED, 0, 0, 0, "not sent: the run was cancelled by the operator"));
     }
 
     /**
@@ -192,8 +162,8 @@ final class RemoteChunk implements AutoCloseable {
     void freshTables(ClickHouseClient client, ChunkState c) {
         try {
             clients.each(client, x -> {
-                x.execute(tables.drop(table(c)), null, Map.of());
-                x.execute(tables.create(targetDefinition, table(c)), null, Map.of());
+                context.sender().housekeeping(x, tables.drop(table(c)));
+                context.sender().housekeeping(x, tables.create(targetDefinition, table(c)));
                 return true;
             });
         } catch (InterruptedException e) {
@@ -202,24 +172,25 @@ final class RemoteChunk implements AutoCloseable {
         }
         if (placement.distributed()) {
             TargetSharding.Layout l = placement.layout();
-            client.execute(tables.drop(spread(c)), null, Map.of());
-            client.execute("CREATE TABLE " + sql.qualified(spread(c)) + " AS " + sql.qualified(sql.target()) + " ENGINE = Distributed("
+            context.sender().housekeeping(client, tables.drop(spread(c)));
+            context.sender().housekeeping(client, "CREATE TABLE " + sql.qualified(spread(c)) + " AS " + sql.qualified(sql.target()) + " ENGINE = Distributed("
                     + SqlQuoting.literal(l.cluster()) + ", " + SqlQuoting.literal(sql.targetDatabase()) + ", "
-                    + SqlQuoting.literal(table(c)) + ", " + l.key() + ")", null, Map.of());
+                    + SqlQuoting.literal(table(c)) + ", " + l.key() + ")");
         }
     }
 
     /** What an earlier run's copy statement came to: watched while the node still runs it. */
     QueryOutcome resolve(ClickHouseClient client, ChunkState copying) throws InterruptedException {
-        return watch.await(new QueryInspector(client), copying.queryId(), o -> listener.statementRunning(step, node, copying.queryId(), o));
+        return context.sender().reattach(client, context.node(), copying.queryId(),
+                o -> context.listener().statementRunning(context.step(), context.node(), copying.queryId(), o));
     }
 
     /** Tells the listener (audit, progress) how the chunk's copy ended, with the rows its table holds. */
     void logged(ChunkState sending, QueryOutcome outcome, long rows) {
         boolean ok = outcome.state() == QueryOutcome.State.FINISHED;
-        listener.statementFinished(step, node, StatementState.sent(sending.index(), sending.queryId(), "chunk", sending.started())
-                .finished(ok ? StatementState.Outcome.DONE : StatementState.Outcome.FAILED, rows, rows, outcome.durationMs(),
-                        clock.instant()), settings, ok ? null : outcome.error());
+        context.listener().statementFinished(context.step(), context.node(), StatementState.sent(sending.index(), sending.queryId(),
+                "chunk", sending.started()).finished(ok ? StatementState.Outcome.DONE : StatementState.Outcome.FAILED, rows, rows,
+                outcome.durationMs(), context.clock().instant()), context.settings(), ok ? null : outcome.error());
     }
 
     /**
@@ -255,7 +226,7 @@ final class RemoteChunk implements AutoCloseable {
             }
         }
         if (!missing.isEmpty()) { // one ALTER, one round trip: a chunk that spans months has a partition per month
-            client.execute(tables.attach(missing, table(c), sql.target()), null, Map.of());
+            context.sender().housekeeping(client, tables.attach(missing, table(c), sql.target()));
         }
         return java.util.Optional.empty();
     }
@@ -268,7 +239,7 @@ final class RemoteChunk implements AutoCloseable {
 
     /** Drops every chunk table of the target left by a run that was interrupted (this state's or another's), on each site; how many. */
     int dropLeftovers(ClickHouseClient client) throws InterruptedException {
-        int dropped = placement.sites().stream().anyMatch(s -> s.node().id().equals(node.id())) ? 0 : dropLeftoversAt(client);
+        int dropped = placement.sites().stream().anyMatch(s -> s.node().id().equals(context.node().id())) ? 0 : dropLeftoversAt(client);
         return dropped + clients.each(client, this::dropLeftoversAt).values().stream().mapToInt(Integer::intValue).sum();
     }
 
@@ -276,17 +247,17 @@ final class RemoteChunk implements AutoCloseable {
         List<List<String>> left = client.select("SELECT name FROM system.tables WHERE database = " + SqlQuoting.literal(sql.targetDatabase())
                 + " AND startsWith(name, " + SqlQuoting.literal(sql.target() + "_remote_") + ")");
         for (List<String> t : left) {
-            client.execute(tables.drop(t.get(0)), null, Map.of());
+            context.sender().housekeeping(client, tables.drop(t.get(0)));
         }
         return left.size();
     }
 
     void drop(ClickHouseClient client, ChunkState c) throws InterruptedException {
         if (placement.distributed()) {
-            client.execute(tables.drop(spread(c)), null, Map.of());
+            context.sender().housekeeping(client, tables.drop(spread(c)));
         }
         clients.each(client, x -> {
-            x.execute(tables.drop(table(c)), null, Map.of());
+            context.sender().housekeeping(x, tables.drop(table(c)));
             return true;
         });
     }

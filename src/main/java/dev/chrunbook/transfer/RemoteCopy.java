@@ -2,8 +2,8 @@ package dev.chrunbook.transfer;
 
 import dev.chrunbook.Node;
 import dev.chrunbook.Sleeper;
-import dev.chrunbook.apply.Cancellations;
-import dev.chrunbook.apply.QueryWatch;
+import dev.chrunbook.apply.NodeContext;
+import dev.chrunbook.apply.StatementSender;
 import dev.chrunbook.chunks.ChunkProgress;
 import dev.chrunbook.chunks.ChunkQueue;
 import dev.chrunbook.chunks.Lanes;
@@ -65,23 +65,23 @@ public final class RemoteCopy {
     private final List<String> problems = new ArrayList<>();
     private final AtomicLong copiedRows = new AtomicLong();
     private Instant began;
-    private final Cancellations cancellations;
+    private final StatementSender sender;
     private TablePreparer tables;
     private ExecutorService checker;
     private ExecutorService sourceSide;
 
     /** @param cursor the copy's cursor over every shard, as the state has it now; @param placement where each shard's rows go */
     public RemoteCopy(Spec spec, Placement placement, StateStore store, ClickHouseConnector connector, Sleeper sleeper,
-                      ExecutionListener listener, Supplier<String> cursor, String targetDefinition, Cancellations cancellations) {
-        this.cancellations = cancellations;
+                      ExecutionListener listener, Supplier<String> cursor, String targetDefinition, StatementSender sender) {
+        this.sender = sender;
         this.spec = spec;
         this.store = store;
         this.connector = connector;
         this.sleeper = sleeper;
         this.listener = listener;
         this.cursor = cursor;
-        this.chunk = new RemoteChunk(spec.sql(), placement, connector, targetDefinition, spec.settings(), spec.runId(), spec.step(), spec.node(),
-                new QueryWatch(sleeper), listener, store.clock(), cancellations);
+        this.chunk = new RemoteChunk(spec.sql(), placement, connector, targetDefinition,
+                new NodeContext(spec.runId(), spec.step(), spec.node(), spec.settings(), listener, sender, store.clock()));
     }
 
     private List<ChunkState> ledger() {
@@ -131,7 +131,7 @@ public final class RemoteCopy {
         long notDone = ledger().stream().filter(c -> c.phase() != Phase.DONE).count();
         String at = "cursor " + cursor.get();
         if (!problems.isEmpty() || notDone > 0) {
-            return new Result(false, rows, (!problems.isEmpty() ? String.join("\n", problems) : cancellations.stopping()
+            return new Result(false, rows, (!problems.isEmpty() ? String.join("\n", problems) : sender.stopping()
                     ? "cancelled by the operator: " + notDone + " chunk(s) not copied; those done are in the target" : notDone + " chunk(s) not done")
                     + "\n" + at + "; run the step again: done chunks stay, the others are checked and copied again");
         }
@@ -153,7 +153,7 @@ public final class RemoteCopy {
         checker = Lanes.helpers(spec.parallel(), "chrunbook-" + spec.step().id() + "-remote-check");
         sourceSide = Lanes.helpers(spec.parallel(), "chrunbook-" + spec.step().id() + "-remote-source-fingerprint");
         try (ClickHouseClient prepareClient = connect(); TablePreparer tables = new TablePreparer("chrunbook-" + spec.step().id()
-                + "-remote-tables", c -> chunk.freshTables(prepareClient, c), cancellations::stopping)) {
+                + "-remote-tables", c -> chunk.freshTables(prepareClient, c), sender::stopping)) {
             this.tables = tables;
             Lanes.run(spec.parallel(), "chrunbook-" + spec.step().id() + "-remote", this::work, this::fail);
             checker.shutdown();
@@ -170,7 +170,7 @@ public final class RemoteCopy {
     private void work() throws InterruptedException {
         try (ClickHouseClient client = connect()) {
             ChunkState c;
-            while ((c = queue.take(cancellations::stopping)) != null) {
+            while ((c = queue.take(sender::stopping)) != null) {
                 Optional<Problem> problem = Optional.empty();
                 for (int attempt = 0; attempt <= spec.retries(); attempt++) {
                     if (attempt > 0) {
@@ -211,7 +211,7 @@ public final class RemoteCopy {
             if (o.state() != QueryOutcome.State.FINISHED) {
                 chunk.logged(sending, o, 0);
                 save(sending.redo(o.error()));
-                if (cancellations.wasCancelled(sending.queryId())) {
+                if (sender.wasCancelled(sending.queryId())) {
                     return Optional.of(new Problem(c.label() + " (" + sending.queryId() + "): cancelled by the operator: what it copied"
                             + " is only in its table " + chunk.table(c) + ", which the next run drops; the target is untouched", false));
                 }
@@ -299,7 +299,7 @@ public final class RemoteCopy {
 
     /** The chunk to take again, up to {@code retries} + 1 times in this run; then failed. None when the operator stops the copy. */
     private ChunkState again(ChunkState c, String problem, String what, String times) {
-        if (cancellations.stopping()) {
+        if (sender.stopping()) {
             return null; // left as it is: the next run copies (or attaches) it
         }
         if (queue.copies(c) <= spec.retries()) {

@@ -26,9 +26,16 @@ public final class AssertChecker {
     public static final String DRILL_DOWN = "WITH 'drill-down' AS drill_down";
 
     private final Sleeper sleeper;
+    private final java.util.function.BooleanSupplier stopping;
 
     public AssertChecker(Sleeper sleeper) {
+        this(sleeper, () -> false);
+    }
+
+    /** @param stopping whether the operator cancelled the run: a wait ends at its next look */
+    public AssertChecker(Sleeper sleeper, java.util.function.BooleanSupplier stopping) {
         this.sleeper = sleeper;
+        this.stopping = stopping;
     }
 
     /** Empty when every assert returns no rows; otherwise the problems, one table per failing assert. */
@@ -40,6 +47,9 @@ public final class AssertChecker {
             problems = once(client, asserts);
             if (problems.isEmpty()) {
                 return problems;
+            }
+            if (attempt < tries && stopping.getAsBoolean()) {
+                return problems.map(p -> p + "  (the wait was cancelled by the operator)\n");
             }
             if (attempt < tries) {
                 observer.stillFailing(attempt, problems.get());

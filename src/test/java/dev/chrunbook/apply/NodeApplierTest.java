@@ -56,7 +56,7 @@ class NodeApplierTest {
                 running.add(queryId);
             }
         };
-        NodeApplier applier = new NodeApplier(store, node, sleeper, listener, RUN, new Cancellations(node));
+        NodeApplier applier = new NodeApplier(store, node, sleeper, listener, RUN, new StatementSender(new Cancellations(node), sleeper));
         NodeWork work = new NodeWork(STEP, NODE, List.of(RenderedStatement.of("INSERT INTO t SELECT * FROM s")), Map.of(),
                 Optional.empty(), List.of(), Map.of(), false, Map.of());
         return applier.apply(work, false);

@@ -1,6 +1,7 @@
 package dev.chrunbook.chunks;
 
 import dev.chrunbook.apply.Cancellations;
+import dev.chrunbook.apply.StatementSender;
 import dev.chrunbook.clickhouse.Table;
 import dev.chrunbook.observe.ExecutionListener;
 import dev.chrunbook.state.ChunkState;
@@ -95,7 +96,7 @@ class ChunkedCopyTest {
                 new ChunkPlanner.Limits(150, 0), 2, Duration.ofSeconds(30), 2, throttle, Duration.ofMinutes(1), Map.of(), rerun);
         store.update("copy", NODE.id(), s -> s.startAttempt(Clock.systemUTC().instant()));
         return new ChunkedCopy(spec, store, node, new Fixtures.CountingSleeper(), new ExecutionListener() { },
-                cancellations).run();
+                new StatementSender(cancellations, new Fixtures.CountingSleeper())).run();
     }
 
     private List<ChunkState> ledger() {

@@ -169,7 +169,7 @@ class CurrentRunbookIT {
         steps.forEach((id, nodes) -> nodes.forEach((node, state) -> store.update(id, node, s -> state)));
         return new Services(store, null, new Services.Probes(connector, brokers -> { throw new IllegalStateException("no Kafka"); },
                 d -> { }, n -> Long.MAX_VALUE, "posthog"), null, "posthog", d -> { }, new dev.chrunbook.observe.ExecutionListener() { },
-                new dev.chrunbook.apply.Cancellations(connector));
+                new dev.chrunbook.apply.StatementSender(new dev.chrunbook.apply.Cancellations(connector), dev.chrunbook.Sleeper.REAL));
     }
 
     private String query(String sql) {

@@ -1,5 +1,8 @@
 package dev.chrunbook.kinds;
 
+import dev.chrunbook.apply.Cancellations;
+import dev.chrunbook.apply.StatementSender;
+
 import dev.chrunbook.apply.NodeWork;
 import dev.chrunbook.observe.ExecutionListener;
 import dev.chrunbook.runbook.Step;
@@ -39,7 +42,13 @@ class KafkaLagKindTest {
         store.update("copy", NODE.id(), s -> s.startAttempt(Clock.systemUTC().instant()));
     }
 
+    private Cancellations cancellations = new Cancellations(new dev.chrunbook.testing.FakeClickHouse());
+
     private NodeState lag(FakeKafkaAdmin admin, Map<String, String> extra) {
+        return lag(admin, extra, sleeper);
+    }
+
+    private NodeState lag(FakeKafkaAdmin admin, Map<String, String> extra, Fixtures.CountingSleeper sleeper) {
         Map<String, String> params = new LinkedHashMap<>(Map.of("brokers", "b:9092", "topic", "events", "group", "catchup",
                 "max_lag", "10", "stable_for", "3s", "timeout", "20s"));
         params.putAll(extra);
@@ -51,9 +60,33 @@ class KafkaLagKindTest {
             }
         };
         Services services = new Services(store, null, new Services.Probes(null, brokers -> admin, sleeper, n -> 0, "db"), null, "db",
-                sleeper, listener, null);
+                sleeper, listener, new StatementSender(cancellations, sleeper));
         NodeWork work = new NodeWork(step, NODE, List.of(), Map.of(), Optional.empty(), List.of(), params, false, Map.of());
         return new KafkaLagKind().apply(work, services);
+    }
+
+    @Test
+    void aCancelStopsTheWaitAtItsNextLookAndTheRerunGoesOn() {
+        FakeKafkaAdmin behind = new FakeKafkaAdmin("events", Map.of(0, 100L, 1, 100L),
+                java.util.Collections.nCopies(30, moment(true, 0)));
+        Fixtures.CountingSleeper cancelling = new Fixtures.CountingSleeper() {
+            @Override
+            public void sleep(java.time.Duration d) {
+                super.sleep(d);
+                if (slept.size() == 2) {
+                    cancellations.cancelAll(); // the operator's Ctrl-C, cancel, two seconds into the wait
+                }
+            }
+        };
+        NodeState end = lag(behind, Map.of(), cancelling);
+        assertEquals(Status.FAILED, end.status(), end.toString());
+        assertTrue(end.error().contains("cancelled by the operator"), end.error());
+        assertTrue(behind.looks <= 3, "stopped at the look after the cancel, not at the 20 s timeout: " + behind.looks + " looks");
+
+        cancellations = new Cancellations(new dev.chrunbook.testing.FakeClickHouse());
+        NodeState again = lag(new FakeKafkaAdmin("events", Map.of(0, 100L, 1, 100L), List.of(moment(true, 100))),
+                Map.of("stable_for", "1s"));
+        assertEquals(Status.DONE, again.status(), again.toString());
     }
 
     private static Moment moment(boolean stable, long committed) {

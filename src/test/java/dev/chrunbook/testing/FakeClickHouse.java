@@ -61,6 +61,21 @@ public final class FakeClickHouse implements ClickHouseConnector {
     }
 
     private final List<String> failOnce = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<String> hang = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, java.util.concurrent.CountDownLatch> hanging = new ConcurrentHashMap<>();
+    /** The query ids a KILL QUERY was sent for. */
+    public final List<String> killed = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    /** The next statement that contains {@code text} runs until a KILL QUERY names its query id, as a long OPTIMIZE does. */
+    public FakeClickHouse hangUntilKilled(String text) {
+        hang.add(text);
+        return this;
+    }
+
+    /** Whether a statement is hanging now (sent, not killed). */
+    public boolean hanging() {
+        return !hanging.isEmpty();
+    }
 
     /** The next statement that contains {@code text} is refused (once), as a server refuses it. */
     public FakeClickHouse refuseOnce(String text) {
@@ -115,6 +130,19 @@ public final class FakeClickHouse implements ClickHouseConnector {
             if (queryId == null) {
                 return;
             }
+            if (hang.removeIf(sql::contains)) {
+                java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
+                executed.add(queryId);
+                queries.put(queryId, new Query(Fate.RUNNING, Integer.MAX_VALUE, 0, null));
+                hanging.put(queryId, latch);
+                try {
+                    latch.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                hanging.remove(queryId);
+                throw new ClickHouseException("Code: 394. Query was cancelled", null, false);
+            }
             Send how = next;
             next = Send.OK;
             switch (how) {
@@ -145,6 +173,15 @@ public final class FakeClickHouse implements ClickHouseConnector {
         @Override
         public Table table(String sql) {
             Matcher m = QUERY_ID.matcher(sql);
+            if (sql.startsWith("KILL QUERY") && m.find()) {
+                killed.add(m.group(1));
+                queries.put(m.group(1), new Query(Fate.FAILED, 0, 3, "Code: 394. Query was cancelled"));
+                java.util.concurrent.CountDownLatch latch = hanging.get(m.group(1));
+                if (latch != null) {
+                    latch.countDown();
+                }
+                return new Table(List.of("kill_status"), List.of());
+            }
             if (!m.find()) {
                 return answer.apply(sql);
             }

@@ -30,7 +30,7 @@ public final class Fixtures {
     }
 
     /** A sleeper that only counts: tests never wait. */
-    public static final class CountingSleeper implements Sleeper {
+    public static class CountingSleeper implements Sleeper {
         public final List<Duration> slept = new ArrayList<>();
 
         @Override

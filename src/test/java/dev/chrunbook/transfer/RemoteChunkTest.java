@@ -1,6 +1,8 @@
 package dev.chrunbook.transfer;
 
-import dev.chrunbook.apply.QueryWatch;
+import dev.chrunbook.apply.Cancellations;
+import dev.chrunbook.apply.NodeContext;
+import dev.chrunbook.apply.StatementSender;
 import dev.chrunbook.clickhouse.Table;
 import dev.chrunbook.observe.ExecutionListener;
 import dev.chrunbook.state.ChunkState;
@@ -32,9 +34,8 @@ class RemoteChunkTest {
         TargetSharding.Layout layout = new TargetSharding.Layout("posthog", "sipHash64(distinct_id)", 2, List.of(
                 new TargetSharding.Layout.Slot(1, 0, 1, "10.0.0.7:9000"), new TargetSharding.Layout.Slot(2, 1, 1, "10.0.0.9:9000")));
         Placement placement = new Placement(List.of(new Placement.Site(1, Fixtures.NODE), new Placement.Site(2, SHARD_2)), layout);
-        return new RemoteChunk(SQL, placement, (h, p) -> (h.equals(SHARD_2.host()) ? second : first).connect(h, p), DEFINITION, Map.of(),
-                "20261202_000000_0001", Fixtures.step("copy", "remote-copy"), Fixtures.NODE, new QueryWatch(new Fixtures.CountingSleeper()),
-                new ExecutionListener() { }, Clock.systemUTC(), new dev.chrunbook.apply.Cancellations(first));
+        return new RemoteChunk(SQL, placement, (h, p) -> (h.equals(SHARD_2.host()) ? second : first).connect(h, p), DEFINITION,
+                context(first));
     }
 
     @Test
@@ -88,9 +89,7 @@ class RemoteChunkTest {
     private static RemoteChunk chunk() {
         RemoteSql sql = new RemoteSql("old", "src", "events", "tgt", "events", List.of("`uuid`", "`ts`", "`team`"), "team", List.of(4L),
                 "ts", "2024-01-01 00:00:00", "2024-03-01 00:00:00", "uuid", "UUID", "toYYYYMM(ts)", "");
-        return new RemoteChunk(sql, Placement.ownShard(Fixtures.NODE), new FakeClickHouse(), DEFINITION, Map.of(), "20261202_000000_0001", Fixtures.step("copy", "remote-copy"), Fixtures.NODE,
-                new QueryWatch(new Fixtures.CountingSleeper()), new ExecutionListener() { }, Clock.systemUTC(),
-                new dev.chrunbook.apply.Cancellations(new FakeClickHouse()));
+        return new RemoteChunk(sql, Placement.ownShard(Fixtures.NODE), new FakeClickHouse(), DEFINITION, context(new FakeClickHouse()));
     }
 
     private static FakeClickHouse node(String januaryInTarget, String februaryInTarget) {
@@ -132,5 +131,10 @@ class RemoteChunkTest {
         assertEquals(Optional.empty(), problem);
         assertEquals(List.of("ALTER TABLE `tgt`.`events` ATTACH PARTITION ID '202401' FROM `tgt`.`events_remote_3`, ATTACH PARTITION ID '202402' FROM `tgt`.`events_remote_3`"), node.statements.stream().filter(s -> s.contains("ATTACH PARTITION")).toList(), "both months in one ALTER");
         assertTrue(node.statements.stream().noneMatch(s -> s.contains("_partition_id")), "no count per partition: " + node.statements);
+    }
+
+    private static NodeContext context(FakeClickHouse node) {
+        return new NodeContext("20261202_000000_0001", Fixtures.step("copy", "remote-copy"), Fixtures.NODE, Map.of(),
+                new ExecutionListener() { }, new StatementSender(new Cancellations(node), new Fixtures.CountingSleeper()), Clock.systemUTC());
     }
 }

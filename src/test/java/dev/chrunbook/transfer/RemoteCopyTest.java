@@ -1,6 +1,7 @@
 package dev.chrunbook.transfer;
 
 import dev.chrunbook.apply.Cancellations;
+import dev.chrunbook.apply.StatementSender;
 import dev.chrunbook.clickhouse.Table;
 import dev.chrunbook.observe.ExecutionListener;
 import dev.chrunbook.state.ChunkState;
@@ -45,7 +46,7 @@ class RemoteCopyTest {
         Cancellations cancellations = new Cancellations(node);
         cancellations.cancelAll(); // Ctrl-C, cancel: nothing of this copy ran yet
         RemoteCopy.Result r = new RemoteCopy(spec, Placement.ownShard(Fixtures.NODE), store, node, new Fixtures.CountingSleeper(), new ExecutionListener() { },
-                () -> "c1.x", DEFINITION, cancellations).run();
+                () -> "c1.x", DEFINITION, new StatementSender(cancellations, new Fixtures.CountingSleeper())).run();
         assertTrue(!r.complete(), r.message());
         assertTrue(r.message().contains("cancelled by the operator"), r.message());
         assertEquals(List.of(), node.executed, "no chunk copied");
@@ -120,7 +121,7 @@ class RemoteCopyTest {
                 }
             };
             return new RemoteCopy(spec, Placement.ownShard(Fixtures.NODE), store, node, new Fixtures.CountingSleeper(), counting, () -> "c1.x", DEFINITION,
-                    new Cancellations(node)).run();
+                    new StatementSender(new Cancellations(node), new Fixtures.CountingSleeper())).run();
         }
 
         long insertsOf(String table) {

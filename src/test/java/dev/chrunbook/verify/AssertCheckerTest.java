@@ -53,6 +53,16 @@ class AssertCheckerTest {
     }
 
     @Test
+    void aCancelEndsTheWaitAtItsNextLook() throws Exception {
+        AtomicInteger looks = new AtomicInteger();
+        Fixtures.CountingSleeper sleeper = new Fixtures.CountingSleeper();
+        Optional<String> problems = new AssertChecker(sleeper, () -> sleeper.slept.size() >= 2).check(
+                busyFor(100, looks).connect(NODE.host(), NODE.httpPort()), List.of(BUSY), Optional.of(Duration.ofMinutes(2)), (a, p) -> { });
+        assertTrue(problems.orElse("").contains("cancelled by the operator"), problems.toString());
+        assertEquals(3, looks.get(), "the look after the cancel is the last, not the 120th");
+    }
+
+    @Test
     void withoutAWaitTheAssertIsAskedOnce() throws Exception {
         AtomicInteger looks = new AtomicInteger();
         Optional<String> problems = new AssertChecker(new Fixtures.CountingSleeper()).check(
