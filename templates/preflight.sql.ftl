@@ -16,6 +16,14 @@ WHERE n = 0;
 SELECT 'staging table already exists' AS problem, ${lit(database + "." + staging)} AS object
 FROM system.tables WHERE database = ${lit(database)} AND name = ${lit(staging)};
 
+<#if catchup_mv?? && catchup_kafka_table?? && catchup_writable??>
+-- the catch-up's names are free here: catch-up keeps what exists (IF NOT EXISTS, so that a rerun after
+-- some of its CREATEs went through converges), which must then be its own, not an earlier migration's
+SELECT 'a catch-up object already exists' AS problem, concat(database, '.', name) AS object
+FROM system.tables WHERE database = ${lit(database)}
+  AND name IN (${lit(catchup_writable)}, ${lit(catchup_kafka_table)}, ${lit(catchup_mv)});
+
+</#if>
 <#if cluster_form.replication>
 -- no replica anywhere registered the staging table's ZooKeeper path yet (a cluster without ZooKeeper has none)
 SELECT 'ZooKeeper path already in use' AS problem, concat(path, '/', name) AS object

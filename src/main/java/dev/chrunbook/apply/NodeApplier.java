@@ -7,6 +7,7 @@ import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
 import dev.chrunbook.clickhouse.ClickHouseException;
 import dev.chrunbook.clickhouse.QueryOutcome;
+import dev.chrunbook.clickhouse.ServerError;
 import dev.chrunbook.render.RenderedStatement;
 import dev.chrunbook.state.NodeState;
 import dev.chrunbook.state.StateStore;
@@ -136,7 +137,12 @@ public final class NodeApplier {
             return Optional.of("statement " + (i + 1) + " not sent: the run was cancelled by the operator; run the step again to go on");
         }
         if (outcome.get().state() != QueryOutcome.State.FINISHED) {
-            return record(work, sent, outcome.get());
+            QueryOutcome failed = outcome.get();
+            if (ServerError.in(failed.error()).orElse(null) == ServerError.UNFINISHED) {
+                failed = new QueryOutcome(failed.state(), failed.rowsRead(), failed.rowsWritten(), failed.durationMs(),
+                        failed.error() + ReplicaDiagnosis.describe(client, work.node()));
+            }
+            return record(work, sent, failed);
         }
         Instant answered = now();
         return record(work, sent, sender.logged(client, queryId), answered);

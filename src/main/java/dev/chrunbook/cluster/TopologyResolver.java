@@ -8,6 +8,7 @@ import dev.chrunbook.ExitCode;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
 import dev.chrunbook.clickhouse.ClickHouseException;
+import dev.chrunbook.clickhouse.ServerError;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,7 +51,7 @@ public final class TopologyResolver {
                 // ON CLUSTER is what fails safe: sent where it is not taken, it is refused, never run twice
                 return ClusterForm.withKeeper("assumed: " + node.id() + " did not answer (" + firstLine(m) + ")");
             }
-            if (m.contains("Coordination") || m.contains("Code: 999") || m.contains("KEEPER_EXCEPTION")) {
+            if (ServerError.KEEPER_EXCEPTION.in(e)) {
                 throw new ChrunbookException(ExitCode.STEP_FAILED, "ZooKeeper is configured on " + node.id() + " but does not answer ("
                         + firstLine(m) + "); bring it back, or say distributed_ddl: true|false in the connection file", e);
             }

@@ -170,4 +170,19 @@ class NodeApplierTest {
         assertTrue(end.error().contains("run again to reattach"), end.error());
         assertEquals(StatementState.Outcome.SENT, end.statements().get(0).status());
     }
+
+    @Test
+    void aReplicatedAlterThatTimedOutNamesTheStuckReplicaAndTheCommandThatUnsticksIt() {
+        // what 18.16 answered after a ZooKeeper freeze: the ALTER went through on ch4, not on ch3, whose replica stayed read-only
+        node.refuseOnce("INSERT INTO t", "Code: 341, e.displayText() = DB::Exception: Alter is not finished because timeout when waiting"
+                        + " for some replicas: ch3")
+                .answer(sql -> sql.contains("FROM system.replicas")
+                        ? new dev.chrunbook.clickhouse.Table(List.of("database", "table", "replica_name", "is_readonly", "is_session_expired",
+                        "active_replicas", "total_replicas", "queue_size"), List.of(List.of("posthog", "sharded_events_mig", "ch3", "1", "0", "2", "2", "0")))
+                        : new dev.chrunbook.clickhouse.Table(List.of("x"), List.of()));
+        NodeState end = apply();
+        assertEquals(Status.FAILED, end.status(), end.toString());
+        assertTrue(end.error().contains("posthog.sharded_events_mig replica ch3: read-only"), end.error());
+        assertTrue(end.error().contains("SYSTEM RESTART REPLICA posthog.sharded_events_mig"), end.error());
+    }
 }

@@ -79,9 +79,17 @@ public final class FakeClickHouse implements ClickHouseConnector {
 
     /** The next statement that contains {@code text} is refused (once), as a server refuses it. */
     public FakeClickHouse refuseOnce(String text) {
+        return refuseOnce(text, "Code: 999. refused once: " + text);
+    }
+
+    /** The same with the server's message. */
+    public FakeClickHouse refuseOnce(String text, String message) {
         failOnce.add(text);
+        refusals.put(text, message);
         return this;
     }
+
+    private final Map<String, String> refusals = new ConcurrentHashMap<>();
 
     public FakeClickHouse nextSend(Send send) {
         this.next = send;
@@ -122,7 +130,7 @@ public final class FakeClickHouse implements ClickHouseConnector {
                 for (String text : failOnce) {
                     if (sql.contains(text)) {
                         failOnce.remove(text);
-                        throw new ClickHouseException("Code: 999. refused once: " + text, null, false);
+                        throw new ClickHouseException(refusals.getOrDefault(text, "Code: 999. refused once: " + text), null, false);
                     }
                 }
             }
