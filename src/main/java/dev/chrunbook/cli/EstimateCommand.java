@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chrunbook.ExitCode;
 import dev.chrunbook.Node;
 import dev.chrunbook.apply.NodeWork;
+import dev.chrunbook.kinds.StepKind;
 import dev.chrunbook.plan.Estimator;
 import dev.chrunbook.plan.PlanRenderings;
 import dev.chrunbook.plan.WorkPlanner;
@@ -33,12 +34,13 @@ final class EstimateCommand extends RunbookCommand {
         Workspace ws = workspace();
         WorkPlanner planner = ws.planner("estimate", ws.runIdOrNew(), () -> ws.state().orElse(null));
         PlanRenderings renderings = new PlanRenderings(planner);
-        List<NodeWork> work = new ArrayList<>();
+        List<Estimator.Sized> work = new ArrayList<>();
         for (Step step : ws.runbook.steps()) {
-            String kind = ws.kinds.of(step).name();
-            if (kind.equals("chunked-copy") || kind.equals("partition-dedupe")) {
+            StepKind kind = ws.kinds.of(step);
+            if (kind.bulky()) {
                 List<Node> nodes = planner.nodes(step, List.of(), Optional.empty());
-                renderings.render(step, nodes, false).ifPresent(r -> work.addAll(r.values()));
+                renderings.render(step, nodes, false).ifPresent(r -> r.values()
+                        .forEach(w -> kind.bulk(w).ifPresent(b -> work.add(new Estimator.Sized(w, b)))));
             }
         }
         Object brokers = ws.runbook.vars().get("kafka_brokers");

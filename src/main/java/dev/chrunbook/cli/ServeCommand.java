@@ -6,6 +6,7 @@ import dev.chrunbook.cluster.Topology;
 import dev.chrunbook.dashboard.DashboardServer;
 import dev.chrunbook.dashboard.DashboardView;
 import dev.chrunbook.dashboard.GroupLags;
+import dev.chrunbook.kinds.StepKind;
 import dev.chrunbook.plan.WorkPlanner;
 import dev.chrunbook.runbook.Step;
 import dev.chrunbook.state.RunState;
@@ -124,20 +125,17 @@ final class ServeCommand extends RunbookCommand {
             WorkPlanner planner = ws.planner("serve", id, () -> ws.state().orElse(null));
             List<GroupLags.Group> found = new ArrayList<>();
             for (Step step : ws.runbook.steps()) {
-                if (!ws.kinds.of(step).name().startsWith("kafka-")) {
+                StepKind kind = ws.kinds.of(step);
+                if (!kind.namesGroups()) {
                     continue;
                 }
                 for (NodeWork w : planner.render(step, planner.nodes(step, List.of(), Optional.empty()), false).values()) {
-                    Map<String, String> p = w.params();
-                    for (String key : List.of("group", "must_exist", "must_not_exist")) {
-                        String g = p.get(key);
-                        GroupLags.Group group = new GroupLags.Group(p.get("brokers"), p.get("topic"), g,
-                                key.equals("must_exist") ? "main ingestion" : "step " + step.id());
-                        if (g != null && !g.isBlank() && found.stream().noneMatch(f -> f.group().equals(g))) {
-                            found.add(group);
+                    for (StepKind.Group g : kind.consumerGroups(w)) {
+                        if (found.stream().noneMatch(f -> f.group().equals(g.group()))) {
+                            found.add(new GroupLags.Group(g.brokers(), g.topic(), g.group(), g.role()));
                         }
                     }
-                    break; // a Kafka step's parameters are the same on every node
+                    break; // a step's parameters are the same on every node
                 }
             }
             runId = id;

@@ -12,11 +12,9 @@ public final class GroupCheck {
     private GroupCheck() {
     }
 
-    public static Optional<String> problems(KafkaAdmin admin, Map<String, String> params) {
+    /** @param present a group that must be in use on the topic ("" for none); @param absent one that must not be */
+    public static Optional<String> problems(KafkaAdmin admin, String topic, String present, String absent) {
         StringBuilder problems = new StringBuilder();
-        String topic = params.get("topic");
-        String present = params.getOrDefault("must_exist", "");
-        String absent = params.getOrDefault("must_not_exist", "");
         if (!present.isBlank() && !inUse(admin, present, topic)) {
             problems.append("consumer group ").append(present).append(" does not exist (no members, no committed offsets on ")
                     .append(topic).append("): name the group the main ingestion consumes with\n");

@@ -4,6 +4,8 @@ import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.Node;
 import dev.chrunbook.apply.NodeWork;
 import dev.chrunbook.apply.QueryIds;
+import dev.chrunbook.clickhouse.ClickHouseException;
+import dev.chrunbook.kafka.KafkaException;
 import dev.chrunbook.render.RenderedStatement;
 import dev.chrunbook.render.SqlRenderer;
 import dev.chrunbook.runbook.DurationText;
@@ -24,51 +26,55 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * What the kinds chrunbook does itself share: parameters in one YAML block (FreeMarker text,
- * rendered per node and checked before anything runs), a fingerprint of them for drift, and the
- * record of what they "ran".
+ * What the kinds chrunbook does itself share: parameters in one YAML block, declared once with their
+ * types and defaults ({@link ParamBlock}; FreeMarker text, rendered per node and checked before
+ * anything runs), a fingerprint of them for drift, and the lifecycle of an attempt ({@link #apply}).
+ * A kind says what it does ({@link #run}), not how it is recorded.
  */
 abstract class BuiltInKind implements StepKind {
 
-    private final String block;
-    private final Set<String> paramKeys;
-    private final List<String> required;
+    private final ParamBlock block;
 
-    /**
-     * @param block     the YAML block the parameters live in
-     * @param paramKeys the keys the block may hold
-     * @param required  the keys it must hold
-     */
-    BuiltInKind(String block, Set<String> paramKeys, List<String> required) {
+    /** @param block the YAML block the parameters live in: its keys, types, defaults and required keys */
+    BuiltInKind(ParamBlock block) {
         this.block = block;
-        this.paramKeys = paramKeys;
-        this.required = required;
     }
 
-    /** Input errors in the rendered parameters (validate, plan, run), before anything runs. */
-    abstract void checkParams(Step step, Map<String, String> params);
+    /** Input errors the types alone do not catch (validate, plan, run), before anything runs. */
+    void checkParams(Step step, ParamBlock.Values values) {
+    }
+
+    /** The block as declared (KindsTest holds the JSON Schema to it). */
+    ParamBlock block() {
+        return block;
+    }
+
+    /** A node's parameters, checked against their types, to build the kind's settings record from. */
+    ParamBlock.Values values(NodeWork work) {
+        return block.read(work.step(), work.params());
+    }
 
     @Override
     public Set<String> keys() {
-        return Set.of(block);
+        return Set.of(block.name());
     }
 
     @Override
     public Step.Body read(YamlFields s, String id) {
-        YamlFields fields = s.nested(block);
+        YamlFields fields = s.nested(block.name());
         if (fields == null) {
-            throw s.errorAt("kind", "step '" + id + "' (kind " + name() + ") needs a '" + block + ":' block with "
-                    + String.join(", ", required));
+            throw s.errorAt("kind", "step '" + id + "' (kind " + name() + ") needs a '" + block.name() + ":' block with "
+                    + String.join(", ", block.requiredKeys()));
         }
-        fields.onlyKeys(paramKeys);
-        required.forEach(fields::requiredString);
-        return Step.Body.ofParams(block, RunbookLoader.ordered(fields.scalarMap(null)));
+        fields.onlyKeys(block.keys());
+        block.requiredKeys().forEach(fields::requiredString);
+        return Step.Body.ofParams(block.name(), RunbookLoader.ordered(fields.scalarMap(null)));
     }
 
     @Override
     public NodeWork work(Step step, Node node, SqlRenderer renderer, Map<String, String> settings, boolean rerun) {
         Map<String, String> params = renderer.renderParams(step, node);
-        checkParams(step, params);
+        checkParams(step, block.read(step, params));
         return new NodeWork(step, node, List.of(), settings, Optional.empty(), List.of(), params, rerun, Map.of());
     }
 
@@ -108,62 +114,55 @@ abstract class BuiltInKind implements StepKind {
         return false;
     }
 
-    /** A new attempt, or the interrupted one resumed. */
-    static void start(NodeWork work, StateStore store) {
+    /**
+     * The lifecycle every built-in kind shares, written once: the attempt started (or the interrupted one
+     * resumed), the kind's {@link #run}, its {@link Outcome} recorded and the listener told. A server or
+     * Kafka error ends the node failed, naming the step and node; an interrupt leaves the state as it
+     * is for the next run.
+     */
+    @Override
+    public final NodeState apply(NodeWork work, Services services) {
+        StateStore store = services.store();
         store.update(work.step().id(), work.node().id(),
                 s -> s.status() == Status.RUNNING ? s.resume() : s.startAttempt(store.clock().instant()));
+        Outcome ran;
+        try {
+            ran = run(work, services);
+        } catch (ClickHouseException e) {
+            ran = Outcome.failed("step '" + work.step().id() + "' on " + work.node().id() + ": " + e.getMessage());
+        } catch (KafkaException e) {
+            ran = Outcome.failed("Kafka: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return store.node(work.step().id(), work.node().id());
+        }
+        Outcome outcome = ran;
+        if (outcome.kind() == Outcome.Kind.DONE) {
+            recordDone(store, work, outcome.rows());
+        }
+        java.time.Instant now = store.clock().instant();
+        NodeState end = store.update(work.step().id(), work.node().id(), s -> switch (outcome.kind()) {
+            case DONE -> s.finish(Status.DONE, now, null, outcome.message());
+            case REFUSED -> s.failVerification(now, outcome.message());
+            case FAILED, CANCELLED -> s.finish(Status.FAILED, now, outcome.message(), null);
+        });
+        services.listener().nodeFinished(work.step(), work.node(), end);
+        return end;
     }
+
+    /** The kind's work on a node, from a started (or resumed) attempt to what it came to. */
+    abstract Outcome run(NodeWork work, Services services) throws InterruptedException;
 
     /**
      * What a built-in step "ran", kept as its one statement: the fingerprint of its parameters (for
      * drift) and a count (offsets committed, lag, rows compared).
      */
-    void recordDone(StateStore store, NodeWork work, long rows) {
+    private void recordDone(StateStore store, NodeWork work, long rows) {
         String checksum = fingerprint(drifting(work.params())).checksum();
         int attempt = store.node(work.step().id(), work.node().id()).attempts();
         String id = QueryIds.of(store.state().runId(), work.step().id(), work.node(), attempt, 1);
         Instant at = store.clock().instant();
         store.update(work.step().id(), work.node().id(),
                 s -> s.withStatement(StatementState.sent(1, id, checksum, at).finished(StatementState.Outcome.DONE, null, rows, null, at)));
-    }
-
-    static NodeState finish(NodeWork work, Services services, NodeState state) {
-        services.listener().nodeFinished(work.step(), work.node(), state);
-        return state;
-    }
-
-    static Duration duration(String text, Duration fallback) {
-        if (text == null || text.isBlank()) {
-            return fallback;
-        }
-        return DurationText.parse(text).orElseThrow(() -> ChrunbookException.invalidInput(
-                "'" + text + "' is not a duration like 90s, 30m or 2h"));
-    }
-
-    /** Each of {@code keys} of the rendered parameters, when present, is a whole number. */
-    void checkWholeNumbers(Step step, Map<String, String> params, List<String> keys) {
-        for (String key : keys) {
-            String v = params.get(key);
-            if (v != null && !v.matches("\\d{1,18}")) {
-                throw ChrunbookException.invalidInput("step '" + step.id() + "' " + block + "." + key + ": '" + v + "' is not a whole number");
-            }
-        }
-    }
-
-    /** A whole-number parameter (checked by {@link #checkWholeNumbers}), or the fallback when absent. */
-    static long number(Map<String, String> params, String key, long fallback) {
-        String v = params.get(key);
-        return v == null || v.isBlank() ? fallback : Long.parseLong(v);
-    }
-
-    /** Each of {@code keys} of the rendered parameters, when present, is a duration. */
-    void checkDurations(Step step, Map<String, String> params, List<String> keys) {
-        for (String key : keys) {
-            try {
-                duration(params.get(key), Duration.ZERO);
-            } catch (ChrunbookException e) {
-                throw ChrunbookException.invalidInput("step '" + step.id() + "' " + block + "." + key + ": " + e.getMessage());
-            }
-        }
     }
 }

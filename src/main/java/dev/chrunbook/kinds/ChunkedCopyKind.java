@@ -35,11 +35,24 @@ import java.util.function.Supplier;
  * ledger in the state so that a rerun copies only what is not done. See {@link ChunkedCopy}.
  */
 final class ChunkedCopyKind extends BuiltInKind {
-    private static final Set<String> KEYS = Set.of("source", "target", "split_by", "max_chunk_rows", "max_chunk_bytes", "parallel",
-            "id_column", "ingested_column", "margin", "verify_retries", "max_queue", "max_parts", "max_merges", "timeout",
-            "kafka_brokers", "kafka_topic", "main_group", "max_main_lag");
-    private static final List<String> NUMBERS = List.of("max_chunk_rows", "max_chunk_bytes", "parallel", "verify_retries", "max_queue",
-            "max_parts", "max_merges", "max_main_lag");
+    static final ParamBlock BLOCK = ParamBlock.named("copy").required("source").required("target").text("split_by", "")
+            .whole("max_chunk_rows", 0).whole("max_chunk_bytes", 0).whole("parallel", 2).text("id_column", "")
+            .text("ingested_column", "").duration("margin", "0s").whole("verify_retries", 2).whole("max_queue", 0)
+            .whole("max_parts", 0).whole("max_merges", 0).duration("timeout", "30m").text("kafka_brokers", "")
+            .text("kafka_topic", "").text("main_group", "").whole("max_main_lag", 0);
+
+    /** A node's {@code copy:} block, read once. */
+    record Settings(String source, String target, String splitBy, ChunkPlanner.Limits limits, int parallel, String idColumn,
+                    String ingestedColumn, Duration margin, int verifyRetries, long maxQueue, long maxParts, long maxMerges,
+                    Duration throttleTimeout, String kafkaBrokers, String kafkaTopic, String mainGroup, long maxMainLag) {
+        Settings(ParamBlock.Values v) {
+            this(v.text("source"), v.text("target"), v.text("split_by"), new ChunkPlanner.Limits(v.whole("max_chunk_rows"),
+                            v.whole("max_chunk_bytes"), (int) v.whole("parallel")), (int) v.whole("parallel"), v.text("id_column"),
+                    v.text("ingested_column"), v.duration("margin"), (int) v.whole("verify_retries"), v.whole("max_queue"),
+                    v.whole("max_parts"), v.whole("max_merges"), v.duration("timeout"), v.text("kafka_brokers"), v.text("kafka_topic"),
+                    v.text("main_group"), v.whole("max_main_lag"));
+        }
+    }
 
     /** The main ingestion's lag is asked for at most this often (a Kafka admin connection each time). */
     private static final Duration LAG_EVERY = Duration.ofSeconds(5);
@@ -70,7 +83,7 @@ final class ChunkedCopyKind extends BuiltInKind {
     }
 
     ChunkedCopyKind() {
-        super("copy", KEYS, List.of("source", "target"));
+        super(BLOCK);
     }
 
     @Override
@@ -91,18 +104,17 @@ final class ChunkedCopyKind extends BuiltInKind {
     }
 
     @Override
-    void checkParams(Step step, Map<String, String> params) {
-        checkDurations(step, params, List.of("margin", "timeout"));
-        checkWholeNumbers(step, params, NUMBERS);
-        String splitBy = params.get("split_by");
-        if (splitBy != null && !splitBy.isBlank()) {
+    void checkParams(Step step, ParamBlock.Values values) {
+        Settings p = new Settings(values);
+        String splitBy = p.splitBy();
+        if (!splitBy.isBlank()) {
             try {
                 Fragment.check("step '" + step.id() + "' copy.split_by", splitBy); // an expression that goes into SQL as it is
             } catch (DdlException e) {
                 throw ChrunbookException.invalidInput(e.getMessage());
             }
         }
-        if ("0".equals(params.get("parallel"))) {
+        if (p.parallel() == 0) {
             throw ChrunbookException.invalidInput("step '" + step.id() + "' copy.parallel: at least 1 chunk at a time");
         }
     }
@@ -110,8 +122,8 @@ final class ChunkedCopyKind extends BuiltInKind {
     /** The ledger when the step ran before (what is not done yet), else the chunks as they would be planned now. */
     @Override
     public List<String> preview(NodeWork work, Services.Probes probes, NodeState state) {
-        Map<String, String> p = work.params();
-        ChunkSql sql = new ChunkSql("", p.get("source"), p.get("target"), List.of(), p.getOrDefault("split_by", ""), "", "");
+        Settings p = new Settings(values(work));
+        ChunkSql sql = new ChunkSql("", p.source(), p.target(), List.of(), p.splitBy(), "", "");
         List<String> lines = new ArrayList<>();
         List<ChunkState> ledger = state == null ? List.of() : state.chunks();
         if (!ledger.isEmpty()) {
@@ -124,22 +136,21 @@ final class ChunkedCopyKind extends BuiltInKind {
         }
         Node node = work.node();
         try (ClickHouseClient client = probes.connector().connect(node.host(), node.httpPort())) {
-            ChunkPlanner planner = new ChunkPlanner(new ChunkSql(probes.database(), p.get("source"), p.get("target"), List.of(),
-                    p.getOrDefault("split_by", ""), "", ""), new ChunkPlanner.Limits(number(p, "max_chunk_rows", 0),
-                    number(p, "max_chunk_bytes", 0), (int) number(p, "parallel", 2)));
-            List<ChunkPlanner.Partition> partitions = ChunkPlanner.partitions(client, probes.database(), p.get("source"));
+            ChunkPlanner planner = new ChunkPlanner(new ChunkSql(probes.database(), p.source(), p.target(), List.of(),
+                    p.splitBy(), "", ""), p.limits());
+            List<ChunkPlanner.Partition> partitions = ChunkPlanner.partitions(client, probes.database(), p.source());
             long maxRows = planner.maxRows(partitions);
             lines.add("chunks as planned now (fixed in the state when it first runs): at most " + maxRows + " rows each, smaller toward the end (small"
-                    + " partitions together), " + number(p, "parallel", 2) + " at a time, each copied into temporary table "
-                    + p.get("target") + "_chunk_<partition>_<n> and dropped once its partitions are in:");
+                    + " partitions together), " + p.parallel() + " at a time, each copied into temporary table "
+                    + p.target() + "_chunk_<partition>_<n> and dropped once its partitions are in:");
             Map<String, Integer> ranges = planner.ranges(partitions);
             for (ChunkPlanner.Partition part : partitions) {
                 int pieces = ranges.getOrDefault(part.id(), 1);
                 lines.add("  partition " + part.id() + ": " + part.rows() + " rows, " + part.bytes() + " bytes"
-                        + (pieces > 1 ? ", in " + pieces + " ranges of " + p.get("split_by") : ""));
+                        + (pieces > 1 ? ", in " + pieces + " ranges of " + p.splitBy() : ""));
             }
         } catch (ClickHouseException e) {
-            lines.add("chunks: cannot read the partitions of " + p.get("source") + " (" + e.getMessage() + ")");
+            lines.add("chunks: cannot read the partitions of " + p.source() + " (" + e.getMessage() + ")");
         }
         return lines;
     }
@@ -159,75 +170,68 @@ final class ChunkedCopyKind extends BuiltInKind {
     }
 
     @Override
-    public NodeState apply(NodeWork work, Services services) {
-        StateStore store = services.store();
-        start(work, store);
-        Map<String, String> p = work.params();
+    public Optional<Bulk> bulk(NodeWork work) {
+        return Optional.of(new Bulk(new Settings(values(work)).source(), true));
+    }
+
+    @Override
+    public boolean bulky() {
+        return true;
+    }
+
+    @Override
+    Outcome run(NodeWork work, Services services) throws InterruptedException {
+        Settings p = new Settings(values(work));
         try {
-            ChunkedCopy copy = new ChunkedCopy(spec(work, services), store, services.probes().connector(), services.sleeper(),
-                    services.listener(), services.sender());
-            ChunkedCopy.Result r = copy.run();
-            if (r.complete()) {
-                recordDone(store, work, r.rows());
-                return finish(work, services, store.update(work.step().id(), work.node().id(),
-                        s -> s.finish(Status.DONE, store.clock().instant(), null, r.message())));
-            }
-            return finish(work, services, store.update(work.step().id(), work.node().id(),
-                    s -> s.finish(Status.FAILED, store.clock().instant(), r.message(), null)));
+            ChunkedCopy.Result r = new ChunkedCopy(spec(work, p, services), services.store(), services.probes().connector(),
+                    services.sleeper(), services.listener(), services.sender()).run();
+            return r.complete() ? Outcome.done(r.rows(), r.message()) : Outcome.failed(r.message());
         } catch (ClickHouseException e) {
-            return finish(work, services, store.update(work.step().id(), work.node().id(),
-                    s -> s.finish(Status.FAILED, store.clock().instant(), "copy of " + p.get("source") + ": " + e.getMessage(), null)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return store.node(work.step().id(), work.node().id());
+            return Outcome.failed("copy of " + p.source() + ": " + e.getMessage());
         }
     }
 
-    private ChunkedCopy.Spec spec(NodeWork work, Services services) {
-        Map<String, String> p = work.params();
+    private ChunkedCopy.Spec spec(NodeWork work, Settings p, Services services) {
         String db = services.database();
         Node node = work.node();
         List<String> columns;
         Map<String, String> settings;
         ChunkSql sql;
         try (ClickHouseClient client = services.probes().connector().connect(node.host(), node.httpPort())) {
-            ServerCatalog.CopiedColumns copied = ServerCatalog.copiedColumns(client, db, p.get("target"), p.get("source"));
+            ServerCatalog.CopiedColumns copied = ServerCatalog.copiedColumns(client, db, p.target(), p.source());
             columns = copied.columns();
             if (columns.isEmpty()) {
-                throw new ClickHouseException("the target " + db + "." + p.get("target") + " does not exist: create it first"
+                throw new ClickHouseException("the target " + db + "." + p.target() + " does not exist: create it first"
                         + " (create-staging)", null, false);
             }
             settings = copied.settings(work.step().dropUnknownSettings()
                     ? ServerCatalog.knownSettings(client, work.settings(), work.step().id() + " on " + node.id()) : work.settings());
-            sql = new ChunkSql(db, p.get("source"), p.get("target"), columns, p.getOrDefault("split_by", ""),
-                    p.getOrDefault("id_column", ""), p.getOrDefault("ingested_column", ""));
+            sql = new ChunkSql(db, p.source(), p.target(), columns, p.splitBy(), p.idColumn(), p.ingestedColumn());
             sql = ChunkPlanner.locate(client, sql);
             if (!sql.idColumn().isEmpty()) {
                 sql = sql.withIdType(client.selectOne("SELECT type FROM system.columns WHERE database = " + SqlQuoting.literal(db)
-                        + " AND table = " + SqlQuoting.literal(p.get("source")) + " AND name = " + SqlQuoting.literal(sql.idColumn())));
+                        + " AND table = " + SqlQuoting.literal(p.source()) + " AND name = " + SqlQuoting.literal(sql.idColumn())));
             }
         }
-        Throttle throttle = new Throttle(services.store().dir().resolve(Throttle.PAUSE_FILE), db, p.get("target"),
-                number(p, "max_queue", 0), number(p, "max_parts", 0), number(p, "max_merges", 0), mainLag(p, services));
-        return new ChunkedCopy.Spec(work.step(), node, services.store().state().runId(), sql,
-                new ChunkPlanner.Limits(number(p, "max_chunk_rows", 0), number(p, "max_chunk_bytes", 0), (int) number(p, "parallel", 2)),
-                (int) number(p, "parallel", 2), duration(p.get("margin"), Duration.ZERO), (int) number(p, "verify_retries", 2),
-                throttle, duration(p.get("timeout"), Duration.ofMinutes(30)), settings, work.rerun());
+        Throttle throttle = new Throttle(services.store().dir().resolve(Throttle.PAUSE_FILE), db, p.target(),
+                p.maxQueue(), p.maxParts(), p.maxMerges(), mainLag(p, services));
+        return new ChunkedCopy.Spec(work.step(), node, services.store().state().runId(), sql, p.limits(), p.parallel(), p.margin(),
+                p.verifyRetries(), throttle, p.throttleTimeout(), settings, work.rerun());
     }
 
     /**
      * The main ingestion's Kafka lag, when the block names its group: a copy that competes with
      * ingestion for the node waits while the group falls behind more than max_main_lag.
      */
-    private static Optional<Supplier<Optional<String>>> mainLag(Map<String, String> p, Services services) {
-        String group = p.getOrDefault("main_group", "");
-        if (group.isBlank() || p.getOrDefault("kafka_brokers", "").isBlank() || p.getOrDefault("kafka_topic", "").isBlank()) {
+    private static Optional<Supplier<Optional<String>>> mainLag(Settings p, Services services) {
+        String group = p.mainGroup();
+        if (group.isBlank() || p.kafkaBrokers().isBlank() || p.kafkaTopic().isBlank()) {
             return Optional.empty();
         }
-        long max = number(p, "max_main_lag", 0);
+        long max = p.maxMainLag();
         Supplier<Optional<String>> measure = () -> {
-            try (KafkaAdmin admin = services.probes().admins().apply(p.get("kafka_brokers"))) {
-                long lag = admin.lag(group, p.get("kafka_topic")).values().stream().mapToLong(Long::longValue).sum();
+            try (KafkaAdmin admin = services.probes().admins().apply(p.kafkaBrokers())) {
+                long lag = admin.lag(group, p.kafkaTopic()).values().stream().mapToLong(Long::longValue).sum();
                 return lag > max ? Optional.of("the main ingestion (group " + group + ") lags " + lag + " > " + max + " messages")
                         : Optional.empty();
             } catch (RuntimeException e) { // the admin client's own errors too: unknown lag holds, as a busy node does

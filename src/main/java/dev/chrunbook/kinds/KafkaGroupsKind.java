@@ -4,7 +4,6 @@ import dev.chrunbook.apply.NodeWork;
 import dev.chrunbook.kafka.GroupCheck;
 import dev.chrunbook.kafka.KafkaAdmin;
 import dev.chrunbook.kafka.KafkaException;
-import dev.chrunbook.state.NodeState;
 
 import java.util.List;
 import java.util.Optional;
@@ -21,14 +20,16 @@ final class KafkaGroupsKind extends KafkaKind {
     }
 
     @Override
-    NodeState run(NodeWork work, KafkaAdmin admin, Services services) {
-        Optional<String> problems = GroupCheck.problems(admin, work.params());
+    Outcome run(NodeWork work, Settings settings, KafkaAdmin admin, Services services) {
+        Optional<String> problems = problems(admin, settings);
         if (problems.isPresent()) {
-            return refused(work, services, problems.get());
+            return Outcome.refused(problems.get());
         }
-        recordDone(services.store(), work, 0);
-        String topic = work.params().get("topic");
-        return done(work, services, "consumer groups as expected on " + topic + "; " + retention(admin, topic));
+        return Outcome.done(0, "consumer groups as expected on " + settings.topic() + "; " + retention(admin, settings.topic()));
+    }
+
+    private static Optional<String> problems(KafkaAdmin admin, Settings settings) {
+        return GroupCheck.problems(admin, settings.topic(), settings.mustExist(), settings.mustNotExist());
     }
 
     private static String retention(KafkaAdmin admin, String topic) {
@@ -41,8 +42,9 @@ final class KafkaGroupsKind extends KafkaKind {
 
     @Override
     public Verdict check(NodeWork work, Services.Probes probes) {
-        try (KafkaAdmin admin = probes.admins().apply(work.params().get("brokers"))) {
-            return new Verdict("kafka", GroupCheck.problems(admin, work.params()));
+        Settings settings = settings(work);
+        try (KafkaAdmin admin = probes.admins().apply(settings.brokers())) {
+            return new Verdict("kafka", problems(admin, settings));
         }
     }
 

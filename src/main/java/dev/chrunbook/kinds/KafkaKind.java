@@ -2,72 +2,69 @@ package dev.chrunbook.kinds;
 
 import dev.chrunbook.apply.NodeWork;
 import dev.chrunbook.kafka.KafkaAdmin;
-import dev.chrunbook.kafka.KafkaException;
-import dev.chrunbook.runbook.Step;
-import dev.chrunbook.state.NodeState;
-import dev.chrunbook.state.StateStore;
-import dev.chrunbook.state.Status;
 import org.apache.kafka.common.TopicPartition;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** The kinds done through the Kafka admin API, no SQL: parameters in a {@code kafka:} block. */
 abstract class KafkaKind extends BuiltInKind {
-    private static final Set<String> KEYS = Set.of("brokers", "topic", "group", "at_step_start", "past_step_start", "past_step_end", "margin",
-            "max_lag", "stable_for", "timeout", "must_exist", "must_not_exist");
+    /** The {@code kafka:} block the Kafka kinds share, each requiring what it needs. */
+    static final ParamBlock BLOCK = ParamBlock.named("kafka").text("brokers").text("topic").text("group")
+            .text("at_step_start").text("past_step_start").text("past_step_end").duration("margin", "0s")
+            .whole("max_lag", 0).duration("stable_for", "5s").duration("timeout", "10m").text("must_exist", "").text("must_not_exist", "");
 
-    /** The step's work against the brokers; the state is started and Kafka errors are handled around it. */
-    abstract NodeState run(NodeWork work, KafkaAdmin admin, Services services) throws InterruptedException;
+    /** A node's {@code kafka:} block, read once. */
+    record Settings(String brokers, String topic, String group, String atStepStart, String pastStepStart, String pastStepEnd,
+                    Duration margin, long maxLag, Duration stableFor, Duration timeout, String mustExist, String mustNotExist) {
+        Settings(ParamBlock.Values v) {
+            this(v.text("brokers"), v.text("topic"), v.text("group"), v.text("at_step_start"), v.text("past_step_start"),
+                    v.text("past_step_end"), v.duration("margin"), v.whole("max_lag"), v.duration("stable_for"), v.duration("timeout"),
+                    v.text("must_exist"), v.text("must_not_exist"));
+        }
+    }
+
+    /** The step's work against the brokers; the attempt, the outcome and Kafka errors are handled around it. */
+    abstract Outcome run(NodeWork work, Settings settings, KafkaAdmin admin, Services services) throws InterruptedException;
 
     KafkaKind(List<String> required) {
-        super("kafka", KEYS, required);
+        super(BLOCK.requiring(required));
     }
 
     KafkaKind() {
         this(List.of("brokers", "topic", "group"));
     }
 
+    Settings settings(NodeWork work) {
+        return new Settings(values(work));
+    }
+
+    /** The step's group, and the groups its checks name (must_exist is the main ingestion's). */
     @Override
-    void checkParams(Step step, Map<String, String> params) {
-        checkDurations(step, params, List.of("margin", "timeout", "stable_for"));
-        String maxLag = params.get("max_lag");
-        if (maxLag != null && !maxLag.matches("\\d+")) {
-            throw dev.chrunbook.ChrunbookException.invalidInput("step '" + step.id() + "' kafka.max_lag: '" + maxLag
-                    + "' is not a whole number");
+    public List<Group> consumerGroups(NodeWork work) {
+        Settings s = settings(work);
+        List<Group> out = new java.util.ArrayList<>();
+        for (String[] g : new String[][] {{s.group(), "step " + work.step().id()}, {s.mustExist(), "main ingestion"},
+                {s.mustNotExist(), "step " + work.step().id()}}) {
+            if (g[0] != null && !g[0].isBlank()) {
+                out.add(new Group(s.brokers(), s.topic(), g[0], g[1]));
+            }
         }
+        return out;
     }
 
     @Override
-    public final NodeState apply(NodeWork work, Services services) {
-        StateStore store = services.store();
-        start(work, store);
-        try (KafkaAdmin admin = services.probes().admins().apply(work.params().get("brokers"))) {
-            return finish(work, services, run(work, admin, services));
-        } catch (KafkaException e) {
-            return finish(work, services, store.update(work.step().id(), work.node().id(),
-                    s -> s.finish(Status.FAILED, store.clock().instant(), "Kafka: " + e.getMessage(), null)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return store.node(work.step().id(), work.node().id());
+    public boolean namesGroups() {
+        return true;
+    }
+
+    @Override
+    final Outcome run(NodeWork work, Services services) throws InterruptedException {
+        Settings settings = settings(work);
+        try (KafkaAdmin admin = services.probes().admins().apply(settings.brokers())) {
+            return run(work, settings, admin, services);
         }
-    }
-
-    static NodeState done(NodeWork work, Services services, String note) {
-        StateStore store = services.store();
-        return store.update(work.step().id(), work.node().id(), s -> s.finish(Status.DONE, store.clock().instant(), null, note));
-    }
-
-    static NodeState failed(NodeWork work, Services services, String message) {
-        StateStore store = services.store();
-        return store.update(work.step().id(), work.node().id(), s -> s.finish(Status.FAILED, store.clock().instant(), message, null));
-    }
-
-    /** A check that found problems: exit 4, nothing changed. */
-    static NodeState refused(NodeWork work, Services services, String problems) {
-        StateStore store = services.store();
-        return store.update(work.step().id(), work.node().id(), s -> s.failVerification(store.clock().instant(), problems));
     }
 
     static String describe(Map<TopicPartition, Long> perPartition) {

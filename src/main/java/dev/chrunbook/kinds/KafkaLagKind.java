@@ -2,7 +2,6 @@ package dev.chrunbook.kinds;
 
 import dev.chrunbook.apply.NodeWork;
 import dev.chrunbook.kafka.KafkaAdmin;
-import dev.chrunbook.state.NodeState;
 import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
@@ -26,36 +25,34 @@ final class KafkaLagKind extends KafkaKind {
     }
 
     @Override
-    NodeState run(NodeWork work, KafkaAdmin admin, Services services) throws InterruptedException {
-        Map<String, String> p = work.params();
-        String group = p.get("group");
-        long maxLag = Long.parseLong(p.getOrDefault("max_lag", "0"));
-        Duration timeout = duration(p.get("timeout"), Duration.ofMinutes(10));
+    Outcome run(NodeWork work, Settings settings, KafkaAdmin admin, Services services) throws InterruptedException {
+        String group = settings.group();
+        long maxLag = settings.maxLag();
+        Duration timeout = settings.timeout();
         Map<TopicPartition, Long> target = Map.of();
-        boolean toEnd = p.get("past_step_end") != null;
-        String past = toEnd ? p.get("past_step_end") : p.get("past_step_start");
+        boolean toEnd = settings.pastStepEnd() != null;
+        String past = toEnd ? settings.pastStepEnd() : settings.pastStepStart();
         String edge = toEnd ? "end" : "start";
         if (past != null) {
             Instant at = (toEnd ? services.store().state().lastFinish(past) : services.store().state().firstStart(past)).orElse(null);
             if (at == null) {
-                return failed(work, services, "step '" + past + "' has not " + (toEnd ? "ended" : "started") + ": no offsets to wait for");
+                return Outcome.failed("step '" + past + "' has not " + (toEnd ? "ended" : "started") + ": no offsets to wait for");
             }
-            target = admin.offsetsAt(p.get("topic"), at.toEpochMilli());
+            target = admin.offsetsAt(settings.topic(), at.toEpochMilli());
         }
         long polls = Math.max(1, timeout.toMillis() / POLL.toMillis());
-        long stableNeeded = Math.max(1, duration(p.get("stable_for"), Duration.ofSeconds(5)).toMillis() / POLL.toMillis());
+        long stableNeeded = Math.max(1, settings.stableFor().toMillis() / POLL.toMillis());
         long stablePolls = 0;
         String why = "";
         for (long i = 0; i < polls; i++) {
             if (services.sender().stopping()) {
-                return failed(work, services, "cancelled by the operator while waiting: " + (why.isEmpty() ? "before the first look" : why)
-                        + "; run the step again to go on");
+                return Outcome.cancelled("while waiting: " + (why.isEmpty() ? "before the first look" : why));
             }
             // a rebalance re-delivers what was consumed but not committed: wait until membership settles
             KafkaAdmin.GroupState membership = admin.describe(group);
             stablePolls = membership.stable() ? stablePolls + 1 : 0;
-            Map<TopicPartition, Long> lag = admin.lag(group, p.get("topic"));
-            Map<TopicPartition, Long> committed = admin.committed(group, p.get("topic"));
+            Map<TopicPartition, Long> lag = admin.lag(group, settings.topic());
+            Map<TopicPartition, Long> committed = admin.committed(group, settings.topic());
             long total = lag.values().stream().mapToLong(Long::longValue).sum();
             Map<TopicPartition, Long> behind = new TreeMap<>((a, b) -> Integer.compare(a.partition(), b.partition()));
             target.forEach((tp, off) -> {
@@ -65,8 +62,7 @@ final class KafkaLagKind extends KafkaKind {
                 }
             });
             if (total <= maxLag && behind.isEmpty() && stablePolls >= stableNeeded) {
-                recordDone(services.store(), work, total);
-                return done(work, services, "group " + group + " lag " + total + " <= " + maxLag + " (" + describe(lag) + ")"
+                return Outcome.done(total, "group " + group + " lag " + total + " <= " + maxLag + " (" + describe(lag) + ")"
                         + (past == null ? "" : ", past the " + edge + " of step '" + past + "'"));
             }
             why = "group " + group + " lag " + total + (total > maxLag ? " > " : " <= ") + maxLag + " (" + describe(lag) + ")"
@@ -76,7 +72,7 @@ final class KafkaLagKind extends KafkaKind {
             services.listener().waiting(work.step(), work.node(), why);
             services.sleeper().sleep(POLL);
         }
-        return refused(work, services, why + " after waiting " + timeout.toSeconds() + " s; check that its Kafka table and"
+        return Outcome.refused(why + " after waiting " + timeout.toSeconds() + " s; check that its Kafka table and"
                 + " materialized view consume, then run the step again");
     }
 }

@@ -23,39 +23,36 @@ final class KafkaOffsetsKind extends KafkaKind {
     }
 
     @Override
-    void checkParams(Step step, Map<String, String> params) {
-        super.checkParams(step, params);
-        if (params.get("at_step_start") == null) {
+    void checkParams(Step step, ParamBlock.Values values) {
+        if (new Settings(values).atStepStart() == null) {
             throw ChrunbookException.invalidInput("step '" + step.id() + "' kafka.at_step_start: name the step whose start"
                     + " the group's offsets follow");
         }
     }
 
     @Override
-    NodeState run(NodeWork work, KafkaAdmin admin, Services services) {
-        Map<String, String> p = work.params();
-        String group = p.get("group");
-        String topic = p.get("topic");
-        String after = p.get("at_step_start");
+    Outcome run(NodeWork work, Settings settings, KafkaAdmin admin, Services services) {
+        String group = settings.group();
+        String topic = settings.topic();
+        String after = settings.atStepStart();
         Instant started = services.store().state().firstStart(after).orElse(null);
         if (started == null) {
-            return failed(work, services, "step '" + after + "' has not started, so there is no moment to start group " + group + " from");
+            return Outcome.failed("step '" + after + "' has not started, so there is no moment to start group " + group + " from");
         }
-        Duration margin = duration(p.get("margin"), Duration.ZERO);
+        Duration margin = settings.margin();
         Instant at = started.minus(margin);
         int members = admin.members(group);
         if (members > 0) {
-            return refused(work, services, "consumer group " + group + " already has " + members + " active member(s): it is"
+            return Outcome.refused("consumer group " + group + " already has " + members + " active member(s): it is"
                     + " in use, and its offsets cannot be moved under a running consumer. Use a new group name, or stop its consumers first");
         }
         Optional<String> lost = retentionProblem(admin, topic, at);
         if (lost.isPresent()) {
-            return refused(work, services, lost.get());
+            return Outcome.refused(lost.get());
         }
         Map<TopicPartition, Long> offsets = admin.offsetsAt(topic, at.toEpochMilli());
         admin.commit(group, offsets);
-        recordDone(services.store(), work, offsets.size());
-        return done(work, services, "group " + group + " starts " + topic + " at " + describe(offsets) + " (first messages at or after "
+        return Outcome.done(offsets.size(), "group " + group + " starts " + topic + " at " + describe(offsets) + " (first messages at or after "
                 + at + " = start of step '" + after + "' minus " + margin.toSeconds() + " s)");
     }
 

@@ -34,10 +34,18 @@ import java.util.Set;
  * partition's bytes. The partitions are a ledger in the state: a rerun resumes at the first one not done.
  */
 final class PartitionDedupeKind extends BuiltInKind {
-    private static final Set<String> KEYS = Set.of("table", "disk_factor", "max_queue", "max_parts", "max_merges", "timeout");
+    static final ParamBlock BLOCK = ParamBlock.named("dedupe").required("table").whole("disk_factor", 2).whole("max_queue", 0)
+            .whole("max_parts", 0).whole("max_merges", 0).duration("timeout", "0s");
+
+    /** A node's {@code dedupe:} block, read once. */
+    record Settings(String table, long diskFactor, long maxQueue, long maxParts, long maxMerges) {
+        Settings(ParamBlock.Values v) {
+            this(v.text("table"), v.whole("disk_factor"), v.whole("max_queue"), v.whole("max_parts"), v.whole("max_merges"));
+        }
+    }
 
     PartitionDedupeKind() {
-        super("dedupe", KEYS, List.of("table"));
+        super(BLOCK);
     }
 
     @Override
@@ -46,16 +54,10 @@ final class PartitionDedupeKind extends BuiltInKind {
     }
 
     @Override
-    void checkParams(Step step, Map<String, String> params) {
-        checkDurations(step, params, List.of("timeout"));
-        checkWholeNumbers(step, params, List.of("disk_factor", "max_queue", "max_parts", "max_merges"));
-    }
-
-    @Override
     public List<String> preview(NodeWork work, Services.Probes probes, NodeState state) {
         List<ChunkState> ledger = state == null ? List.of() : state.chunks();
         if (ledger.isEmpty()) {
-            return List.of("partitions of " + work.params().get("table") + " with more than one part or with duplicates are"
+            return List.of("partitions of " + new Settings(values(work)).table() + " with more than one part or with duplicates are"
                     + " listed when it runs, and deduplicated one at a time");
         }
         List<String> lines = new ArrayList<>();
@@ -72,12 +74,21 @@ final class PartitionDedupeKind extends BuiltInKind {
     }
 
     @Override
-    public NodeState apply(NodeWork work, Services services) {
+    public Optional<Bulk> bulk(NodeWork work) {
+        return Optional.of(new Bulk(new Settings(values(work)).table(), false));
+    }
+
+    @Override
+    public boolean bulky() {
+        return true;
+    }
+
+    @Override
+    Outcome run(NodeWork work, Services services) throws InterruptedException {
         StateStore store = services.store();
-        start(work, store);
         Node node = work.node();
-        Map<String, String> p = work.params();
-        String table = p.get("table");
+        Settings settings = new Settings(values(work));
+        String table = settings.table();
         String where = "step '" + work.step().id() + "' on " + node.id();
         try (ClickHouseClient client = services.probes().connector().connect(node.host(), node.httpPort())) {
             if (ledger(work, store).isEmpty()) {
@@ -85,8 +96,8 @@ final class PartitionDedupeKind extends BuiltInKind {
                 store.update(work.step().id(), node.id(), s -> s.withChunks(planned));
             }
             Throttle throttle = new Throttle(store.dir().resolve(Throttle.PAUSE_FILE), services.database(), table,
-                    number(p, "max_queue", 0), number(p, "max_parts", 0), number(p, "max_merges", 0), Optional.empty());
-            long factor = number(p, "disk_factor", 2);
+                    settings.maxQueue(), settings.maxParts(), settings.maxMerges(), Optional.empty());
+            long factor = settings.diskFactor();
             StatementSender sender = services.sender();
             List<ChunkState> all = ledger(work, store);
             int done = 0;
@@ -108,7 +119,7 @@ final class PartitionDedupeKind extends BuiltInKind {
                     String problem = "partition " + c.partition() + " of " + table + " holds " + c.plannedBytes() + " bytes; "
                             + node.id() + " has " + free + " bytes free, less than disk_factor " + factor + " x that: free disk"
                             + " or lower disk_factor, then run the step again (" + done + " of " + all.size() + " partitions done)";
-                    return finish(work, services, store.update(work.step().id(), node.id(), s -> s.failVerification(store.clock().instant(), problem)));
+                    return Outcome.refused(problem);
                 }
                 ChunkState sending = c.sending(QueryIds.of(store.state().runId(), work.step().id() + "-p" + c.index(), node,
                         c.attempts() + 1, 1), store.clock().instant());
@@ -119,9 +130,8 @@ final class PartitionDedupeKind extends BuiltInKind {
                     services.listener().statementStarted(work.step(), node, sending.queryId(), sql);
                 }, o -> services.listener().statementRunning(work.step(), node, sending.queryId(), o));
                 if (sent.isEmpty()) {
-                    String error = where + ": cancelled by the operator before partition " + c.partition() + " (" + done + " of "
-                            + all.size() + " partitions done); run the step again (it resumes there)";
-                    return finish(work, services, store.update(work.step().id(), node.id(), s -> s.finish(Status.FAILED, store.clock().instant(), error, null)));
+                    return Outcome.cancelled("on " + node.id() + " before partition " + c.partition() + " (" + done + " of "
+                            + all.size() + " partitions done; the rerun resumes there)");
                 }
                 QueryOutcome o = sent.get().state() == QueryOutcome.State.FINISHED ? sender.logged(client, sending.queryId()) : sent.get();
                 boolean ok = o.state() == QueryOutcome.State.FINISHED;
@@ -133,21 +143,14 @@ final class PartitionDedupeKind extends BuiltInKind {
                 if (!ok) {
                     save(work, store, sending.failed(failure));
                     String error = where + ": partition " + c.partition() + ": " + failure + "; run the step again (it resumes there)";
-                    return finish(work, services, store.update(work.step().id(), node.id(), s -> s.finish(Status.FAILED, store.clock().instant(), error, null)));
+                    return Outcome.failed(error);
                 }
                 save(work, store, sending.done());
                 done++;
                 services.listener().progress(work.step(), node, "partitions " + done + "/" + all.size() + " deduplicated");
             }
-            recordDone(store, work, done);
-            String note = done + " partition(s) of " + table + " deduplicated one at a time; partitions with one part and no duplicates skipped";
-            return finish(work, services, store.update(work.step().id(), node.id(), s -> s.finish(Status.DONE, store.clock().instant(), null, note)));
-        } catch (ClickHouseException e) {
-            return finish(work, services, store.update(work.step().id(), node.id(),
-                    s -> s.finish(Status.FAILED, store.clock().instant(), where + ": " + e.getMessage(), null)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return store.node(work.step().id(), node.id());
+            return Outcome.done(done, done + " partition(s) of " + table + " deduplicated one at a time; partitions with one part"
+                    + " and no duplicates skipped");
         }
     }
 

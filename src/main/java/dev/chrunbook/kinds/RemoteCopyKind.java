@@ -41,13 +41,31 @@ import java.util.Set;
  * A cursor after each chunk says where the copy stands; see {@link RemoteCopy}.
  */
 final class RemoteCopyKind extends BuiltInKind {
-    static final Set<String> KEYS = Set.of("source_cluster", "source_database", "source_table", "target", "distributed",
-            "team_column", "team_ids", "time_column", "start", "end", "id_column", "fetch_limit", "parallel", "retries",
-            "retry_pause", "cursor", "placement");
+    static final ParamBlock BLOCK = ParamBlock.named("remote").required("source_cluster").required("source_database")
+            .required("source_table").required("target").text("distributed", "").text("team_column", "team_id").required("team_ids")
+            .text("time_column", "timestamp").required("start").required("end").text("id_column", "uuid").whole("fetch_limit", 1_000_000)
+            .whole("parallel", 2).whole("retries", 5).duration("retry_pause", "2s").text("cursor", "").text("placement", "per-shard");
+
+    /** A node's {@code remote:} block, read once (remote-verify reads the same keys and some of its own). */
+    record Settings(String sourceCluster, String sourceDatabase, String sourceTable, String target, String distributedTable,
+                    String teamColumn, String teamIds, String timeColumn, String start, String end, String idColumn, long fetchLimit,
+                    int parallel, int retries, Duration retryPause, String cursor, String placement) {
+        Settings(ParamBlock.Values v) {
+            this(v.text("source_cluster"), v.text("source_database"), v.text("source_table"), v.text("target"), v.text("distributed"),
+                    v.text("team_column"), v.text("team_ids"), v.text("time_column"), v.text("start"), v.text("end"), v.text("id_column"),
+                    v.whole("fetch_limit"), (int) v.whole("parallel"), (int) v.whole("retries"), v.duration("retry_pause"),
+                    v.text("cursor"), v.text("placement"));
+        }
+
+        /** Every shard's rows copied from one node, written through the target's Distributed table. */
+        boolean distributed() {
+            return "distributed".equals(placement);
+        }
+    }
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     RemoteCopyKind() {
-        super("remote", KEYS, List.of("source_cluster", "source_database", "source_table", "target", "team_ids", "start", "end"));
+        super(BLOCK);
     }
 
     @Override
@@ -68,67 +86,68 @@ final class RemoteCopyKind extends BuiltInKind {
     }
 
     @Override
-    void checkParams(Step step, Map<String, String> p) {
+    void checkParams(Step step, ParamBlock.Values values) {
+        check(step, new Settings(values));
+    }
+
+    /** What the types alone do not catch; remote-verify checks its block the same way. */
+    static void check(Step step, Settings p) {
         String where = "step '" + step.id() + "' remote.";
-        checkWholeNumbers(step, p, List.of("fetch_limit", "parallel", "retries"));
-        checkDurations(step, p, List.of("retry_pause"));
-        teams(p, where);
-        LocalDateTime start = time(p.get("start"), where + "start");
-        LocalDateTime end = time(p.get("end"), where + "end");
+        teams(p.teamIds(), where);
+        LocalDateTime start = time(p.start(), where + "start");
+        LocalDateTime end = time(p.end(), where + "end");
         if (!end.isAfter(start)) {
-            throw ChrunbookException.invalidInput(where + "end (" + p.get("end") + ") is not after start (" + p.get("start")
+            throw ChrunbookException.invalidInput(where + "end (" + p.end() + ") is not after start (" + p.start()
                     + "): the range is [start, end), so end must come later");
         }
-        for (String key : List.of("fetch_limit", "parallel")) {
-            if ("0".equals(p.get(key))) {
-                throw ChrunbookException.invalidInput(where + key + ": at least 1");
-            }
+        if (p.fetchLimit() == 0) {
+            throw ChrunbookException.invalidInput(where + "fetch_limit: at least 1");
         }
-        for (String key : List.of("team_column", "time_column", "id_column", "source_cluster", "source_database", "source_table",
-                "target", "distributed")) {
-            String v = p.get(key);
+        if (p.parallel() == 0) {
+            throw ChrunbookException.invalidInput(where + "parallel: at least 1");
+        }
+        for (String[] named : new String[][] {{"team_column", p.teamColumn()}, {"time_column", p.timeColumn()}, {"id_column", p.idColumn()},
+                {"source_cluster", p.sourceCluster()}, {"source_database", p.sourceDatabase()}, {"source_table", p.sourceTable()},
+                {"target", p.target()}, {"distributed", p.distributedTable()}}) {
+            String v = named[1];
             if (v != null && !v.isBlank() && !v.matches("[A-Za-z_$][A-Za-z0-9_$.-]*")) {
-                throw ChrunbookException.invalidInput(where + key + ": '" + v + "' is not a name (letters, digits, _ . - $)");
+                throw ChrunbookException.invalidInput(where + named[0] + ": '" + v + "' is not a name (letters, digits, _ . - $)");
             }
         }
-        Cursor.parse(p.get("cursor"), where + "cursor");
-        String placement = p.getOrDefault("placement", "per-shard");
-        if (!List.of("per-shard", "distributed").contains(placement)) {
-            throw ChrunbookException.invalidInput(where + "placement: '" + placement + "' is neither per-shard nor distributed");
+        Cursor.parse(p.cursor(), where + "cursor");
+        if (!List.of("per-shard", "distributed").contains(p.placement())) {
+            throw ChrunbookException.invalidInput(where + "placement: '" + p.placement() + "' is neither per-shard nor distributed");
         }
         boolean oneNode = step.on() == dev.chrunbook.runbook.Target.FIRST_NODE || step.on() == dev.chrunbook.runbook.Target.CLUSTER_ONCE;
-        if (distributed(p) && !oneNode) {
+        if (p.distributed() && !oneNode) {
             throw ChrunbookException.invalidInput("step '" + step.id() + "': placement: distributed copies every shard's rows from one"
                     + " node, through the Distributed table: set on: first-node (on: " + step.on().yamlName() + " would copy them once per node)");
         }
-        if (distributed(p) && p.getOrDefault("distributed", "").isBlank()) {
+        if (p.distributed() && p.distributedTable().isBlank()) {
             throw ChrunbookException.invalidInput(where + "distributed: placement: distributed writes through the target's Distributed"
                     + " table: name it");
         }
-        if (!distributed(p) && oneNode) {
+        if (!p.distributed() && oneNode) {
             throw ChrunbookException.invalidInput("step '" + step.id() + "': placement: per-shard copies each shard's rows on that shard:"
                     + " set on: one-replica-per-shard, or placement: distributed");
         }
         try {
-            Fragment.check(where + "team_ids", p.get("team_ids"));
+            Fragment.check(where + "team_ids", p.teamIds());
         } catch (DdlException e) {
             throw ChrunbookException.invalidInput(e.getMessage());
         }
     }
 
-    static boolean distributed(Map<String, String> p) {
-        return "distributed".equals(p.get("placement"));
-    }
-
-    static List<Long> teams(Map<String, String> p, String where) {
+    /** The team ids of a block's team_ids: whole numbers, comma-separated. */
+    static List<Long> teams(String teamIds, String where) {
         try {
-            List<Long> teams = Arrays.stream(p.get("team_ids").split(",")).map(String::trim).map(Long::parseLong).toList();
+            List<Long> teams = Arrays.stream(teamIds.split(",")).map(String::trim).map(Long::parseLong).toList();
             if (teams.isEmpty()) {
                 throw new NumberFormatException("none");
             }
             return teams;
         } catch (NumberFormatException e) {
-            throw ChrunbookException.invalidInput(where + "team_ids: '" + p.get("team_ids") + "' is not a list of whole numbers"
+            throw ChrunbookException.invalidInput(where + "team_ids: '" + teamIds + "' is not a list of whole numbers"
                     + " (for example: 2, 7)");
         }
     }
@@ -156,17 +175,18 @@ final class RemoteCopyKind extends BuiltInKind {
 
     @Override
     public List<String> preview(NodeWork work, Services.Probes probes, NodeState state) {
-        Map<String, String> p = work.params();
+        Settings p = new Settings(values(work));
         List<String> lines = new ArrayList<>();
-        lines.add("source: cluster('" + p.get("source_cluster") + "') as the target's remote_servers declares it: its user and password"
+        lines.add("source: cluster('" + p.sourceCluster() + "') as the target's remote_servers declares it: its user and password"
                 + " stay in the server's config, none is in the SQL, the state or the audit log");
-        lines.add("rows: teams " + p.get("team_ids") + ", " + p.getOrDefault("time_column", "timestamp") + " in [" + p.get("start")
-                + ", " + p.get("end") + (distributed(p) ? "), every shard's, read once and written through " + p.get("distributed")
-                + " to each shard's first replica" : "), this shard's by the sharding key of " + p.getOrDefault("distributed", "(one shard)")));
+        lines.add("rows: teams " + p.teamIds() + ", " + p.timeColumn() + " in [" + p.start()
+                + ", " + p.end() + (p.distributed() ? "), every shard's, read once and written through " + p.distributedTable()
+                + " to each shard's first replica" : "), this shard's by the sharding key of "
+                + (p.distributedTable().isBlank() ? "(one shard)" : p.distributedTable())));
         List<ChunkState> ledger = state == null ? List.of() : state.chunks();
         if (ledger.isEmpty()) {
-            lines.add("chunks of at most " + p.getOrDefault("fetch_limit", "1000000") + " rows (days of a team, a day in pieces when"
-                    + " larger) are planned when it runs" + (p.getOrDefault("cursor", "").isBlank() ? "" : ", from cursor " + p.get("cursor")));
+            lines.add("chunks of at most " + p.fetchLimit() + " rows (days of a team, a day in pieces when"
+                    + " larger) are planned when it runs" + (p.cursor().isBlank() ? "" : ", from cursor " + p.cursor()));
         } else {
             long done = ledger.stream().filter(c -> c.phase() == ChunkState.Phase.DONE).count();
             lines.add("ledger: " + done + " of " + ledger.size() + " chunk(s) done; the others:");
@@ -179,21 +199,21 @@ final class RemoteCopyKind extends BuiltInKind {
     @Override
     public Verdict check(NodeWork work, Services.Probes probes) {
         try (ClickHouseClient client = probes.connector().connect(work.node().host(), work.node().httpPort())) {
-            RemoteSql sql = sql(client, work, probes.database());
-            if (distributed(work.params())) { // its shards' nodes are matched to the cluster's when it runs, before anything is written
-                TargetSharding.layout(client, probes.database(), work.params().get("distributed"), work.node().id());
+            Settings p = new Settings(values(work));
+            RemoteSql sql = sql(client, work, p, probes.database());
+            if (p.distributed()) { // its shards' nodes are matched to the cluster's when it runs, before anything is written
+                TargetSharding.layout(client, probes.database(), p.distributedTable(), work.node().id());
             }
-            return new Verdict(work.node().id(), RemotePreflight.problems(client, sql, work.params()));
+            return new Verdict(work.node().id(), RemotePreflight.problems(client, sql));
         } catch (ClickHouseException | ChrunbookException e) {
             return new Verdict(work.node().id(), Optional.of(e.getMessage()));
         }
     }
 
     @Override
-    public NodeState apply(NodeWork work, Services services) {
+    Outcome run(NodeWork work, Services services) throws InterruptedException {
         StateStore store = services.store();
-        start(work, store);
-        Map<String, String> p = work.params();
+        Settings p = new Settings(values(work));
         Node node = work.node();
         try {
             RemoteSql sql;
@@ -201,63 +221,50 @@ final class RemoteCopyKind extends BuiltInKind {
             Map<String, String> settings;
             Placement placement;
             try (ClickHouseClient client = services.probes().connector().connect(node.host(), node.httpPort())) {
-                sql = sql(client, work, services.database());
-                Optional<String> problem = RemotePreflight.problems(client, sql, p, false);
+                sql = sql(client, work, p, services.database());
+                Optional<String> problem = RemotePreflight.problems(client, sql, false);
                 if (problem.isPresent()) {
-                    return finish(work, services, store.update(work.step().id(), node.id(),
-                            s -> s.failVerification(store.clock().instant(), problem.get())));
+                    return Outcome.refused(problem.get());
                 }
-                placement = distributed(p) ? placement(client, work, services.database(), services.topology()) : Placement.ownShard(node);
+                placement = p.distributed() ? placement(client, work, p, services.database(), services.topology()) : Placement.ownShard(node);
                 definition = client.selectOne("SELECT create_table_query FROM system.tables WHERE database = "
-                        + SqlQuoting.literal(services.database()) + " AND name = " + SqlQuoting.literal(p.get("target")));
+                        + SqlQuoting.literal(services.database()) + " AND name = " + SqlQuoting.literal(p.target()));
                 settings = work.step().dropUnknownSettings()
                         ? ServerCatalog.knownSettings(client, work.settings(), work.step().id() + " on " + node.id()) : work.settings();
             }
-            Optional<SourceRange> from = Cursor.parse(p.get("cursor"), "remote.cursor");
-            RemoteCopy.Spec spec = new RemoteCopy.Spec(work.step(), node, store.state().runId(), sql, number(p, "fetch_limit", 1_000_000),
-                    (int) number(p, "parallel", 2), (int) number(p, "retries", 5), duration(p.get("retry_pause"), Duration.ofSeconds(2)),
-                    settings, from);
+            Optional<SourceRange> from = Cursor.parse(p.cursor(), "remote.cursor");
+            RemoteCopy.Spec spec = new RemoteCopy.Spec(work.step(), node, store.state().runId(), sql, p.fetchLimit(), p.parallel(),
+                    p.retries(), p.retryPause(), settings, from);
             RemoteCopy.Result r = new RemoteCopy(spec, placement, store, services.probes().connector(), services.sleeper(), services.listener(),
                     () -> RemoteCursor.of(store, services.topology(), work.step().id(), from, placement.distributed()), definition, services.sender()).run();
-            if (r.complete()) {
-                recordDone(store, work, r.rows());
-                return finish(work, services, store.update(work.step().id(), node.id(),
-                        s -> s.finish(Status.DONE, store.clock().instant(), null, r.message())));
-            }
-            return finish(work, services, store.update(work.step().id(), node.id(),
-                    s -> s.finish(Status.FAILED, store.clock().instant(), r.message(), null)));
+            return r.complete() ? Outcome.done(r.rows(), r.message()) : Outcome.failed(r.message());
         } catch (ClickHouseException | ChrunbookException e) {
-            return finish(work, services, store.update(work.step().id(), node.id(),
-                    s -> s.failVerification(store.clock().instant(), "remote copy from " + p.get("source_cluster") + ": " + e.getMessage())));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return store.node(work.step().id(), node.id());
+            return Outcome.refused("remote copy from " + p.sourceCluster() + ": " + e.getMessage());
         }
     }
 
-    private static Placement placement(ClickHouseClient client, NodeWork work, String db, dev.chrunbook.cluster.Topology topology) {
-        return Placement.through(TargetSharding.layout(client, db, work.params().get("distributed"), work.node().id()), topology);
+    private static Placement placement(ClickHouseClient client, NodeWork work, Settings p, String db, dev.chrunbook.cluster.Topology topology) {
+        return Placement.through(TargetSharding.layout(client, db, p.distributedTable(), work.node().id()), topology);
     }
 
-    static RemoteSql sql(ClickHouseClient client, NodeWork work, String db) {
-        Map<String, String> p = work.params();
-        String target = p.get("target");
+    static RemoteSql sql(ClickHouseClient client, NodeWork work, Settings p, String db) {
+        String target = p.target();
         List<String> columns = ServerCatalog.storedColumns(client, db, target);
         if (columns.isEmpty()) {
             throw ChrunbookException.verificationFailed("the target " + db + "." + target + " does not exist on " + work.node().id()
                     + ": create it first");
         }
-        String distributed = p.getOrDefault("distributed", "");
-        String shardFilter = distributed.isBlank() || distributed(p) ? "" : TargetSharding.filter(client, db, distributed, work.node());
+        String distributed = p.distributedTable();
+        String shardFilter = distributed.isBlank() || p.distributed() ? "" : TargetSharding.filter(client, db, distributed, work.node());
         String partitionKey = client.selectOne("SELECT partition_key FROM system.tables WHERE database = " + SqlQuoting.literal(db)
                 + " AND name = " + SqlQuoting.literal(target));
-        String idColumn = p.getOrDefault("id_column", "uuid");
+        String idColumn = p.idColumn();
         String idType = client.selectOne("SELECT type FROM system.columns WHERE database = " + SqlQuoting.literal(db)
                 + " AND table = " + SqlQuoting.literal(target) + " AND name = " + SqlQuoting.literal(idColumn));
         String where = "step '" + work.step().id() + "' remote.";
-        return new RemoteSql(p.get("source_cluster"), p.get("source_database"), p.get("source_table"), db, target, columns,
-                p.getOrDefault("team_column", "team_id"), teams(p, where), p.getOrDefault("time_column", "timestamp"),
-                SECONDS.format(time(p.get("start"), where + "start")), SECONDS.format(time(p.get("end"), where + "end")), idColumn,
+        return new RemoteSql(p.sourceCluster(), p.sourceDatabase(), p.sourceTable(), db, target, columns,
+                p.teamColumn(), teams(p.teamIds(), where), p.timeColumn(),
+                SECONDS.format(time(p.start(), where + "start")), SECONDS.format(time(p.end(), where + "end")), idColumn,
                 idType == null ? "" : idType, partitionKey == null ? "" : partitionKey, shardFilter);
     }
 }

@@ -32,17 +32,28 @@ import java.util.Set;
  * type): a copy between clusters writes the source's values, and types often differ between versions.
  */
 final class RemoteVerifyKind extends BuiltInKind {
-    private static final Set<String> KEYS;
+    static final ParamBlock BLOCK = RemoteCopyKind.BLOCK.copy().required("copy_step").text("values", "ids").whole("memory_mib", 256)
+            .text("ingested_column");
 
-    static {
-        Set<String> keys = new HashSet<>(RemoteCopyKind.KEYS);
-        keys.addAll(List.of("copy_step", "values", "memory_mib", "ingested_column"));
-        KEYS = Set.copyOf(keys);
+    /** A node's {@code remote:} block, read once: the copy's keys and the verify's own. */
+    record Settings(RemoteCopyKind.Settings remote, String copyStep, String values, long memoryMib, String ingestedColumn) {
+        Settings(ParamBlock.Values v) {
+            this(new RemoteCopyKind.Settings(v), v.text("copy_step"), v.text("values"), v.whole("memory_mib"),
+                    v.optional("ingested_column").orElse(v.text("time_column")));
+        }
+
+        boolean allValues() {
+            return "all".equals(values);
+        }
+
+        /** What the copy wrote to: the Distributed table when it wrote through it, else this shard's target table. */
+        String target() {
+            return remote.distributed() ? remote.distributedTable() : remote.target();
+        }
     }
 
     RemoteVerifyKind() {
-        super("remote", KEYS, List.of("source_cluster", "source_database", "source_table", "target", "team_ids", "start", "end",
-                "copy_step"));
+        super(BLOCK);
     }
 
     @Override
@@ -51,14 +62,14 @@ final class RemoteVerifyKind extends BuiltInKind {
     }
 
     @Override
-    void checkParams(Step step, Map<String, String> params) {
+    void checkParams(Step step, ParamBlock.Values values) {
+        Settings p = new Settings(values);
         String where = "step '" + step.id() + "' remote.";
-        RemoteCopyKind.teams(params, where);
-        RemoteCopyKind.time(params.get("start"), where + "start");
-        RemoteCopyKind.time(params.get("end"), where + "end");
-        checkWholeNumbers(step, params, List.of("memory_mib"));
-        if (!List.of("ids", "all").contains(params.getOrDefault("values", "ids"))) {
-            throw ChrunbookException.invalidInput(where + "values: 'ids' (the default: ids only) or 'all', not '" + params.get("values") + "'");
+        RemoteCopyKind.teams(p.remote().teamIds(), where);
+        RemoteCopyKind.time(p.remote().start(), where + "start");
+        RemoteCopyKind.time(p.remote().end(), where + "end");
+        if (!List.of("ids", "all").contains(p.values())) {
+            throw ChrunbookException.invalidInput(where + "values: 'ids' (the default: ids only) or 'all', not '" + p.values() + "'");
         }
     }
 
@@ -75,59 +86,47 @@ final class RemoteVerifyKind extends BuiltInKind {
 
     @Override
     public List<String> preview(NodeWork work, Services.Probes probes, NodeState state) {
-        Map<String, String> p = work.params();
+        Settings p = new Settings(values(work));
         java.util.Optional<String> ledger = SliceVerifyKind.ledgerLine(state, "chunk");
         if (ledger.isPresent()) {
             return List.of(ledger.get());
         }
-        return List.of("slices: the chunks of step " + p.get("copy_step") + " on this node; each: " + target(p) + " by distinct "
-                + p.getOrDefault("id_column", "uuid") + " (in hash pieces within " + memoryMib(p) + " MiB), cluster('" + p.get("source_cluster")
-                + "') as a stream (by distinct id only when it differs)" + ("all".equals(p.get("values")) ? ", then the values of both" : ""));
-    }
-
-    private static long memoryMib(Map<String, String> p) {
-        return number(p, "memory_mib", SliceVerifyKind.MEMORY_MIB);
-    }
-
-    /** What the copy wrote to: the Distributed table when it wrote through it, else this shard's target table. */
-    private static String target(Map<String, String> p) {
-        return RemoteCopyKind.distributed(p) ? p.get("distributed") : p.get("target");
+        return List.of("slices: the chunks of step " + p.copyStep() + " on this node; each: " + p.target() + " by distinct "
+                + p.remote().idColumn() + " (in hash pieces within " + p.memoryMib() + " MiB), cluster('" + p.remote().sourceCluster()
+                + "') as a stream (by distinct id only when it differs)" + (p.allValues() ? ", then the values of both" : ""));
     }
 
     @Override
-    public NodeState apply(NodeWork work, Services services) {
+    Outcome run(NodeWork work, Services services) {
         StateStore store = services.store();
-        Map<String, String> p = work.params();
-        start(work, store);
+        Settings p = new Settings(values(work));
         Node node = work.node();
-        List<ChunkState> copied = store.node(p.get("copy_step"), node.id()).chunks();
+        List<ChunkState> copied = store.node(p.copyStep(), node.id()).chunks();
         if (copied.isEmpty() || copied.stream().anyMatch(c -> c.range() == null)) {
-            return finish(work, services, store.update(work.step().id(), node.id(), s -> s.finish(Status.FAILED, store.clock().instant(),
-                    "step '" + p.get("copy_step") + "' kept no remote-copy ledger on " + node.id() + ": there is nothing to verify by chunk"
-                            + " (run it first, on the same nodes)", null)));
+            return Outcome.failed("step '" + p.copyStep() + "' kept no remote-copy ledger on " + node.id() + ": there is nothing to verify"
+                    + " by chunk (run it first, on the same nodes)");
         }
         String db = services.database();
         try (ClickHouseClient client = services.probes().connector().connect(node.host(), node.httpPort())) {
-            RemoteSql remote = RemoteCopyKind.sql(client, work, db);
+            RemoteSql remote = RemoteCopyKind.sql(client, work, p.remote(), db);
             Map<String, String> source = new LinkedHashMap<>();
             client.select("DESCRIBE TABLE " + remote.source()).stream().filter(r -> r.size() < 3 || List.of("", "DEFAULT", "MATERIALIZED")
                     .contains(r.get(2) == null ? "" : r.get(2))).forEach(r -> source.put(r.get(0), r.get(1)));
-            Map<String, String> target = RowHash.storedColumns(client, db, p.get("target"));
-            RowHash hash = RowHash.of(client, remote.source(), p.getOrDefault("id_column", "uuid"), source, target);
-            SliceSql sql = new SliceSql(remote.source(), SqlQuoting.identifier(db) + "." + SqlQuoting.identifier(target(p)), hash,
-                    SqlQuoting.identifier(p.getOrDefault("ingested_column", p.getOrDefault("time_column", "timestamp"))), memoryMib(p) * 1024 * 1024);
+            Map<String, String> target = RowHash.storedColumns(client, db, p.remote().target());
+            RowHash hash = RowHash.of(client, remote.source(), p.remote().idColumn(), source, target);
+            SliceSql sql = new SliceSql(remote.source(), SqlQuoting.identifier(db) + "." + SqlQuoting.identifier(p.target()), hash,
+                    SqlQuoting.identifier(p.ingestedColumn()), p.memoryMib() * 1024 * 1024);
             List<ChunkState> ledger = SliceVerifyKind.ledger(work, store, () -> {
                 List<ChunkState> planned = new ArrayList<>();
                 copied.forEach(c -> planned.add(ChunkState.planned(planned.size() + 1, c.partition(), c.range(), c.plannedRows())));
                 return planned;
             });
-            boolean values = "all".equals(p.get("values"));
             List<SliceVerify.Slice> slices = ledger.stream().map(c -> new SliceVerify.Slice(c, c.label(), remote.where(c.range(), false),
-                    remote.where(c.range(), true), false, values)).toList();
-            return SliceVerifyKind.verify(this, work, services, client, sql, slices, memoryMib(p),
+                    remote.where(c.range(), true), false, p.allValues())).toList();
+            return SliceVerifyKind.verify(work, services, client, sql, slices, p.memoryMib(),
                     "a chunk of the copy, a change of the source since");
         } catch (ClickHouseException e) {
-            return SliceVerifyKind.failed(work, services, e);
+            return SliceVerifyKind.failed(e);
         }
     }
 }

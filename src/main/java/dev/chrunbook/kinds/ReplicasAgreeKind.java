@@ -32,7 +32,15 @@ import java.util.Set;
 final class ReplicasAgreeKind extends BuiltInKind {
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
     static final Duration POLL = Duration.ofSeconds(2);
-    private static final Set<String> KEYS = Set.of("table", "ingested_column", "before_step_start", "margin", "timeout");
+    static final ParamBlock BLOCK = ParamBlock.named("replicas").required("table").required("ingested_column")
+            .required("before_step_start").duration("margin", "0s").duration("timeout", "2m");
+
+    /** A node's {@code replicas:} block, read once. */
+    record Settings(String table, String ingestedColumn, String beforeStepStart, Duration margin, Duration timeout) {
+        Settings(ParamBlock.Values v) {
+            this(v.text("table"), v.text("ingested_column"), v.text("before_step_start"), v.duration("margin"), v.duration("timeout"));
+        }
+    }
 
     /** One replica's digest of the period: rows and fingerprint by partition id. */
     record Digest(Node replica, Map<String, String> partitions) {
@@ -47,12 +55,7 @@ final class ReplicasAgreeKind extends BuiltInKind {
     }
 
     ReplicasAgreeKind() {
-        super("replicas", KEYS, List.of("table", "ingested_column", "before_step_start"));
-    }
-
-    @Override
-    void checkParams(Step step, Map<String, String> params) {
-        checkDurations(step, params, List.of("margin", "timeout"));
+        super(BLOCK);
     }
 
     @Override
@@ -61,64 +64,48 @@ final class ReplicasAgreeKind extends BuiltInKind {
     }
 
     @Override
-    public NodeState apply(NodeWork work, Services services) {
+    Outcome run(NodeWork work, Services services) throws InterruptedException {
         StateStore store = services.store();
-        String step = work.step().id();
-        String node = work.node().id();
-        Map<String, String> p = work.params();
-        start(work, store);
-        Instant since = store.state().firstStart(p.get("before_step_start")).orElse(null);
+        Settings p = new Settings(values(work));
+        Instant since = store.state().firstStart(p.beforeStepStart()).orElse(null);
         if (since == null) {
-            return finish(work, services, store.update(step, node, s -> s.finish(Status.FAILED, store.clock().instant(),
-                    "step '" + p.get("before_step_start") + "' has not started: there is no period to compare", null)));
+            return Outcome.failed("step '" + p.beforeStepStart() + "' has not started: there is no period to compare");
         }
-        Instant before = since.minus(duration(p.get("margin"), Duration.ZERO));
-        Duration timeout = duration(p.get("timeout"), Duration.ofMinutes(2));
+        Instant before = since.minus(p.margin());
+        Duration timeout = p.timeout();
         List<Node> replicas = services.topology().nodes().stream().filter(n -> n.shard() == work.node().shard()).toList();
-        try {
-            String problem = "";
-            Map<String, String> agreed = new java.util.TreeMap<>();
-            Set<String> only = null; // all partitions on the first look, then those that differed
-            Map<Node, Reading> readings = new java.util.HashMap<>(); // each replica's catalog read once, not at every look
-            for (long i = 0, polls = Math.max(1, timeout.toMillis() / POLL.toMillis()); i < polls; i++) {
-                List<Digest> digests = new ArrayList<>();
-                for (Node r : replicas) {
-                    digests.add(digest(services, r, p.get("table"), p.get("ingested_column"), before, only, readings));
-                }
-                Set<String> differing = differing(digests);
-                for (Map.Entry<String, String> e : digests.get(0).partitions().entrySet()) {
-                    if (!differing.contains(e.getKey())) {
-                        agreed.put(e.getKey(), e.getValue());
-                    }
-                }
-                if (differing.isEmpty()) {
-                    long rows = new Digest(work.node(), agreed).rows();
-                    recordDone(store, work, rows);
-                    String note = replicas.size() + " replica(s) of shard " + work.node().shard() + " agree on " + p.get("table")
-                            + ": " + rows + " rows ingested before " + SECONDS.format(before) + ", in " + agreed.size() + " partition(s)";
-                    return finish(work, services, store.update(step, node, s -> s.finish(Status.DONE, store.clock().instant(), null, note)));
-                }
-                problem = describe(digests, differing);
-                only = differing;
-                services.listener().waiting(work.step(), work.node(), "replicas differ: " + problem.replace('\n', ' '));
-                services.sleeper().sleep(POLL);
-                if (services.sender().stopping()) {
-                    String cancelled = "cancelled by the operator while the replicas still differed:\n" + problem + "run the step again to go on";
-                    return finish(work, services, store.update(step, node, s -> s.finish(Status.FAILED, store.clock().instant(), cancelled, null)));
+        String problem = "";
+        Map<String, String> agreed = new java.util.TreeMap<>();
+        Set<String> only = null; // all partitions on the first look, then those that differed
+        Map<Node, Reading> readings = new java.util.HashMap<>(); // each replica's catalog read once, not at every look
+        for (long i = 0, polls = Math.max(1, timeout.toMillis() / POLL.toMillis()); i < polls; i++) {
+            List<Digest> digests = new ArrayList<>();
+            for (Node r : replicas) {
+                digests.add(digest(services, r, p.table(), p.ingestedColumn(), before, only, readings));
+            }
+            Set<String> differing = differing(digests);
+            for (Map.Entry<String, String> e : digests.get(0).partitions().entrySet()) {
+                if (!differing.contains(e.getKey())) {
+                    agreed.put(e.getKey(), e.getValue());
                 }
             }
-            String failed = "the replicas of shard " + work.node().shard() + " hold different rows of " + services.database() + "."
-                    + p.get("table") + " ingested before " + SECONDS.format(before) + " after waiting "
-                    + timeout.toSeconds() + " s:\n" + problem + "check the replication queue (system.replication_queue) of the"
-                    + " replica that differs, then run the step again";
-            return finish(work, services, store.update(step, node, s -> s.failVerification(store.clock().instant(), failed)));
-        } catch (ClickHouseException e) {
-            String error = e.getMessage();
-            return finish(work, services, store.update(step, node, s -> s.finish(Status.FAILED, store.clock().instant(), error, null)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return store.node(step, node);
+            if (differing.isEmpty()) {
+                long rows = new Digest(work.node(), agreed).rows();
+                return Outcome.done(rows, replicas.size() + " replica(s) of shard " + work.node().shard() + " agree on " + p.table()
+                        + ": " + rows + " rows ingested before " + SECONDS.format(before) + ", in " + agreed.size() + " partition(s)");
+            }
+            problem = describe(digests, differing);
+            only = differing;
+            services.listener().waiting(work.step(), work.node(), "replicas differ: " + problem.replace('\n', ' '));
+            services.sleeper().sleep(POLL);
+            if (services.sender().stopping()) {
+                return Outcome.cancelled("while the replicas still differed:\n" + problem);
+            }
         }
+        return Outcome.refused("the replicas of shard " + work.node().shard() + " hold different rows of " + services.database() + "."
+                + p.table() + " ingested before " + SECONDS.format(before) + " after waiting "
+                + timeout.toSeconds() + " s:\n" + problem + "check the replication queue (system.replication_queue) of the"
+                + " replica that differs, then run the step again");
     }
 
     /** How a replica's table is read: its values' hash, and its partitions' WHERE (from its catalog, read once). */

@@ -36,14 +36,27 @@ import java.util.Set;
  */
 final class SliceVerifyKind extends BuiltInKind {
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
-    private static final Set<String> KEYS = Set.of("old", "new", "id_column", "ingested_column", "copy_step", "split_by", "margin",
-            "dedupe_step", "memory_mib", "values");
+    static final ParamBlock BLOCK = ParamBlock.named("verify").required("old").required("new").required("id_column")
+            .required("ingested_column").required("copy_step").text("split_by", "").duration("margin", "0s").text("dedupe_step")
+            .whole("memory_mib", 256).text("values", "changed");
+
+    /** A node's {@code verify:} block, read once. */
+    record Settings(String oldTable, String newTable, String idColumn, String ingestedColumn, String copyStep, String splitBy,
+                    Duration margin, Optional<String> dedupeStep, long memoryMib, String values) {
+        Settings(ParamBlock.Values v) {
+            this(v.text("old"), v.text("new"), v.text("id_column"), v.text("ingested_column"), v.text("copy_step"), v.text("split_by"),
+                    v.duration("margin"), v.optional("dedupe_step"), v.whole("memory_mib"), v.text("values"));
+        }
+
+        boolean allValues() {
+            return "all".equals(values);
+        }
+    }
     /** The ledger's name for the slice of rows ingested while the catch-up ran (before dedupe). */
     static final String WINDOW = "catch-up";
-    static final long MEMORY_MIB = 256;
 
     SliceVerifyKind() {
-        super("verify", KEYS, List.of("old", "new", "id_column", "ingested_column", "copy_step"));
+        super(BLOCK);
     }
 
     @Override
@@ -52,14 +65,12 @@ final class SliceVerifyKind extends BuiltInKind {
     }
 
     @Override
-    void checkParams(Step step, Map<String, String> params) {
-        checkDurations(step, params, List.of("margin"));
-        String values = params.getOrDefault("values", "changed");
+    void checkParams(Step step, ParamBlock.Values v) {
+        String values = new Settings(v).values();
         if (!List.of("changed", "all").contains(values)) {
             throw dev.chrunbook.ChrunbookException.invalidInput("step '" + step.id() + "' verify.values: 'changed' (where they could have"
                     + " changed since the copy, the default) or 'all', not '" + values + "'");
         }
-        checkWholeNumbers(step, params, List.of("memory_mib"));
     }
 
     @Override
@@ -78,39 +89,39 @@ final class SliceVerifyKind extends BuiltInKind {
      */
     @Override
     public List<String> preview(NodeWork work, Services.Probes probes, NodeState state) {
-        Map<String, String> p = work.params();
+        Settings p = new Settings(values(work));
         Optional<String> ledger = ledgerLine(state, "slice");
         if (ledger.isPresent()) {
             return List.of(ledger.get());
         }
         List<String> lines = new ArrayList<>();
-        lines.add("slices: the chunks of step " + p.get("copy_step") + " on this node (its partitions when it has no ledger),"
-                + " rows ingested before it began minus " + p.getOrDefault("margin", "0s")
-                + (p.containsKey("dedupe_step") ? "; then the rows ingested from there until " + p.get("dedupe_step")
-                + " began, for ids " + p.get("new") + " holds more than once" : ""));
-        lines.add("each slice: " + p.get("new") + " by distinct " + p.get("id_column") + ", " + p.get("old") + " as a stream (by distinct id"
-                + " only when it differs), values " + ("all".equals(p.get("values")) ? "of every slice" : "where they could have changed since the copy")
-                + ", each statement meant to take at most " + memoryMib(p) + " MiB (sent with max_memory_usage = twice that)");
+        lines.add("slices: the chunks of step " + p.copyStep() + " on this node (its partitions when it has no ledger),"
+                + " rows ingested before it began minus " + p.margin().toSeconds() + " s"
+                + (p.dedupeStep().isPresent() ? "; then the rows ingested from there until " + p.dedupeStep().get()
+                + " began, for ids " + p.newTable() + " holds more than once" : ""));
+        lines.add("each slice: " + p.newTable() + " by distinct " + p.idColumn() + ", " + p.oldTable() + " as a stream (by distinct id"
+                + " only when it differs), values " + (p.allValues() ? "of every slice" : "where they could have changed since the copy")
+                + ", each statement meant to take at most " + p.memoryMib() + " MiB (sent with max_memory_usage = twice that)");
         Node node = work.node();
         try (ClickHouseClient client = probes.connector().connect(node.host(), node.httpPort())) {
-            List<ChunkPlanner.Partition> partitions = ChunkPlanner.partitions(client, probes.database(), p.get("old"));
+            List<ChunkPlanner.Partition> partitions = ChunkPlanner.partitions(client, probes.database(), p.oldTable());
             Optional<SliceSql> sql = sql(client, probes.database(), p, true);
             if (partitions.isEmpty() || sql.isEmpty()) {
-                lines.add("(no statements to show: " + p.get("old") + " has no partition here)");
+                lines.add("(no statements to show: " + p.oldTable() + " has no partition here)");
                 return lines;
             }
             ChunkState first = ChunkState.planned(1, partitions.get(0).id(), null, null, partitions.get(0).rows(), partitions.get(0).bytes());
             String where = locate(client, probes.database(), p).where(first) + " AND " + before(p, Instant.now());
             lines.add("the statements of the first slice (" + first.label() + "), in one piece"
-                    + (RowHash.storedColumns(client, probes.database(), p.get("new")).isEmpty() ? ", with " + p.get("new")
-                    + " holding the columns of " + p.get("old") + " (it does not exist yet)" : "") + ":");
+                    + (RowHash.storedColumns(client, probes.database(), p.newTable()).isEmpty() ? ", with " + p.newTable()
+                    + " holding the columns of " + p.oldTable() + " (it does not exist yet)" : "") + ":");
             lines.add(sql.get().newIds(where, 0, 1) + ";");
             lines.add(sql.get().idStream(where) + ";");
             lines.add("where values are compared, also:");
             lines.add(sql.get().values(false, where) + ";");
             lines.add(sql.get().values(true, where) + ";");
         } catch (ClickHouseException e) {
-            lines.add("(cannot read " + p.get("old") + " here: " + e.getMessage() + ")");
+            lines.add("(cannot read " + p.oldTable() + " here: " + e.getMessage() + ")");
         }
         return lines;
     }
@@ -119,28 +130,28 @@ final class SliceVerifyKind extends BuiltInKind {
      * The statements of the verify on this node, once both tables exist; or, for a plan made before
      * the new table is, with the new table holding the old one's columns.
      */
-    private static Optional<SliceSql> sql(ClickHouseClient client, String db, Map<String, String> p, boolean planned) {
-        Map<String, String> oldColumns = RowHash.storedColumns(client, db, p.get("old"));
-        Map<String, String> newColumns = RowHash.storedColumns(client, db, p.get("new"));
+    private static Optional<SliceSql> sql(ClickHouseClient client, String db, Settings p, boolean planned) {
+        Map<String, String> oldColumns = RowHash.storedColumns(client, db, p.oldTable());
+        Map<String, String> newColumns = RowHash.storedColumns(client, db, p.newTable());
         if (planned && newColumns.isEmpty()) {
             newColumns = oldColumns;
         }
         if (oldColumns.isEmpty() || newColumns.isEmpty()) {
             return Optional.empty();
         }
-        RowHash hash = RowHash.of(client, qualified(db, p.get("old")), p.get("id_column"), oldColumns, newColumns);
-        return Optional.of(new SliceSql(qualified(db, p.get("old")), qualified(db, p.get("new")), hash,
-                SqlQuoting.identifier(p.get("ingested_column")), memoryMib(p) * 1024 * 1024));
+        RowHash hash = RowHash.of(client, qualified(db, p.oldTable()), p.idColumn(), oldColumns, newColumns);
+        return Optional.of(new SliceSql(qualified(db, p.oldTable()), qualified(db, p.newTable()), hash,
+                SqlQuoting.identifier(p.ingestedColumn()), p.memoryMib() * 1024 * 1024));
     }
 
     /** A slice's rows as a WHERE: by the old table's partition key where the server prunes by it. */
-    private static ChunkSql locate(ClickHouseClient client, String db, Map<String, String> p) {
-        return ChunkPlanner.locate(client, new ChunkSql(db, p.get("old"), p.get("new"), List.of(), p.getOrDefault("split_by", ""), "", ""));
+    private static ChunkSql locate(ClickHouseClient client, String db, Settings p) {
+        return ChunkPlanner.locate(client, new ChunkSql(db, p.oldTable(), p.newTable(), List.of(), p.splitBy(), "", ""));
     }
 
     /** The rows both tables hold: ingested before the bound. */
-    private static String before(Map<String, String> p, Instant bound) {
-        return SqlQuoting.identifier(p.get("ingested_column")) + " < toDateTime(" + SqlQuoting.literal(SECONDS.format(bound)) + ")";
+    private static String before(Settings p, Instant bound) {
+        return SqlQuoting.identifier(p.ingestedColumn()) + " < toDateTime(" + SqlQuoting.literal(SECONDS.format(bound)) + ")";
     }
 
     /** What a plan says of a verify that ran before: its ledger's units verified of all. */
@@ -152,39 +163,31 @@ final class SliceVerifyKind extends BuiltInKind {
         return Optional.of("ledger: " + done + " of " + state.chunks().size() + " " + unit + "(s) verified; the others are verified when it runs");
     }
 
-    private static long memoryMib(Map<String, String> p) {
-        return number(p, "memory_mib", MEMORY_MIB);
-    }
-
     @Override
-    public NodeState apply(NodeWork work, Services services) {
+    Outcome run(NodeWork work, Services services) {
         StateStore store = services.store();
-        String step = work.step().id();
-        String nodeId = work.node().id();
-        Map<String, String> p = work.params();
-        start(work, store);
-        Optional<Instant> copied = store.state().firstStart(p.get("copy_step"));
+        Settings p = new Settings(values(work));
+        Optional<Instant> copied = store.state().firstStart(p.copyStep());
         if (copied.isEmpty()) {
-            return finish(work, services, store.update(step, nodeId, s -> s.finish(Status.FAILED, store.clock().instant(),
-                    "step '" + p.get("copy_step") + "' has not started: there is nothing to verify", null)));
+            return Outcome.failed("step '" + p.copyStep() + "' has not started: there is nothing to verify");
         }
-        Instant bound = copied.get().minus(duration(p.get("margin"), Duration.ZERO));
+        Instant bound = copied.get().minus(p.margin());
         Node node = work.node();
         String db = services.database();
         try (ClickHouseClient client = services.probes().connector().connect(node.host(), node.httpPort())) {
-            SliceSql sql = sql(client, db, p, false).orElseThrow(() -> new ClickHouseException("table " + db + "." + p.get("old") + " or "
-                    + p.get("new") + " does not exist on " + nodeId, null, false));
-            Optional<Instant> dedupe = Optional.ofNullable(p.get("dedupe_step")).flatMap(d -> store.state().firstStart(d));
-            List<SliceVerify.Slice> slices = slices(work, services, client, bound, dedupe);
-            return verify(this, work, services, client, sql, slices, memoryMib(p), "a chunk of the copy, the dedupe, a mutation of " + p.get("old"));
+            SliceSql sql = sql(client, db, p, false).orElseThrow(() -> new ClickHouseException("table " + db + "." + p.oldTable() + " or "
+                    + p.newTable() + " does not exist on " + node.id(), null, false));
+            Optional<Instant> dedupe = p.dedupeStep().flatMap(d -> store.state().firstStart(d));
+            List<SliceVerify.Slice> slices = slices(work, p, services, client, bound, dedupe);
+            return verify(work, services, client, sql, slices, p.memoryMib(), "a chunk of the copy, the dedupe, a mutation of " + p.oldTable());
         } catch (ClickHouseException e) {
-            return failed(work, services, e);
+            return failed(e);
         }
     }
 
-    /** Runs the slices with the node's ledger and progress, and ends the step by what they came to. */
-    static NodeState verify(BuiltInKind kind, NodeWork work, Services services, ClickHouseClient client, SliceSql sql, List<SliceVerify.Slice> slices,
-                            long memoryMib, String causes) {
+    /** Runs the slices with the node's ledger and progress; what they came to. */
+    static Outcome verify(NodeWork work, Services services, ClickHouseClient client, SliceSql sql, List<SliceVerify.Slice> slices,
+                          long memoryMib, String causes) {
         StateStore store = services.store();
         String step = work.step().id();
         String nodeId = work.node().id();
@@ -192,22 +195,17 @@ final class SliceVerifyKind extends BuiltInKind {
         SliceVerify.Result r = new SliceVerify(client, sql, memoryMib * 1024 * 1024, c -> store.update(step, nodeId, s -> s.withChunk(c)),
                 line -> services.listener().progress(work.step(), work.node(), line), store.clock()).run(slices);
         if (r.passed()) {
-            kind.recordDone(store, work, r.rows());
-            String note = r.slices() + " slice(s), " + r.rows() + " ids: the same in both tables, each once in the new one"
+            return Outcome.done(r.rows(), r.slices() + " slice(s), " + r.rows() + " ids: the same in both tables, each once in the new one"
                     + "; values (" + hash.compared().size() + " column(s)) compared in " + r.valued() + " slice(s)"
-                    + (hash.skipped().isEmpty() ? "" : " (not compared, not in both under one type: " + String.join(", ", hash.skipped()) + ")");
-            return finish(work, services, store.update(step, nodeId, s -> s.finish(Status.DONE, store.clock().instant(), null, note)));
+                    + (hash.skipped().isEmpty() ? "" : " (not compared, not in both under one type: " + String.join(", ", hash.skipped()) + ")"));
         }
-        String failed = r.differing() + " of " + r.slices() + " slice(s) differ:\n" + r.problems()
-                + "find out why (" + causes + "), then run the step again: the slices verified are kept, those that differ are verified again";
-        return finish(work, services, store.update(step, nodeId, s -> s.failVerification(store.clock().instant(), failed)));
+        return Outcome.refused(r.differing() + " of " + r.slices() + " slice(s) differ:\n" + r.problems()
+                + "find out why (" + causes + "), then run the step again: the slices verified are kept, those that differ are verified again");
     }
 
     /** A statement failed: the slices verified are kept. */
-    static NodeState failed(NodeWork work, Services services, ClickHouseException e) {
-        StateStore store = services.store();
-        String error = "verify: " + e.getMessage() + " (the slices verified are kept: running the step again goes on from there)";
-        return finish(work, services, store.update(work.step().id(), work.node().id(), s -> s.finish(Status.FAILED, store.clock().instant(), error, null)));
+    static Outcome failed(ClickHouseException e) {
+        return Outcome.failed("verify: " + e.getMessage() + " (the slices verified are kept: running the step again goes on from there)");
     }
 
     /**
@@ -225,22 +223,21 @@ final class SliceVerifyKind extends BuiltInKind {
     }
 
     /** The slices: the ledger's (see {@link #ledger}), planned as the copy's chunks on this node (else the old table's partitions), then the catch-up's window. */
-    private static List<SliceVerify.Slice> slices(NodeWork work, Services services, ClickHouseClient client, Instant bound,
+    private static List<SliceVerify.Slice> slices(NodeWork work, Settings p, Services services, ClickHouseClient client, Instant bound,
                                                  Optional<Instant> dedupe) {
-        Map<String, String> p = work.params();
         StateStore store = services.store();
         ChunkSql where = locate(client, services.database(), p);
-        NodeState copy = store.node(p.get("copy_step"), work.node().id());
-        Changes changes = copy.chunks().isEmpty() || "all".equals(p.get("values")) ? Changes.ALL : Changes.since(client, services.database(), p.get("old"), p.get("new"),
-                store.state().firstStart(p.get("copy_step")).orElse(null), copy.finished());
-        List<ChunkState> ledger = ledger(work, store, () -> plan(copy.chunks(), client, services.database(), p.get("old"), dedupe.isPresent()));
-        String ingested = SqlQuoting.identifier(p.get("ingested_column"));
+        NodeState copy = store.node(p.copyStep(), work.node().id());
+        Changes changes = copy.chunks().isEmpty() || "all".equals(p.values()) ? Changes.ALL : Changes.since(client, services.database(), p.oldTable(), p.newTable(),
+                store.state().firstStart(p.copyStep()).orElse(null), copy.finished());
+        List<ChunkState> ledger = ledger(work, store, () -> plan(copy.chunks(), client, services.database(), p.oldTable(), dedupe.isPresent()));
+        String ingested = SqlQuoting.identifier(p.ingestedColumn());
         String before = before(p, bound);
         List<SliceVerify.Slice> out = new ArrayList<>();
         for (ChunkState c : ledger) {
             if (WINDOW.equals(c.partition())) {
                 if (dedupe.isPresent()) {
-                    out.add(new SliceVerify.Slice(c, "the rows ingested from " + SECONDS.format(bound) + " until " + p.get("dedupe_step")
+                    out.add(new SliceVerify.Slice(c, "the rows ingested from " + SECONDS.format(bound) + " until " + p.dedupeStep().orElse("")
                             + " began", ingested + " >= toDateTime(" + SqlQuoting.literal(SECONDS.format(bound)) + ") AND " + ingested
                             + " < toDateTime(" + SqlQuoting.literal(SECONDS.format(dedupe.get())) + ")", true, false));
                 }

@@ -49,6 +49,37 @@ public interface StepKind extends StepFields {
         return List.of();
     }
 
+    /**
+     * What {@code estimate} sizes of a node's work: the table the step copies, or rewrites in place, in
+     * bulk. Empty for the kinds whose cost does not grow with a table ({@link #bulky} says which).
+     */
+    default Optional<Bulk> bulk(NodeWork work) {
+        return Optional.empty();
+    }
+
+    /** Whether {@link #bulk} says something for this kind: {@code estimate} renders only those steps. */
+    default boolean bulky() {
+        return false;
+    }
+
+    /** The Kafka consumer groups a node's work names, for the dashboard's lag view; none for most kinds. */
+    default List<Group> consumerGroups(NodeWork work) {
+        return List.of();
+    }
+
+    /** Whether {@link #consumerGroups} says something for this kind: the dashboard renders only those steps. */
+    default boolean namesGroups() {
+        return false;
+    }
+
+    /** @param role whose group it is, as the dashboard shows it ("main ingestion", "step catch-up-lag") */
+    record Group(String brokers, String topic, String group, String role) {
+    }
+
+    /** @param copies the table is copied into another (else rewritten where it is, as a dedupe does) */
+    record Bulk(String table, boolean copies) {
+    }
+
     /** A step of this kind may open the runbook as part of its preflight (what {@code check} runs by default). */
     boolean preflight();
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chrunbook.Node;
 import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.apply.NodeWork;
+import dev.chrunbook.kinds.StepKind;
 import dev.chrunbook.chunks.ChunkSql;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.kafka.KafkaAdmin;
@@ -80,14 +81,19 @@ public final class Estimator {
         this.sender = new StatementSender(new Cancellations(probes.connector()), probes.sleeper());
     }
 
-    /** @param work the rendered work of the runbook's chunked-copy and partition-dedupe steps */
-    public Result estimate(List<NodeWork> work, String brokers, String topic) {
+    /** A node's work with what its kind says estimate sizes. */
+    public record Sized(NodeWork work, StepKind.Bulk bulk) {
+    }
+
+    /** @param work the rendered work of the runbook's steps whose kind copies or rewrites a table in bulk */
+    public Result estimate(List<Sized> work, String brokers, String topic) {
         List<Row> rows = new ArrayList<>();
         long copy = 0;
-        for (NodeWork w : work) {
+        for (Sized sized : work) {
+            NodeWork w = sized.work();
             Node node = w.node();
-            boolean isCopy = w.params().containsKey("source");
-            String table = isCopy ? w.params().get("source") : w.params().get("table");
+            boolean isCopy = sized.bulk().copies();
+            String table = sized.bulk().table();
             try (ClickHouseClient client = probes.connector().connect(node.host(), node.httpPort())) {
                 List<String> size = client.select("SELECT sum(p_rows), sum(p_bytes), max(p_bytes) FROM (SELECT partition_id,"
                         + " sum(rows) AS p_rows, sum(bytes_on_disk) AS p_bytes FROM system.parts"

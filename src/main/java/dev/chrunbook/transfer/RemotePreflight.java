@@ -19,15 +19,15 @@ public final class RemotePreflight {
     private RemotePreflight() {
     }
 
-    public static Optional<String> problems(ClickHouseClient client, RemoteSql sql, Map<String, String> params) {
-        return problems(client, sql, params, true);
+    public static Optional<String> problems(ClickHouseClient client, RemoteSql sql) {
+        return problems(client, sql, true);
     }
 
     /**
      * @param countRows also count the filter's rows on the source; the copy skips it and asks
      *                  {@link #noRows} only when its shard's plan comes out empty
      */
-    public static Optional<String> problems(ClickHouseClient client, RemoteSql sql, Map<String, String> params, boolean countRows) {
+    public static Optional<String> problems(ClickHouseClient client, RemoteSql sql, boolean countRows) {
         String cluster = SqlQuoting.literal(sql.sourceCluster());
         if ("0".equals(client.selectOne("SELECT count() FROM system.clusters WHERE cluster = " + cluster))) {
             return Optional.of("the target does not declare cluster '" + sql.sourceCluster() + "' in remote_servers: add the source"

@@ -1,5 +1,7 @@
 package dev.chrunbook.plan;
 
+import dev.chrunbook.kinds.StepKind;
+
 import dev.chrunbook.apply.NodeWork;
 import dev.chrunbook.clickhouse.Table;
 import dev.chrunbook.kinds.Services;
@@ -40,8 +42,9 @@ class EstimatorTest {
                 List.of(List.of(sql.contains("'events'") ? "2000000" : "2000000", "800000000", "50000000"))));
         Services.Probes probes = new Services.Probes(ch, b -> new FakeKafkaAdmin("t", Map.of(0, 1L), List.of()), new Fixtures.CountingSleeper(),
                 n -> 0, "db");
-        Estimator.Result r = new Estimator(probes, dir, 1000).estimate(List.of(work("copy", Map.of("source", "events", "target", "e2")),
-                work("dedupe", Map.of("table", "e2"))), "127.0.0.1:9092", "t");
+        Estimator.Result r = new Estimator(probes, dir, 1000).estimate(List.of(
+                new Estimator.Sized(work("copy", Map.of("source", "events", "target", "e2")), new StepKind.Bulk("events", true)),
+                new Estimator.Sized(work("dedupe", Map.of("table", "e2")), new StepKind.Bulk("e2", false))), "127.0.0.1:9092", "t");
         Estimator.Row copy = r.rows().get(0);
         assertEquals(3L, copy.seconds(), "2M rows at 666,667 rows/s: " + copy);
         assertTrue(copy.rateFrom().startsWith("audit.jsonl of an earlier run"), copy.rateFrom());
