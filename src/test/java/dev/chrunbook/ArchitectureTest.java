@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ArchitectureTest {
     /** Bottom to top; "" is dev.chrunbook itself (errors, exit codes, Node, SQL quoting, Sleeper). */
-    static final List<String> LAYERS = List.of("", "ddl", "runbook", "ssh", "clickhouse", "kafka", "state", "cluster", "render",
+    static final List<String> LAYERS = List.of("", "ddl", "runbook", "ssh", "clickhouse", "catalog", "kafka", "state", "cluster", "render",
             "verify", "observe", "facts", "apply", "chunks", "transfer", "kinds", "plan", "run", "dashboard", "cli");
 
     private static final Path MAIN = Path.of("src/main/java/dev/chrunbook");

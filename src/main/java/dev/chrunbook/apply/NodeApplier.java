@@ -1,5 +1,7 @@
 package dev.chrunbook.apply;
 
+import dev.chrunbook.catalog.Catalog;
+
 import dev.chrunbook.Sleeper;
 import dev.chrunbook.observe.ExecutionListener;
 
@@ -84,7 +86,7 @@ public final class NodeApplier {
                 }
             }
             Map<String, String> settings = work.step().dropUnknownSettings()
-                    ? ServerCatalog.knownSettings(client, work.settings(), work.step().id() + " on " + work.node().id()) : work.settings();
+                    ? new Catalog(client).knownSettings(work.settings(), work.step().id() + " on " + work.node().id()) : work.settings();
             for (int i = 0; i < work.statements().size(); i++) {
                 Optional<String> error = runStatement(work, client, state, i, settings);
                 if (error.isPresent()) {

@@ -1,5 +1,7 @@
 package dev.chrunbook.chunks;
 
+import dev.chrunbook.catalog.Catalog;
+
 import dev.chrunbook.apply.StatementSender;
 
 import dev.chrunbook.SqlQuoting;
@@ -93,9 +95,7 @@ final class ChunkAssembly {
 
     /** Drops the chunk tables of partitions in the target already, which a run killed between the two leaves behind. */
     void dropLeftovers(ClickHouseClient client, List<ChunkState> ledger) {
-        Set<String> present = new HashSet<>();
-        client.select("SELECT name FROM system.tables WHERE database = " + SqlQuoting.literal(sql.database())
-                + " AND name LIKE " + SqlQuoting.literal("%_chunk_%")).forEach(row -> present.add(row.get(0)));
+        Set<String> present = new HashSet<>(new Catalog(client).tablesStartingWith(sql.database(), sql.partitionTable("")));
         for (String partition : units(ledger)) {
             List<ChunkState> chunks = chunksOf(ledger, partition);
             if (chunks.stream().allMatch(c -> c.phase() == ChunkState.Phase.DONE)

@@ -1,5 +1,9 @@
 package dev.chrunbook.chunks;
 
+import dev.chrunbook.catalog.Catalog.Partition;
+
+import dev.chrunbook.catalog.Catalog;
+
 import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.ddl.DdlException;
@@ -52,10 +56,6 @@ public final class ChunkPlanner {
         }
     }
 
-    /** A partition of the source as system.parts counts it. */
-    public record Partition(String id, long rows, long bytes, int parts) {
-    }
-
     private final ChunkSql sql;
     private final Limits limits;
 
@@ -64,28 +64,15 @@ public final class ChunkPlanner {
         this.limits = limits;
     }
 
-    public static List<Partition> partitions(ClickHouseClient client, String database, String table) {
-        List<Partition> out = new ArrayList<>();
-        for (List<String> r : client.select("SELECT partition_id, sum(rows), sum(bytes_on_disk), count() FROM system.parts"
-                + " WHERE active AND database = " + SqlQuoting.literal(database) + " AND table = " + SqlQuoting.literal(table)
-                + " GROUP BY partition_id ORDER BY partition_id")) {
-            out.add(new Partition(r.get(0), Long.parseLong(r.get(1)), Long.parseLong(r.get(2)), Integer.parseInt(r.get(3))));
-        }
-        return out;
-    }
-
     /**
      * The same SQL, selecting a partition's rows of the source by its key where the server prunes
      * parts by it (see {@link ChunkSql#withPartitions}).
      */
     public static ChunkSql locate(ClickHouseClient client, ChunkSql sql) {
         String db = sql.database();
-        String key = client.selectOne("SELECT partition_key FROM system.tables WHERE database = " + SqlQuoting.literal(db)
-                + " AND name = " + SqlQuoting.literal(sql.source()));
-        Map<String, String> values = new LinkedHashMap<>();
-        client.select("SELECT DISTINCT partition_id, partition FROM system.parts WHERE active AND database = " + SqlQuoting.literal(db)
-                + " AND table = " + SqlQuoting.literal(sql.source())).forEach(r -> values.put(r.get(0), r.get(1)));
-        return sql.withPartitions(integerKey(client, db, sql.source(), key), values);
+        Catalog catalog = new Catalog(client);
+        String key = catalog.partitionKey(db, sql.source()).orElse(null);
+        return sql.withPartitions(integerKey(client, db, sql.source(), key), catalog.partitionValues(db, sql.source()));
     }
 
     /**
@@ -130,7 +117,7 @@ public final class ChunkPlanner {
      * a partition over the target is split into ranges, shrinking as the chunks do.
      */
     public List<ChunkState> plan(ClickHouseClient client) {
-        return plan(partitions(client, sql.database(), sql.source()), (p, levels) -> cuts(client, p, levels));
+        return plan(new Catalog(client).partitions(sql.database(), sql.source()), (p, levels) -> cuts(client, p, levels));
     }
 
     List<ChunkState> plan(List<Partition> partitions, Cutter cutter) {

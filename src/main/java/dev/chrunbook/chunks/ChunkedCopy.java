@@ -36,7 +36,8 @@ public final class ChunkedCopy {
      * @param margin        fingerprints compare the rows ingested before a chunk's copy began minus this
      * @param verifyRetries how often a chunk whose copy differs from the source is copied again
      */
-    public record Spec(Step step, Node node, String runId, ChunkSql sql, ChunkPlanner.Limits limits, int parallel,
+    /** @param targetDefinition the target's CREATE statement, which each chunk's table is made like */
+    public record Spec(Step step, Node node, String runId, ChunkSql sql, String targetDefinition, ChunkPlanner.Limits limits, int parallel,
                        Duration margin, int verifyRetries, Throttle throttle, Duration throttleTimeout,
                        Map<String, String> settings, boolean rerun) {
     }
@@ -101,12 +102,7 @@ public final class ChunkedCopy {
     public Result run() throws InterruptedException {
         began = store.clock().instant();
         try (ClickHouseClient client = connect()) {
-            String definition = client.selectOne("SELECT create_table_query FROM system.tables WHERE database = "
-                    + SqlQuoting.literal(spec.sql().database()) + " AND name = " + SqlQuoting.literal(spec.sql().target()));
-            if (definition == null) {
-                return new Result(false, 0, "the target " + spec.sql().database() + "." + spec.sql().target() + " does not exist on "
-                        + spec.node().id() + ": create it first (create-staging)");
-            }
+            String definition = spec.targetDefinition();
             copier = new ChunkCopier(spec.sql(), definition, spec.margin(), new NodeContext(spec.runId(), spec.step(), spec.node(),
                     spec.settings(), listener, sender, store.clock()));
             assembly = new ChunkAssembly(spec.sql(), definition, spec.margin(), sender);

@@ -1,5 +1,7 @@
 package dev.chrunbook.chunks;
 
+import dev.chrunbook.catalog.Catalog;
+
 import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 
@@ -43,8 +45,7 @@ public record Throttle(Path pauseFile, String database, String table, long maxQu
         long partsLimit = maxParts > 0 ? maxParts
                 : number(client.selectOne("SELECT value FROM system.merge_tree_settings WHERE name = 'parts_to_delay_insert'"));
         if (partsLimit > 0) {
-            long parts = number(client.selectOne("SELECT max(n) FROM (SELECT count() AS n FROM system.parts WHERE active AND database = "
-                    + db + " AND table = " + t + " GROUP BY partition_id)"));
+            long parts = new Catalog(client).mostPartsInAPartition(database, table);
             if (parts >= partsLimit) {
                 why.add(parts + " active parts in a partition of " + table + " >= " + partsLimit);
             }

@@ -1,5 +1,7 @@
 package dev.chrunbook.facts;
 
+import dev.chrunbook.catalog.Catalog;
+
 import dev.chrunbook.render.MissingObjectException;
 
 import dev.chrunbook.clickhouse.ClickHouseClient;
@@ -89,12 +91,7 @@ public final class ClusterFacts implements NodeFacts {
 
     private String readDefinition(String stepId, Node node, String database, String table) {
         try (ClickHouseClient client = connector.connect(node.host(), node.httpPort())) {
-            List<List<String>> rows = client.select("SELECT create_table_query FROM system.tables WHERE database = "
-                    + SqlQuoting.literal(database) + " AND name = " + SqlQuoting.literal(table));
-            if (rows.isEmpty()) {
-                throw missing(stepId, node, database, table);
-            }
-            return rows.get(0).get(0);
+            return new Catalog(client).definition(database, table).orElseThrow(() -> missing(stepId, node, database, table));
         } catch (ClickHouseException e) {
             throw new ChrunbookException(ExitCode.STEP_FAILED, "cannot read the definition of " + database + "." + table
                     + " on " + node.id() + ": " + e.getMessage(), e);
@@ -110,14 +107,13 @@ public final class ClusterFacts implements NodeFacts {
     private List<Map<String, Object>> read(Node node, String database, String table) {
         try (ClickHouseClient client = connector.connect(node.host(), node.httpPort())) {
             List<Map<String, Object>> out = new ArrayList<>();
-            for (List<String> r : client.select("SELECT name, type, default_kind, default_expression, comment FROM system.columns"
-                    + " WHERE database = " + SqlQuoting.literal(database) + " AND table = " + SqlQuoting.literal(table))) {
+            for (Catalog.Column column : new Catalog(client).columns(database, table)) {
                 Map<String, Object> c = new LinkedHashMap<>();
-                c.put("name", r.get(0));
-                c.put("type", r.get(1));
-                c.put("default_kind", r.get(2) == null ? "" : r.get(2));
-                c.put("default_expression", r.get(3) == null ? "" : r.get(3));
-                c.put("comment", r.get(4) == null ? "" : r.get(4));
+                c.put("name", column.name());
+                c.put("type", column.type());
+                c.put("default_kind", column.defaultKind());
+                c.put("default_expression", column.defaultExpression());
+                c.put("comment", column.comment());
                 out.add(c);
             }
             if (out.isEmpty()) {

@@ -1,5 +1,7 @@
 package dev.chrunbook.facts;
 
+import dev.chrunbook.catalog.Catalog;
+
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
 import dev.chrunbook.clickhouse.ClickHouseException;
@@ -12,6 +14,7 @@ import dev.chrunbook.ssh.SshException;
 import dev.chrunbook.Node;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -95,10 +98,8 @@ public final class ServerFacts {
     private Set<String> systemTables(Node node) {
         return systemTables.computeIfAbsent(node.id(), k -> {
             try (ClickHouseClient c = connector.connect(node.host(), node.httpPort())) {
-                Set<String> names = new HashSet<>();
-                c.select("SELECT name FROM system.tables WHERE database = 'system' AND name IN ('disks', 'server_settings')")
-                        .forEach(r -> names.add(r.get(0)));
-                return names;
+                // the tables older servers lack (18.16 has neither): free disk and server settings come over SSH there
+                return new HashSet<>(new Catalog(c).tablesAmong("system", List.of("disks", "server_settings")));
             } catch (ClickHouseException e) {
                 throw new ChrunbookException(ExitCode.VERIFICATION_FAILED, "cannot read system.tables on " + node.id() + ": " + e.getMessage(), e);
             }

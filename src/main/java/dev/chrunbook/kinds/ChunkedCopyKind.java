@@ -1,10 +1,11 @@
 package dev.chrunbook.kinds;
 
+import dev.chrunbook.catalog.Catalog;
+
 import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.Node;
 import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.apply.NodeWork;
-import dev.chrunbook.apply.ServerCatalog;
 import dev.chrunbook.chunks.ChunkPlanner;
 import dev.chrunbook.chunks.ChunkSql;
 import dev.chrunbook.chunks.ChunkedCopy;
@@ -138,13 +139,13 @@ final class ChunkedCopyKind extends BuiltInKind {
         try (ClickHouseClient client = probes.connector().connect(node.host(), node.httpPort())) {
             ChunkPlanner planner = new ChunkPlanner(new ChunkSql(probes.database(), p.source(), p.target(), List.of(),
                     p.splitBy(), "", ""), p.limits());
-            List<ChunkPlanner.Partition> partitions = ChunkPlanner.partitions(client, probes.database(), p.source());
+            List<Catalog.Partition> partitions = new Catalog(client).partitions(probes.database(), p.source());
             long maxRows = planner.maxRows(partitions);
             lines.add("chunks as planned now (fixed in the state when it first runs): at most " + maxRows + " rows each, smaller toward the end (small"
                     + " partitions together), " + p.parallel() + " at a time, each copied into temporary table "
                     + p.target() + "_chunk_<partition>_<n> and dropped once its partitions are in:");
             Map<String, Integer> ranges = planner.ranges(partitions);
-            for (ChunkPlanner.Partition part : partitions) {
+            for (Catalog.Partition part : partitions) {
                 int pieces = ranges.getOrDefault(part.id(), 1);
                 lines.add("  partition " + part.id() + ": " + part.rows() + " rows, " + part.bytes() + " bytes"
                         + (pieces > 1 ? ", in " + pieces + " ranges of " + p.splitBy() : ""));
@@ -197,25 +198,24 @@ final class ChunkedCopyKind extends BuiltInKind {
         List<String> columns;
         Map<String, String> settings;
         ChunkSql sql;
+        String definition;
         try (ClickHouseClient client = services.probes().connector().connect(node.host(), node.httpPort())) {
-            ServerCatalog.CopiedColumns copied = ServerCatalog.copiedColumns(client, db, p.target(), p.source());
+            Catalog catalog = new Catalog(client);
+            definition = catalog.definition(db, p.target()).orElseThrow(() -> new ClickHouseException("the target " + db + "."
+                    + p.target() + " does not exist on " + node.id() + ": create it first (create-staging)", null, false));
+            Catalog.CopiedColumns copied = catalog.copiedColumns(db, p.target(), p.source());
             columns = copied.columns();
-            if (columns.isEmpty()) {
-                throw new ClickHouseException("the target " + db + "." + p.target() + " does not exist: create it first"
-                        + " (create-staging)", null, false);
-            }
             settings = copied.settings(work.step().dropUnknownSettings()
-                    ? ServerCatalog.knownSettings(client, work.settings(), work.step().id() + " on " + node.id()) : work.settings());
+                    ? catalog.knownSettings(work.settings(), work.step().id() + " on " + node.id()) : work.settings());
             sql = new ChunkSql(db, p.source(), p.target(), columns, p.splitBy(), p.idColumn(), p.ingestedColumn());
             sql = ChunkPlanner.locate(client, sql);
             if (!sql.idColumn().isEmpty()) {
-                sql = sql.withIdType(client.selectOne("SELECT type FROM system.columns WHERE database = " + SqlQuoting.literal(db)
-                        + " AND table = " + SqlQuoting.literal(p.source()) + " AND name = " + SqlQuoting.literal(sql.idColumn())));
+                sql = sql.withIdType(catalog.columnType(db, p.source(), sql.idColumn()).orElse(null));
             }
         }
         Throttle throttle = new Throttle(services.store().dir().resolve(Throttle.PAUSE_FILE), db, p.target(),
                 p.maxQueue(), p.maxParts(), p.maxMerges(), mainLag(p, services));
-        return new ChunkedCopy.Spec(work.step(), node, services.store().state().runId(), sql, p.limits(), p.parallel(), p.margin(),
+        return new ChunkedCopy.Spec(work.step(), node, services.store().state().runId(), sql, definition, p.limits(), p.parallel(), p.margin(),
                 p.verifyRetries(), throttle, p.throttleTimeout(), settings, work.rerun());
     }
 

@@ -1,5 +1,7 @@
 package dev.chrunbook.kinds;
 
+import dev.chrunbook.catalog.Catalog;
+
 import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.Node;
 import dev.chrunbook.SqlQuoting;
@@ -169,9 +171,7 @@ final class HttpExportKind extends BuiltInKind {
 
     private static HttpExport.Spec spec(NodeWork work, Settings p, ClickHouseClient client, Services services, String key) {
         String db = services.database();
-        Map<String, String> types = new LinkedHashMap<>();
-        client.select("SELECT name, type FROM system.columns WHERE database = " + SqlQuoting.literal(db) + " AND table = "
-                + SqlQuoting.literal(p.table())).forEach(r -> types.put(r.get(0), r.get(1)));
+        Map<String, String> types = new Catalog(client).columnTypes(db, p.table(), Catalog.ALL);
         String chain = p.elementsChainColumn();
         ExportColumns columns = new ExportColumns(p.uuidColumn(), p.eventColumn(), p.distinctIdColumn(), p.propertiesColumn(),
                 p.timeColumn(), types.getOrDefault(p.uuidColumn(), ""), types.getOrDefault(p.timeColumn(), "DateTime"),

@@ -1,5 +1,7 @@
 package dev.chrunbook.kinds;
 
+import dev.chrunbook.catalog.Catalog;
+
 import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.Node;
 import dev.chrunbook.SqlQuoting;
@@ -162,11 +164,9 @@ final class PartitionDedupeKind extends BuiltInKind {
      * for nothing, never one left as it is.
      */
     private static List<ChunkState> plan(ClickHouseClient client, String db, String table) {
-        String key = client.selectOne("SELECT sorting_key FROM system.tables WHERE database = " + SqlQuoting.literal(db)
-                + " AND name = " + SqlQuoting.literal(table));
-        if (key == null) {
-            throw new ClickHouseException("table " + db + "." + table + " does not exist", null, false);
-        }
+        Catalog catalog = new Catalog(client);
+        String key = catalog.sortingKey(db, table)
+                .orElseThrow(() -> new ClickHouseException("table " + db + "." + table + " does not exist", null, false));
         ChunkSql partitions = ChunkPlanner.locate(client, new ChunkSql(db, table, table, List.of(), "", "", ""));
         String from = " FROM " + SqlQuoting.identifier(db) + "." + SqlQuoting.identifier(table) + " WHERE ";
         String hashed = "uniqExact(cityHash64(" + key + "))";
@@ -174,7 +174,7 @@ final class PartitionDedupeKind extends BuiltInKind {
             hashed = "uniqExact(cityHash64(toString(tuple(" + key + "))))"; // a key of a type the server does not hash (a UUID on 18.16)
         }
         List<ChunkState> out = new ArrayList<>();
-        for (ChunkPlanner.Partition p : ChunkPlanner.partitions(client, db, table)) {
+        for (Catalog.Partition p : catalog.partitions(db, table)) {
             boolean needed = p.parts() > 1 || (!key.isBlank() && !"0".equals(client.selectOne("SELECT count() - " + hashed + from
                     + partitions.partitionWhere(p.id()))));
             if (needed) {

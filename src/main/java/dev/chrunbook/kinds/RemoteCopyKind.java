@@ -1,10 +1,11 @@
 package dev.chrunbook.kinds;
 
+import dev.chrunbook.catalog.Catalog;
+
 import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.Node;
 import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.apply.NodeWork;
-import dev.chrunbook.apply.ServerCatalog;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseException;
 import dev.chrunbook.ddl.DdlException;
@@ -227,10 +228,10 @@ final class RemoteCopyKind extends BuiltInKind {
                     return Outcome.refused(problem.get());
                 }
                 placement = p.distributed() ? placement(client, work, p, services.database(), services.topology()) : Placement.ownShard(node);
-                definition = client.selectOne("SELECT create_table_query FROM system.tables WHERE database = "
-                        + SqlQuoting.literal(services.database()) + " AND name = " + SqlQuoting.literal(p.target()));
+                Catalog catalog = new Catalog(client);
+                definition = catalog.definition(services.database(), p.target()).orElse(null); // sql(...) refused a missing target
                 settings = work.step().dropUnknownSettings()
-                        ? ServerCatalog.knownSettings(client, work.settings(), work.step().id() + " on " + node.id()) : work.settings();
+                        ? catalog.knownSettings(work.settings(), work.step().id() + " on " + node.id()) : work.settings();
             }
             Optional<SourceRange> from = Cursor.parse(p.cursor(), "remote.cursor");
             RemoteCopy.Spec spec = new RemoteCopy.Spec(work.step(), node, store.state().runId(), sql, p.fetchLimit(), p.parallel(),
@@ -249,18 +250,17 @@ final class RemoteCopyKind extends BuiltInKind {
 
     static RemoteSql sql(ClickHouseClient client, NodeWork work, Settings p, String db) {
         String target = p.target();
-        List<String> columns = ServerCatalog.storedColumns(client, db, target);
+        Catalog catalog = new Catalog(client);
+        List<String> columns = catalog.writtenColumns(db, target);
         if (columns.isEmpty()) {
             throw ChrunbookException.verificationFailed("the target " + db + "." + target + " does not exist on " + work.node().id()
                     + ": create it first");
         }
         String distributed = p.distributedTable();
         String shardFilter = distributed.isBlank() || p.distributed() ? "" : TargetSharding.filter(client, db, distributed, work.node());
-        String partitionKey = client.selectOne("SELECT partition_key FROM system.tables WHERE database = " + SqlQuoting.literal(db)
-                + " AND name = " + SqlQuoting.literal(target));
+        String partitionKey = catalog.partitionKey(db, target).orElse(null);
         String idColumn = p.idColumn();
-        String idType = client.selectOne("SELECT type FROM system.columns WHERE database = " + SqlQuoting.literal(db)
-                + " AND table = " + SqlQuoting.literal(target) + " AND name = " + SqlQuoting.literal(idColumn));
+        String idType = catalog.columnType(db, target, idColumn).orElse(null);
         String where = "step '" + work.step().id() + "' remote.";
         return new RemoteSql(p.sourceCluster(), p.sourceDatabase(), p.sourceTable(), db, target, columns,
                 p.teamColumn(), teams(p.teamIds(), where), p.timeColumn(),

@@ -1,5 +1,7 @@
 package dev.chrunbook.kinds;
 
+import dev.chrunbook.catalog.Catalog;
+
 import dev.chrunbook.Node;
 import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.apply.NodeWork;
@@ -104,7 +106,7 @@ final class SliceVerifyKind extends BuiltInKind {
                 + ", each statement meant to take at most " + p.memoryMib() + " MiB (sent with max_memory_usage = twice that)");
         Node node = work.node();
         try (ClickHouseClient client = probes.connector().connect(node.host(), node.httpPort())) {
-            List<ChunkPlanner.Partition> partitions = ChunkPlanner.partitions(client, probes.database(), p.oldTable());
+            List<Catalog.Partition> partitions = new Catalog(client).partitions(probes.database(), p.oldTable());
             Optional<SliceSql> sql = sql(client, probes.database(), p, true);
             if (partitions.isEmpty() || sql.isEmpty()) {
                 lines.add("(no statements to show: " + p.oldTable() + " has no partition here)");
@@ -252,7 +254,7 @@ final class SliceVerifyKind extends BuiltInKind {
     private static List<ChunkState> plan(List<ChunkState> copy, ClickHouseClient client, String db, String old, boolean window) {
         List<ChunkState> out = new ArrayList<>();
         if (copy.isEmpty()) {
-            for (ChunkPlanner.Partition part : ChunkPlanner.partitions(client, db, old)) {
+            for (Catalog.Partition part : new Catalog(client).partitions(db, old)) {
                 out.add(ChunkState.planned(out.size() + 1, part.id(), null, null, part.rows(), part.bytes()));
             }
         } else {

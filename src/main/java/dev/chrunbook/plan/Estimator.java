@@ -1,5 +1,7 @@
 package dev.chrunbook.plan;
 
+import dev.chrunbook.catalog.Catalog;
+
 import dev.chrunbook.apply.Cancellations;
 import dev.chrunbook.apply.StatementSender;
 
@@ -95,13 +97,10 @@ public final class Estimator {
             boolean isCopy = sized.bulk().copies();
             String table = sized.bulk().table();
             try (ClickHouseClient client = probes.connector().connect(node.host(), node.httpPort())) {
-                List<String> size = client.select("SELECT sum(p_rows), sum(p_bytes), max(p_bytes) FROM (SELECT partition_id,"
-                        + " sum(rows) AS p_rows, sum(bytes_on_disk) AS p_bytes FROM system.parts"
-                        + " WHERE active AND database = " + SqlQuoting.literal(probes.database()) + " AND table = "
-                        + SqlQuoting.literal(table) + " GROUP BY partition_id)").get(0);
-                long n = number(size.get(0));
-                long bytes = number(size.get(1));
-                long largest = number(size.get(2));
+                Catalog.Size size = new Catalog(client).size(probes.database(), table);
+                long n = size.rows();
+                long bytes = size.bytes();
+                long largest = size.largestPartitionBytes();
                 if (!isCopy) {
                     rows.add(new Row(w.step().id(), "partition-dedupe", node.id(), node.shard(), n, bytes, 2 * largest, null,
                             "free disk for twice the largest partition"));
@@ -170,10 +169,10 @@ public final class Estimator {
         String db = probes.database();
         String tmp = table + "_chrunbook_estimate";
         ChunkSql sql = new ChunkSql(db, table, table, List.of(), "", "", "");
-        Map<String, String> known = dev.chrunbook.apply.ServerCatalog.knownSettings(client, settings, "estimate of " + table);
+        Catalog catalog = new Catalog(client);
+        Map<String, String> known = catalog.knownSettings(settings, "estimate of " + table);
         // unpartitioned, so that a block of many partitions is one part as a chunk's block of few would be
-        String key = client.selectOne("SELECT sorting_key FROM system.tables WHERE database = " + SqlQuoting.literal(db)
-                + " AND name = " + SqlQuoting.literal(table));
+        String key = catalog.sortingKey(db, table).orElse(null);
         String create = "CREATE TABLE " + sql.qualified(tmp) + " AS " + sql.qualified(table) + " ENGINE = MergeTree() ORDER BY ("
                 + (key == null || key.isBlank() ? "tuple()" : key) + ")";
         long[] rows = new long[2];

@@ -1,5 +1,7 @@
 package dev.chrunbook.transfer;
 
+import dev.chrunbook.catalog.Catalog;
+
 import dev.chrunbook.apply.NodeContext;
 
 import dev.chrunbook.Node;
@@ -211,18 +213,17 @@ final class RemoteChunk implements AutoCloseable {
     }
 
     private java.util.Optional<String> attachAt(ClickHouseClient client, ChunkState c, boolean fresh) {
-        List<List<String>> parts = client.select("SELECT partition_id, sum(rows) FROM system.parts WHERE active AND database = "
-                + SqlQuoting.literal(sql.targetDatabase()) + " AND table = " + SqlQuoting.literal(table(c)) + " GROUP BY partition_id");
+        List<Catalog.Partition> parts = new Catalog(client).partitions(sql.targetDatabase(), table(c));
         List<String> missing = new java.util.ArrayList<>();
-        for (List<String> p : parts) {
-            String id = SqlQuoting.literal(p.get(0));
+        for (Catalog.Partition p : parts) {
+            String id = SqlQuoting.literal(p.id());
             long inTarget = fresh ? 0 : Long.parseLong(client.selectOne("SELECT count() FROM " + sql.qualified(sql.target()) + " WHERE "
                     + sql.where(c.range(), false) + " AND _partition_id = " + id));
             if (inTarget == 0) {
-                missing.add(p.get(0));
-            } else if (inTarget != Long.parseLong(p.get(1))) {
-                return java.util.Optional.of("partition " + p.get(0) + " of the target holds " + inTarget + " of the chunk's rows there, its"
-                        + " table " + p.get(1));
+                missing.add(p.id());
+            } else if (inTarget != p.rows()) {
+                return java.util.Optional.of("partition " + p.id() + " of the target holds " + inTarget + " of the chunk's rows there, its"
+                        + " table " + p.rows());
             }
         }
         if (!missing.isEmpty()) { // one ALTER, one round trip: a chunk that spans months has a partition per month
@@ -232,9 +233,7 @@ final class RemoteChunk implements AutoCloseable {
     }
 
     boolean tableExists(ClickHouseClient client, ChunkState c) throws InterruptedException {
-        return clients.each(client, x -> x.selectOne("SELECT count() FROM system.tables WHERE database = "
-                + SqlQuoting.literal(sql.targetDatabase()) + " AND name = " + SqlQuoting.literal(table(c))).equals("1"))
-                .values().stream().allMatch(b -> b);
+        return clients.each(client, x -> new Catalog(x).exists(sql.targetDatabase(), table(c))).values().stream().allMatch(b -> b);
     }
 
     /** Drops every chunk table of the target left by a run that was interrupted (this state's or another's), on each site; how many. */
@@ -244,10 +243,9 @@ final class RemoteChunk implements AutoCloseable {
     }
 
     private int dropLeftoversAt(ClickHouseClient client) {
-        List<List<String>> left = client.select("SELECT name FROM system.tables WHERE database = " + SqlQuoting.literal(sql.targetDatabase())
-                + " AND startsWith(name, " + SqlQuoting.literal(sql.target() + "_remote_") + ")");
-        for (List<String> t : left) {
-            context.sender().housekeeping(client, tables.drop(t.get(0)));
+        List<String> left = new Catalog(client).tablesStartingWith(sql.targetDatabase(), sql.target() + "_remote_");
+        for (String t : left) {
+            context.sender().housekeeping(client, tables.drop(t));
         }
         return left.size();
     }

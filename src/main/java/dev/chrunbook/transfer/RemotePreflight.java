@@ -1,5 +1,7 @@
 package dev.chrunbook.transfer;
 
+import dev.chrunbook.catalog.Catalog;
+
 import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseException;
@@ -53,8 +55,8 @@ public final class RemotePreflight {
                 wrong.add("remote." + f[0] + ": the source has no column " + f[1]);
             }
         }
-        for (List<String> r : client.select("SELECT name, type FROM system.columns WHERE database = " + SqlQuoting.literal(sql.targetDatabase())
-                + " AND table = " + SqlQuoting.literal(sql.target()) + " AND default_kind IN ('', 'DEFAULT')")) {
+        for (Map.Entry<String, String> written : new Catalog(client).columnTypes(sql.targetDatabase(), sql.target(), Catalog.WRITTEN).entrySet()) {
+            List<String> r = List.of(written.getKey(), written.getValue());
             String type = source.get(r.get(0));
             if (type == null) {
                 wrong.add("the target stores column " + r.get(0) + " (" + r.get(1) + "), which the source lacks");

@@ -1,5 +1,7 @@
 package dev.chrunbook.transfer;
 
+import dev.chrunbook.catalog.Catalog;
+
 import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.Node;
 import dev.chrunbook.SqlQuoting;
@@ -67,8 +69,7 @@ public final class TargetSharding {
 
     /** The placement of {@code distributed}, read on {@code where} (a node's id, for messages). */
     public static Layout layout(ClickHouseClient client, String database, String distributed, String where) {
-        String engine = client.selectOne("SELECT engine_full FROM system.tables WHERE database = " + SqlQuoting.literal(database)
-                + " AND name = " + SqlQuoting.literal(distributed));
+        String engine = new Catalog(client).engineFull(database, distributed).orElse(null);
         if (engine == null || !engine.startsWith("Distributed(")) {
             throw ChrunbookException.verificationFailed(database + "." + distributed + " on " + where + " is "
                     + (engine == null ? "missing" : "not a Distributed table (" + engine + ")")

@@ -1,5 +1,7 @@
 package dev.chrunbook.verify;
 
+import dev.chrunbook.catalog.Catalog;
+
 import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 
@@ -27,15 +29,9 @@ public record Changes(boolean everything, Set<String> rewritten) {
         if (copyStarted == null || copyFinished == null) {
             return ALL;
         }
-        String tables = "database = " + SqlQuoting.literal(database) + " AND table IN (" + SqlQuoting.literal(oldTable) + ", "
-                + SqlQuoting.literal(newTable) + ")";
-        boolean mutated = !"0".equals(client.selectOne("SELECT count() FROM system.mutations WHERE " + tables
-                + " AND (toUnixTimestamp(create_time) >= " + copyStarted.getEpochSecond() + " OR NOT is_done)"));
-        Set<String> rewritten = new HashSet<>();
-        client.select("SELECT DISTINCT partition_id FROM system.parts WHERE active AND database = " + SqlQuoting.literal(database)
-                + " AND table = " + SqlQuoting.literal(newTable) + " AND toUnixTimestamp(modification_time) > " + copyFinished.getEpochSecond())
-                .forEach(r -> rewritten.add(r.get(0)));
-        return new Changes(mutated, Set.copyOf(rewritten));
+        Catalog catalog = new Catalog(client);
+        boolean mutated = catalog.mutatedSince(database, List.of(oldTable, newTable), copyStarted);
+        return new Changes(mutated, Set.copyOf(catalog.partitionsWrittenAfter(database, newTable, copyFinished)));
     }
 
     /** Whether values of a slice of these partitions could have changed. */

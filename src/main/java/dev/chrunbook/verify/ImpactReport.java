@@ -1,5 +1,7 @@
 package dev.chrunbook.verify;
 
+import dev.chrunbook.catalog.Catalog;
+
 import dev.chrunbook.ddl.OnCluster;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
@@ -68,18 +70,28 @@ public final class ImpactReport {
     private static String line(ClickHouseClient client, Node node, String verb, String table) {
         String[] dt = table.split("\\.", 2);
         try {
-            List<String> t = client.select("SELECT count(), any(engine) FROM system.tables WHERE database = "
-                    + SqlQuoting.literal(dt[0]) + " AND name = " + SqlQuoting.literal(dt[1])).get(0);
-            if ("0".equals(t.get(0))) {
+            Catalog catalog = new Catalog(client);
+            java.util.Optional<String> engine = catalog.engine(dt[0], dt[1]);
+            if (engine.isEmpty()) {
                 return String.format("  %-22s %s %s: not there", node.id(), verb, table);
             }
-            List<String> p = client.select("SELECT sum(rows), formatReadableSize(sum(bytes_on_disk)) FROM system.parts WHERE active"
-                    + " AND database = " + SqlQuoting.literal(dt[0]) + " AND table = " + SqlQuoting.literal(dt[1])).get(0);
-            return String.format("  %-22s %s %s (%s): %,d rows, %s", node.id(), verb, table, t.get(1),
-                    Long.parseLong(p.get(0) == null ? "0" : p.get(0)), p.get(1));
+            Catalog.Size size = catalog.size(dt[0], dt[1]);
+            return String.format("  %-22s %s %s (%s): %,d rows, %s", node.id(), verb, table, engine.get(), size.rows(), readable(size.bytes()));
         } catch (ClickHouseException e) {
             return String.format("  %-22s %s %s: cannot tell (%s)", node.id(), verb, table, e.getMessage());
         }
+    }
+
+    /** Bytes as the server's formatReadableSize writes them: 1.50 GiB. */
+    static String readable(long bytes) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+        double v = bytes;
+        int u = 0;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.2f %s", v, units[u]);
     }
 
     private static String name(Matcher m) {

@@ -1,5 +1,7 @@
 package dev.chrunbook.verify;
 
+import dev.chrunbook.catalog.Catalog;
+
 import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseException;
@@ -35,10 +37,7 @@ public record RowHash(String idColumn, String id, String values, List<String> co
 
     /** The stored columns (plain, DEFAULT, MATERIALIZED) of a table by name, with their types, in table order. */
     public static Map<String, String> storedColumns(ClickHouseClient client, String database, String table) {
-        Map<String, String> out = new LinkedHashMap<>();
-        client.select("SELECT name, type FROM system.columns WHERE database = " + SqlQuoting.literal(database) + " AND table = "
-                + SqlQuoting.literal(table) + " AND default_kind IN ('', 'DEFAULT', 'MATERIALIZED')").forEach(r -> out.put(r.get(0), r.get(1)));
-        return out;
+        return new Catalog(client).columnTypes(database, table, Catalog.STORED);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.chrunbook.chunks;
 
+import dev.chrunbook.catalog.Catalog;
 import dev.chrunbook.state.ChunkState;
 import org.junit.jupiter.api.Test;
 
@@ -15,16 +16,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ChunkPlannerTest {
     private static final ChunkSql SQL = new ChunkSql("db", "src", "dst", List.of("`k`"), "toUInt64(k)", "", "");
 
-    private static List<ChunkState> plan(List<ChunkPlanner.Partition> partitions, long maxRows, int parallel) {
+    private static List<ChunkState> plan(List<Catalog.Partition> partitions, long maxRows, int parallel) {
         // a split partition's keys are 0..999 spread evenly: the cut at level l is 1000 l (what the server's quantiles would give)
         return new ChunkPlanner(SQL, new ChunkPlanner.Limits(maxRows, 0, parallel)).plan(partitions,
                 (p, levels) -> levels.stream().map(l -> Math.round(l * 1000)).distinct().toList());
     }
 
-    private static List<ChunkPlanner.Partition> uniform(int count, long rows) {
-        List<ChunkPlanner.Partition> out = new ArrayList<>();
+    private static List<Catalog.Partition> uniform(int count, long rows) {
+        List<Catalog.Partition> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            out.add(new ChunkPlanner.Partition(String.valueOf(1000 + i), rows, rows * 50, 3));
+            out.add(new Catalog.Partition(String.valueOf(1000 + i), rows, rows * 50, 3));
         }
         return out;
     }
@@ -42,13 +43,13 @@ class ChunkPlannerTest {
 
     @Test
     void partitionsOfUnequalSizesAlsoEndTogetherOnFourLanes() {
-        List<ChunkPlanner.Partition> days = new ArrayList<>();
+        List<Catalog.Partition> days = new ArrayList<>();
         for (int i = 0; i < 90; i++) {
             long rows = 20_000 + (i * 7919L) % 60_000; // 20k..80k rows a day, in no order
-            days.add(new ChunkPlanner.Partition(String.valueOf(20260101 + i), rows, rows * 80, 1 + i % 4));
+            days.add(new Catalog.Partition(String.valueOf(20260101 + i), rows, rows * 80, 1 + i % 4));
         }
         List<ChunkState> chunks = plan(days, 0, 4);
-        long total = days.stream().mapToLong(ChunkPlanner.Partition::rows).sum();
+        long total = days.stream().mapToLong(Catalog.Partition::rows).sum();
         assertEquals(total, chunks.stream().mapToLong(ChunkState::plannedRows).sum(), "all rows planned once");
         assertTrue(chunks.stream().allMatch(c -> c.plannedRows() <= Math.max(100_000, total / 8)), sizes(chunks).toString());
         assertTrue(idleAtTheEnd(chunks, 4) <= 2 * 80_000, "the lanes end within two days of each other: " + sizes(chunks));
@@ -69,8 +70,8 @@ class ChunkPlannerTest {
 
     @Test
     void aHugePartitionAmongSmallOnesIsSplitIntoRangesNoLargerThanTheTarget() {
-        List<ChunkPlanner.Partition> skewed = new ArrayList<>(uniform(10, 20_000));
-        skewed.add(5, new ChunkPlanner.Partition("20260105", 3_000_000, 90_000_000, 40));
+        List<Catalog.Partition> skewed = new ArrayList<>(uniform(10, 20_000));
+        skewed.add(5, new Catalog.Partition("20260105", 3_000_000, 90_000_000, 40));
         List<ChunkState> chunks = plan(skewed, 1_000_000, 4);
         List<ChunkState> ranges = chunks.stream().filter(c -> c.partition().equals("20260105")).toList();
         assertTrue(ranges.size() >= 4, "split for 4 lanes: " + sizes(chunks));
@@ -83,7 +84,7 @@ class ChunkPlannerTest {
 
     @Test
     void aBillionRowPartitionOfTerabytesIsSplitWithEveryRangesBytesCountedRight() {
-        List<ChunkPlanner.Partition> huge = List.of(new ChunkPlanner.Partition("202601", 2_000_000_000L, 4_000_000_000_000L, 90));
+        List<Catalog.Partition> huge = List.of(new Catalog.Partition("202601", 2_000_000_000L, 4_000_000_000_000L, 90));
         List<ChunkState> chunks = plan(huge, 50_000_000, 2);
         assertTrue(chunks.size() > 40, sizes(chunks).toString());
         assertEquals(2_000_000_000L, chunks.stream().mapToLong(ChunkState::plannedRows).sum());

@@ -92,7 +92,7 @@ class ChunkedCopyTest {
     private ChunkedCopy.Result copy(boolean rerun) throws Exception {
         ChunkSql sql = new ChunkSql("db", "events", "events_new", List.of("`id`", "`ts`", "`v`"), "toDate(ts)", "id", "ts");
         Throttle throttle = new Throttle(dir.resolve("state").resolve(Throttle.PAUSE_FILE), "db", "events_new", 100, 300, 16, Optional.empty());
-        ChunkedCopy.Spec spec = new ChunkedCopy.Spec(Fixtures.step("copy", "chunked-copy"), NODE, "20261201_000000_0001", sql,
+        ChunkedCopy.Spec spec = new ChunkedCopy.Spec(Fixtures.step("copy", "chunked-copy"), NODE, "20261201_000000_0001", sql, DEFINITION,
                 new ChunkPlanner.Limits(150, 0), 2, Duration.ofSeconds(30), 2, throttle, Duration.ofMinutes(1), Map.of(), rerun);
         store.update("copy", NODE.id(), s -> s.startAttempt(Clock.systemUTC().instant()));
         return new ChunkedCopy(spec, store, node, new Fixtures.CountingSleeper(), new ExecutionListener() { },

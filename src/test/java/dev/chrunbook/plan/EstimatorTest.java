@@ -38,8 +38,12 @@ class EstimatorTest {
                 "{\"step\":\"copy\",\"node\":\"" + node + "\",\"sent\":\"2026-12-01T00:00:00Z\",\"duration_ms\":1000,\"rows_written\":500000,\"outcome\":\"done\"}",
                 "{\"step\":\"copy\",\"node\":\"" + node + "\",\"sent\":\"2026-12-01T00:00:00.500Z\",\"duration_ms\":1000,\"rows_written\":500000,\"outcome\":\"done\"}",
                 "{\"step\":\"other\",\"node\":\"" + node + "\",\"sent\":\"2026-12-01T00:00:00Z\",\"duration_ms\":1,\"rows_written\":9,\"outcome\":\"done\"}") + "\n");
-        FakeClickHouse ch = new FakeClickHouse().answer(sql -> new Table(List.of("r", "b", "m"),
-                List.of(List.of(sql.contains("'events'") ? "2000000" : "2000000", "800000000", "50000000"))));
+        // the source's partitions (system.parts): 2M rows, 800 MB in 16 partitions of 50 MB
+        List<List<String>> partitions = new java.util.ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            partitions.add(List.of(String.valueOf(202401 + i), "125000", "50000000", "2"));
+        }
+        FakeClickHouse ch = new FakeClickHouse().answer(sql -> new Table(List.of("p", "rows", "bytes", "parts"), partitions));
         Services.Probes probes = new Services.Probes(ch, b -> new FakeKafkaAdmin("t", Map.of(0, 1L), List.of()), new Fixtures.CountingSleeper(),
                 n -> 0, "db");
         Estimator.Result r = new Estimator(probes, dir, 1000).estimate(List.of(

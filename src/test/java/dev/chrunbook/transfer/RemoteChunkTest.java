@@ -95,7 +95,7 @@ class RemoteChunkTest {
     private static FakeClickHouse node(String januaryInTarget, String februaryInTarget) {
         return new FakeClickHouse().answer(sql -> {
             if (sql.startsWith("SELECT partition_id, sum(rows)")) {
-                return new Table(List.of("p", "r"), List.of(List.of("202401", "100"), List.of("202402", "50")));
+                return new Table(List.of("p", "r", "b", "n"), List.of(List.of("202401", "100", "1000", "1"), List.of("202402", "50", "500", "1")));
             }
             if (sql.contains("_partition_id = '202401'")) {
                 return new Table(List.of("c"), List.of(List.of(januaryInTarget)));

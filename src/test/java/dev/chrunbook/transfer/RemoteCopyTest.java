@@ -76,7 +76,7 @@ class RemoteCopyTest {
                     return rows(List.of("4", "19730", "500"), List.of("4", "19731", "500"));
                 }
                 if (sql.startsWith("SELECT partition_id, sum(rows)")) {
-                    return rows(List.of("202401", "500"));
+                    return rows(List.of("202401", "500", "5000", "1"));
                 }
                 if (sql.startsWith("SELECT name FROM system.tables") || sql.contains("FROM system.tables")) { // chunk tables are not dropped here
                     return sql.startsWith("SELECT name") ? new Table(List.of("name"), List.of()) : rows(List.of("1"));

@@ -18,9 +18,10 @@ class ImpactReportTest {
     private final FakeClickHouse node = new FakeClickHouse().answer(sql -> {
         asked.add(sql);
         if (sql.contains("FROM system.tables")) {
-            return new Table(List.of("n", "engine"), List.of(List.of(sql.contains("'gone'") ? "0" : "1", "ReplicatedMergeTree")));
+            return new Table(List.of("engine"), sql.contains("'gone'") ? List.of() : List.of(List.of("ReplicatedMergeTree")));
         }
-        return new Table(List.of("rows", "size"), List.of(List.of("1234567", "1.50 GiB")));
+        // its partitions: 1,234,567 rows in 1.5 GiB
+        return new Table(List.of("p", "rows", "bytes", "parts"), List.of(List.of("202401", "1234567", String.valueOf(3L << 29), "1")));
     });
 
     @Test
