@@ -18,15 +18,11 @@ import dev.chrunbook.state.Status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.verify.AssertChecker;
 
 import java.time.Instant;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**

@@ -4,7 +4,6 @@ import dev.chrunbook.catalog.Catalog;
 
 import dev.chrunbook.apply.StatementSender;
 
-import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.state.ChunkState;
 

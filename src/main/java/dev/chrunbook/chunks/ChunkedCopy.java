@@ -2,7 +2,6 @@ package dev.chrunbook.chunks;
 
 import dev.chrunbook.Node;
 import dev.chrunbook.Sleeper;
-import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.apply.NodeContext;
 import dev.chrunbook.apply.StatementSender;
 import dev.chrunbook.clickhouse.ClickHouseClient;
@@ -59,17 +58,20 @@ public final class ChunkedCopy {
     private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>()); // lanes and helpers add
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicLong copiedRows = new AtomicLong();
-    private ChunkCopier copier;
-    private ExecutorService assembler;
-    private ExecutorService verifier;
-    private ExecutorService recorder;
-    private ClickHouseClient recordClient;
-    private TablePreparer tables;
-    private ClickHouseClient verifyClient;
-    private ThrottleWatch throttleWatch;
-    private ClickHouseClient assemblyClient;
-    private ChunkAssembly assembly;
-    private Instant began;
+    private final ChunkCopier copier;
+    private final ChunkAssembly assembly;
+    private volatile Instant began;
+    /** What the lanes share while chunks are copied: set once before they start, read by them and by the helpers. */
+    private volatile Helpers helpers;
+
+    /**
+     * The helpers of one copy: the throttle measured in the background, the tables prepared ahead, and
+     * the single-threaded verifier, assembler and recorder, each with its own connection.
+     */
+    private record Helpers(ThrottleWatch throttle, TablePreparer tables, ExecutorService assembler, ExecutorService verifier,
+                           ExecutorService recorder, ClickHouseClient assemblyClient, ClickHouseClient verifyClient,
+                           ClickHouseClient recordClient) {
+    }
 
     public ChunkedCopy(Spec spec, StateStore store, ClickHouseConnector connector, Sleeper sleeper, ExecutionListener listener,
                        StatementSender sender) {
@@ -79,6 +81,9 @@ public final class ChunkedCopy {
         this.sleeper = sleeper;
         this.listener = listener;
         this.sender = sender;
+        this.copier = new ChunkCopier(spec.sql(), spec.targetDefinition(), spec.margin(), new NodeContext(spec.runId(), spec.step(),
+                spec.node(), spec.settings(), listener, sender, store.clock()));
+        this.assembly = new ChunkAssembly(spec.sql(), spec.targetDefinition(), spec.margin(), sender);
     }
 
     private List<ChunkState> ledger() {
@@ -102,10 +107,6 @@ public final class ChunkedCopy {
     public Result run() throws InterruptedException {
         began = store.clock().instant();
         try (ClickHouseClient client = connect()) {
-            String definition = spec.targetDefinition();
-            copier = new ChunkCopier(spec.sql(), definition, spec.margin(), new NodeContext(spec.runId(), spec.step(), spec.node(),
-                    spec.settings(), listener, sender, store.clock()));
-            assembly = new ChunkAssembly(spec.sql(), definition, spec.margin(), sender);
             if (ledger().isEmpty()) {
                 List<ChunkState> planned = new ChunkPlanner(spec.sql(), spec.limits()).plan(client);
                 store.update(spec.step().id(), spec.node().id(), s -> s.withChunks(planned));
@@ -174,15 +175,11 @@ public final class ChunkedCopy {
              TablePreparer tables = new TablePreparer("chrunbook-" + spec.step().id() + "-tables", c -> copier.freshTable(prepareClient, c),
                      () -> stop.get() || sender.stopping());
              ThrottleWatch watch = new ThrottleWatch(spec.throttle(), this::connect, THROTTLE_POLL, "chrunbook-" + spec.step().id() + "-throttle")) {
-            throttleWatch = watch;
-            this.tables = tables;
-            assembler = Lanes.helper("chrunbook-" + spec.step().id() + "-assembly");
-            verifier = Lanes.helper("chrunbook-" + spec.step().id() + "-verify");
-            recorder = Lanes.helper("chrunbook-" + spec.step().id() + "-record");
+            ExecutorService assembler = Lanes.helper("chrunbook-" + spec.step().id() + "-assembly");
+            ExecutorService verifier = Lanes.helper("chrunbook-" + spec.step().id() + "-verify");
+            ExecutorService recorder = Lanes.helper("chrunbook-" + spec.step().id() + "-record");
+            helpers = new Helpers(watch, tables, assembler, verifier, recorder, assemblyClient, verifyClient, recordClient);
             try {
-                this.assemblyClient = assemblyClient;
-                this.recordClient = recordClient;
-                this.verifyClient = verifyClient;
                 Lanes.run(threads, "chrunbook-" + spec.step().id() + "-chunks", this::work, this::fail);
                 for (ExecutorService pool : List.of(verifier, assembler, recorder)) { // the verifier hands partitions to the assembler
                     pool.shutdown();
@@ -233,7 +230,7 @@ public final class ChunkedCopy {
                 ChunkState sent = o.chunk();
                 queue.verifying();
                 AtomicReference<ChunkState> again = new AtomicReference<>();
-                offPath(verifier, () -> again.set(verify(sent)), "verifying " + sent.label(), () -> queue.verified(again.get()));
+                offPath(helpers.verifier(), () -> again.set(verify(sent)), "verifying " + sent.label(), () -> queue.verified(again.get()));
             }
         } catch (ClickHouseException e) {
             fail(spec.node().id() + ": " + e.getMessage());
@@ -242,7 +239,7 @@ public final class ChunkedCopy {
 
     /** Waits while the throttle holds; false when it held longer than its timeout (the copy fails) or the run is cancelled. */
     private boolean throttle() throws InterruptedException {
-        var held = Throttle.await(throttleWatch::holds, sleeper, THROTTLE_POLL, spec.throttleTimeout(), sender::stopping,
+        var held = Throttle.await(helpers.throttle()::holds, sleeper, THROTTLE_POLL, spec.throttleTimeout(), sender::stopping,
                 hold -> listener.waiting(spec.step(), spec.node(), hold));
         if (held.isPresent() && !sender.stopping()) { // a cancel is reported as such once the workers stop
             fail(held.get());
@@ -253,8 +250,8 @@ public final class ChunkedCopy {
 
     /** Copies a chunk into its fresh temporary table: the chunk as sent, or why its copy failed. */
     private ChunkCopier.Outcome copyOnce(ClickHouseClient client, ChunkState c) throws InterruptedException {
-        tables.claim(c, () -> copier.freshTable(client, c));
-        tables.ahead(queue.upcoming().stream().limit(spec.parallel()).toList()); // the next chunks' tables, while this one copies
+        helpers.tables().claim(c, () -> copier.freshTable(client, c));
+        helpers.tables().ahead(queue.upcoming().stream().limit(spec.parallel()).toList()); // the next chunks' tables, while this one copies
         ChunkState sending = c.sending(copier.nextQueryId(c), store.clock().instant());
         save(sending);
         QueryOutcome sent = copier.send(client, sending);
@@ -264,7 +261,7 @@ public final class ChunkedCopy {
                     : "copy failed: " + sent.error();
             return new ChunkCopier.Outcome(sending, sending.label() + " (" + sending.queryId() + "): " + why);
         }
-        offPath(recorder, () -> copier.logSuccess(recordClient, sending), "recording " + sending.queryId(), () -> { });
+        offPath(helpers.recorder(), () -> copier.logSuccess(helpers.recordClient(), sending), "recording " + sending.queryId(), () -> { });
         return new ChunkCopier.Outcome(sending, null);
     }
 
@@ -274,12 +271,12 @@ public final class ChunkedCopy {
      * {@code verify_retries} + 1 times, then failed.
      */
     private ChunkState verify(ChunkState sent) {
-        ChunkCopier.Outcome verified = copier.verify(verifyClient, sent);
+        ChunkCopier.Outcome verified = copier.verify(helpers.verifyClient(), sent);
         if (verified.copied()) {
             save(verified.chunk());
             copiedRows.addAndGet(verified.chunk().rows());
             String partition = sent.partition();
-            offPath(assembler, () -> assemble(assemblyClient, partition), "putting partition " + partition + " in", () -> { });
+            offPath(helpers.assembler(), () -> assemble(helpers.assemblyClient(), partition), "putting partition " + partition + " in", () -> { });
             progress();
             return null;
         }

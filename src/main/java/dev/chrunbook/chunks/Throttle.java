@@ -28,8 +28,16 @@ public record Throttle(Path pauseFile, String database, String table, long maxQu
     /** The file whose presence pauses the copy between chunks. */
     public static final String PAUSE_FILE = "PAUSE";
 
+    /**
+     * What keeps the next chunk back.
+     *
+     * @param paused the operator's PAUSE file: it holds as long as the file is there, never timing out
+     */
+    public record Hold(String why, boolean paused) {
+    }
+
     /** Empty when the next chunk may start, else what it waits for. */
-    public Optional<String> holds(ClickHouseClient client) {
+    public Optional<Hold> holds(ClickHouseClient client) {
         if (paused().isPresent()) {
             return paused();
         }
@@ -57,13 +65,13 @@ public record Throttle(Path pauseFile, String database, String table, long maxQu
             }
         }
         mainLag.flatMap(Supplier::get).ifPresent(why::add);
-        return why.isEmpty() ? Optional.empty() : Optional.of("waiting before the next chunk: " + String.join("; ", why));
+        return why.isEmpty() ? Optional.empty() : Optional.of(new Hold("waiting before the next chunk: " + String.join("; ", why), false));
     }
 
     /** The PAUSE file's hold, when it is there. */
-    public Optional<String> paused() {
+    public Optional<Hold> paused() {
         return Files.exists(pauseFile)
-                ? Optional.of("paused by " + pauseFile + ": running chunks finish, no new one starts; remove the file to resume")
+                ? Optional.of(new Hold("paused by " + pauseFile + ": running chunks finish, no new one starts; remove the file to resume", true))
                 : Optional.empty();
     }
 
@@ -72,7 +80,7 @@ public record Throttle(Path pauseFile, String database, String table, long maxQu
      * the next chunk may start; else what held longer than {@code timeout} (a pause never times out),
      * or that the operator cancelled the run ({@code stopping}), seen at the next poll.
      */
-    public static Optional<String> await(Supplier<Optional<String>> holds, dev.chrunbook.Sleeper sleeper, java.time.Duration poll,
+    public static Optional<String> await(Supplier<Optional<Hold>> holds, dev.chrunbook.Sleeper sleeper, java.time.Duration poll,
                                          java.time.Duration timeout, java.util.function.BooleanSupplier stopping,
                                          java.util.function.Consumer<String> waiting) throws InterruptedException {
         long waited = 0;
@@ -80,14 +88,14 @@ public record Throttle(Path pauseFile, String database, String table, long maxQu
             if (stopping.getAsBoolean()) {
                 return Optional.of("cancelled by the operator");
             }
-            Optional<String> hold = holds.get();
+            Optional<Hold> hold = holds.get();
             if (hold.isEmpty()) {
                 return Optional.empty();
             }
-            if (!hold.get().startsWith("paused by ") && waited >= timeout.toMillis()) {
-                return Optional.of(hold.get() + " for " + timeout.toSeconds() + " s");
+            if (!hold.get().paused() && waited >= timeout.toMillis()) {
+                return Optional.of(hold.get().why() + " for " + timeout.toSeconds() + " s");
             }
-            waiting.accept(hold.get());
+            waiting.accept(hold.get().why());
             sleeper.sleep(poll);
             waited += poll.toMillis();
         }

@@ -19,7 +19,7 @@ final class ThrottleWatch implements AutoCloseable {
     private final Throttle throttle;
     private final ClickHouseClient client;
     private final ScheduledExecutorService timer;
-    private volatile Optional<String> latest;
+    private volatile Optional<Throttle.Hold> latest;
 
     /** Measures once before returning (the first chunk waits for a real answer), then every {@code every}. */
     ThrottleWatch(Throttle throttle, Supplier<ClickHouseClient> connect, Duration every, String name) {
@@ -34,17 +34,17 @@ final class ThrottleWatch implements AutoCloseable {
         timer.scheduleWithFixedDelay(() -> latest = measure(), every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private Optional<String> measure() {
+    private Optional<Throttle.Hold> measure() {
         try {
             return throttle.holds(client);
         } catch (ClickHouseException e) { // an unanswered check holds, as a busy node does
-            return Optional.of("waiting before the next chunk: the throttle's checks failed (" + e.getMessage() + ")");
+            return Optional.of(new Throttle.Hold("waiting before the next chunk: the throttle's checks failed (" + e.getMessage() + ")", false));
         }
     }
 
     /** What holds the next chunk now: the PAUSE file, else the last measurement. */
-    Optional<String> holds() {
-        Optional<String> paused = throttle.paused();
+    Optional<Throttle.Hold> holds() {
+        Optional<Throttle.Hold> paused = throttle.paused();
         return paused.isPresent() ? paused : latest;
     }
 

@@ -3,7 +3,6 @@ package dev.chrunbook.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chrunbook.ExitCode;
 import dev.chrunbook.Node;
-import dev.chrunbook.apply.NodeWork;
 import dev.chrunbook.kinds.StepKind;
 import dev.chrunbook.plan.Estimator;
 import dev.chrunbook.plan.PlanRenderings;

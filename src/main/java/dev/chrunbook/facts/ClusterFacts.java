@@ -10,7 +10,6 @@ import dev.chrunbook.clickhouse.ClickHouseException;
 import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.ExitCode;
 import dev.chrunbook.render.NodeFacts;
-import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.state.NodeState;
 import dev.chrunbook.state.RunState;
 import dev.chrunbook.state.Status;

@@ -1,6 +1,5 @@
 package dev.chrunbook.kafka;
 
-import java.util.Map;
 import java.util.Optional;
 
 /**

@@ -1,6 +1,5 @@
 package dev.chrunbook.kinds;
 
-import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.Node;
 import dev.chrunbook.apply.NodeWork;
 import dev.chrunbook.apply.QueryIds;
@@ -8,7 +7,6 @@ import dev.chrunbook.clickhouse.ClickHouseException;
 import dev.chrunbook.kafka.KafkaException;
 import dev.chrunbook.render.RenderedStatement;
 import dev.chrunbook.render.SqlRenderer;
-import dev.chrunbook.runbook.DurationText;
 import dev.chrunbook.runbook.RunbookLoader;
 import dev.chrunbook.runbook.Step;
 import dev.chrunbook.runbook.YamlFields;
@@ -17,7 +15,6 @@ import dev.chrunbook.state.StateStore;
 import dev.chrunbook.state.StatementState;
 import dev.chrunbook.state.Status;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

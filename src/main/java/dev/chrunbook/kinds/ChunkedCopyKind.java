@@ -4,7 +4,6 @@ import dev.chrunbook.catalog.Catalog;
 
 import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.Node;
-import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.apply.NodeWork;
 import dev.chrunbook.chunks.ChunkPlanner;
 import dev.chrunbook.chunks.ChunkSql;
@@ -19,8 +18,6 @@ import dev.chrunbook.runbook.Step;
 import dev.chrunbook.runbook.YamlFields;
 import dev.chrunbook.state.ChunkState;
 import dev.chrunbook.state.NodeState;
-import dev.chrunbook.state.StateStore;
-import dev.chrunbook.state.Status;
 
 import java.time.Duration;
 import java.util.ArrayList;

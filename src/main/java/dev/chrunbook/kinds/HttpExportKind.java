@@ -4,14 +4,11 @@ import dev.chrunbook.catalog.Catalog;
 
 import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.Node;
-import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.apply.NodeWork;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseException;
 import dev.chrunbook.runbook.Step;
 import dev.chrunbook.state.NodeState;
-import dev.chrunbook.state.StateStore;
-import dev.chrunbook.state.Status;
 import dev.chrunbook.transfer.BatchSender;
 import dev.chrunbook.transfer.ExportColumns;
 import dev.chrunbook.transfer.ExportContract;
@@ -24,10 +21,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code kind: http-export}: each source node sends its events of some teams and a time range to a

@@ -4,7 +4,6 @@ import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.apply.NodeWork;
 import dev.chrunbook.kafka.KafkaAdmin;
 import dev.chrunbook.runbook.Step;
-import dev.chrunbook.state.NodeState;
 import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;

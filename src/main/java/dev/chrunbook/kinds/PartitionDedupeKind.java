@@ -2,7 +2,6 @@ package dev.chrunbook.kinds;
 
 import dev.chrunbook.catalog.Catalog;
 
-import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.Node;
 import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.apply.NodeWork;
@@ -14,20 +13,17 @@ import dev.chrunbook.chunks.Throttle;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseException;
 import dev.chrunbook.clickhouse.QueryOutcome;
-import dev.chrunbook.runbook.Step;
 import dev.chrunbook.state.ChunkState;
 import dev.chrunbook.state.ChunkState.Phase;
 import dev.chrunbook.state.NodeState;
 import dev.chrunbook.state.StateStore;
 import dev.chrunbook.state.StatementState;
-import dev.chrunbook.state.Status;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@code kind: partition-dedupe}: {@code OPTIMIZE TABLE t PARTITION p FINAL DEDUPLICATE} one partition

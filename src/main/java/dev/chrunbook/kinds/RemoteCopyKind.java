@@ -4,7 +4,6 @@ import dev.chrunbook.catalog.Catalog;
 
 import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.Node;
-import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.apply.NodeWork;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseException;
@@ -15,7 +14,6 @@ import dev.chrunbook.state.ChunkState;
 import dev.chrunbook.state.NodeState;
 import dev.chrunbook.state.SourceRange;
 import dev.chrunbook.state.StateStore;
-import dev.chrunbook.state.Status;
 import dev.chrunbook.transfer.Cursor;
 import dev.chrunbook.transfer.Placement;
 import dev.chrunbook.transfer.RemoteCopy;

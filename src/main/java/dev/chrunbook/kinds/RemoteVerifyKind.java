@@ -10,18 +10,15 @@ import dev.chrunbook.runbook.Step;
 import dev.chrunbook.state.ChunkState;
 import dev.chrunbook.state.NodeState;
 import dev.chrunbook.state.StateStore;
-import dev.chrunbook.state.Status;
 import dev.chrunbook.transfer.RemoteSql;
 import dev.chrunbook.verify.RowHash;
 import dev.chrunbook.verify.SliceSql;
 import dev.chrunbook.verify.SliceVerify;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code kind: remote-verify}: after a remote-copy, the source (on the other cluster, through

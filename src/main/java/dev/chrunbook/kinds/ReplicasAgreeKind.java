@@ -7,10 +7,7 @@ import dev.chrunbook.chunks.ChunkPlanner;
 import dev.chrunbook.chunks.ChunkSql;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseException;
-import dev.chrunbook.runbook.Step;
-import dev.chrunbook.state.NodeState;
 import dev.chrunbook.state.StateStore;
-import dev.chrunbook.state.Status;
 import dev.chrunbook.verify.RowHash;
 
 import java.time.Duration;

@@ -13,7 +13,6 @@ import dev.chrunbook.runbook.Step;
 import dev.chrunbook.state.ChunkState;
 import dev.chrunbook.state.NodeState;
 import dev.chrunbook.state.StateStore;
-import dev.chrunbook.state.Status;
 import dev.chrunbook.verify.Changes;
 import dev.chrunbook.verify.RowHash;
 import dev.chrunbook.verify.SliceSql;
@@ -27,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@code kind: slice-verify}: the old table against the new one on each node, slice by slice (the

@@ -8,7 +8,6 @@ import dev.chrunbook.apply.StatementSender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chrunbook.Node;
-import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.apply.NodeWork;
 import dev.chrunbook.kinds.StepKind;
 import dev.chrunbook.chunks.ChunkSql;

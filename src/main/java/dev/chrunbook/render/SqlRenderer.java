@@ -10,7 +10,6 @@ import dev.chrunbook.runbook.Runbook;
 import dev.chrunbook.runbook.Step;
 import dev.chrunbook.Node;
 import freemarker.cache.ClassTemplateLoader;
-import freemarker.cache.FileTemplateLoader;
 import freemarker.cache.MultiTemplateLoader;
 import freemarker.cache.TemplateLoader;
 import freemarker.core.PlainTextOutputFormat;

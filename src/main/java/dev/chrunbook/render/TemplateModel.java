@@ -1,7 +1,5 @@
 package dev.chrunbook.render;
 
-import dev.chrunbook.SqlQuoting;
-
 import dev.chrunbook.runbook.Runbook;
 import dev.chrunbook.runbook.Step;
 import dev.chrunbook.Node;

@@ -2,7 +2,6 @@ package dev.chrunbook.runbook;
 
 import dev.chrunbook.ChrunbookException;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,9 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads a runbook YAML file into a {@link Runbook}, rejecting anything malformed with file:line. */

@@ -4,22 +4,13 @@ import dev.chrunbook.catalog.Catalog;
 
 import dev.chrunbook.apply.NodeContext;
 
-import dev.chrunbook.Node;
 import dev.chrunbook.SqlQuoting;
-import dev.chrunbook.apply.QueryIds;
 import dev.chrunbook.chunks.ChunkSql;
 import dev.chrunbook.clickhouse.ClickHouseClient;
-import dev.chrunbook.clickhouse.ClickHouseException;
-import dev.chrunbook.clickhouse.QueryInspector;
 import dev.chrunbook.clickhouse.QueryOutcome;
-import dev.chrunbook.observe.ExecutionListener;
-import dev.chrunbook.runbook.Step;
 import dev.chrunbook.state.ChunkState;
 import dev.chrunbook.state.StatementState;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 

@@ -2,11 +2,9 @@ package dev.chrunbook.verify;
 
 import dev.chrunbook.catalog.Catalog;
 
-import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 

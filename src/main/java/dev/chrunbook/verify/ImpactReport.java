@@ -6,7 +6,6 @@ import dev.chrunbook.ddl.OnCluster;
 import dev.chrunbook.clickhouse.ClickHouseClient;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
 import dev.chrunbook.clickhouse.ClickHouseException;
-import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.Node;
 import dev.chrunbook.cluster.Topology;
 

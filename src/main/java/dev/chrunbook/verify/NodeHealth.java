@@ -7,7 +7,6 @@ import dev.chrunbook.clickhouse.Table;
 import dev.chrunbook.SqlQuoting;
 import dev.chrunbook.Node;
 
-import java.util.List;
 import java.util.Optional;
 
 /**

@@ -215,7 +215,7 @@ class ChunkedCopyTest {
         java.nio.file.Files.createDirectories(dir.resolve("state"));
         java.nio.file.Files.writeString(dir.resolve("state").resolve(Throttle.PAUSE_FILE), "");
         Throttle throttle = new Throttle(dir.resolve("state").resolve(Throttle.PAUSE_FILE), "db", "t", 0, 0, 0, Optional.empty());
-        Optional<String> held = throttle.holds(node.connect(NODE.host(), NODE.httpPort()));
-        assertTrue(held.isPresent() && held.get().startsWith("paused by"), held.toString());
+        Optional<Throttle.Hold> held = throttle.holds(node.connect(NODE.host(), NODE.httpPort()));
+        assertTrue(held.isPresent() && held.get().paused() && held.get().why().startsWith("paused by"), held.toString());
     }
 }
