@@ -29,6 +29,9 @@ public final class Derivation {
         }
         Report best = null;
         for (Map.Entry<String, String> d : definitionsRead.entrySet()) {
+            if (d.getValue().isBlank()) {
+                continue; // a table that was not there when the step was rendered
+            }
             try {
                 CreateQuery from = CreateQuery.parse(d.getValue());
                 if (!from.objectKind().equals(created.objectKind()) || from.hasEngine() != created.hasEngine()) {

@@ -61,16 +61,33 @@ public final class ClusterFacts implements NodeFacts {
 
     @Override
     public Optional<String> definition(String stepId, Node node, String database, String table) {
+        String text = pinned(stepId, node, database, table);
+        if (text.isEmpty()) {
+            throw missing(stepId == null ? "check" : stepId, node, database, table);
+        }
+        return Optional.of(text);
+    }
+
+    @Override
+    public boolean exists(String stepId, Node node, String database, String table) {
+        return !pinned(stepId, node, database, table).isEmpty();
+    }
+
+    /**
+     * The table's definition ("" when it is not there) as the step's started attempt kept it, else as
+     * the node's catalog has it now, kept for the attempt about to start.
+     */
+    private String pinned(String stepId, Node node, String database, String table) {
         String key = database + "." + table;
         RunState s = state.get();
         NodeState ns = s == null || stepId == null ? NodeState.pending() : s.node(stepId, node.id());
         String text = (ns.status() == Status.DONE || ns.status() == Status.RUNNING) && ns.definitions().containsKey(key)
                 ? ns.definitions().get(key)
-                : readDefinition(stepId == null ? "check" : stepId, node, database, table);
+                : readDefinition(node, database, table);
         if (stepId != null) {
             definitionsRead.computeIfAbsent(stepId + "|" + node.id(), k -> new ConcurrentHashMap<>()).put(key, text);
         }
-        return Optional.of(text);
+        return text;
     }
 
     @Override
@@ -88,9 +105,9 @@ public final class ClusterFacts implements NodeFacts {
         return Optional.ofNullable(state.get()).flatMap(s -> s.lastFinish(stepId)).map(SECONDS::format);
     }
 
-    private String readDefinition(String stepId, Node node, String database, String table) {
+    private String readDefinition(Node node, String database, String table) {
         try (ClickHouseClient client = connector.connect(node.host(), node.httpPort())) {
-            return new Catalog(client).definition(database, table).orElseThrow(() -> missing(stepId, node, database, table));
+            return new Catalog(client).definition(database, table).orElse("");
         } catch (ClickHouseException e) {
             throw new ChrunbookException(ExitCode.STEP_FAILED, "cannot read the definition of " + database + "." + table
                     + " on " + node.id() + ": " + e.getMessage(), e);

@@ -124,6 +124,12 @@ final class DefinitionFunctions {
             }
             return markup(m.sql(Boolean.TRUE.equals(spec.get("if_not_exists")), onCluster));
         }));
+        model.put("table_exists", fn("table_exists(database, table)", 2, a -> facts.exists(stepId, node, text(a.get(0)), text(a.get(1)))));
+        model.put("column_names", fn("column_names(database, table)", 2, a -> {
+            List<String> names = new ArrayList<>();
+            read(text(a.get(0)), text(a.get(1))).ifPresent(q -> q.columns().forEach(c -> names.add(c.name())));
+            return names;
+        }));
         model.put("remember_definition", fn("remember_definition(database, table)", 2, a -> {
             read(text(a.get(0)), text(a.get(1)));
             return "";

@@ -23,6 +23,11 @@ public interface NodeFacts {
         }
 
         @Override
+        public boolean exists(String stepId, Node node, String database, String table) {
+            return false;
+        }
+
+        @Override
         public Map<String, String> definitionsRead(String stepId, Node node) {
             return Map.of();
         }
@@ -57,6 +62,12 @@ public interface NodeFacts {
      * was rendered from, so drift checks do not depend on what later steps changed.
      */
     Optional<String> definition(String stepId, Node node, String database, String table);
+
+    /**
+     * Whether the table is there, kept with the step's attempt as its definition is (absent as an empty
+     * one): a step that ran, resumed or checked for drift, sees what it was rendered from. False offline.
+     */
+    boolean exists(String stepId, Node node, String database, String table);
 
     /** The definitions read for that step and node so far, by {@code database.table}, to keep in the state. */
     Map<String, String> definitionsRead(String stepId, Node node);
