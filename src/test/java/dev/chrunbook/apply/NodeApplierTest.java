@@ -176,13 +176,29 @@ class NodeApplierTest {
         // what 18.16 answered after a ZooKeeper freeze: the ALTER went through on ch4, not on ch3, whose replica stayed read-only
         node.refuseOnce("INSERT INTO t", "Code: 341, e.displayText() = DB::Exception: Alter is not finished because timeout when waiting"
                         + " for some replicas: ch3")
-                .answer(sql -> sql.contains("FROM system.replicas")
-                        ? new dev.chrunbook.clickhouse.Table(List.of("database", "table", "replica_name", "is_readonly", "is_session_expired",
-                        "active_replicas", "total_replicas", "queue_size"), List.of(List.of("posthog", "sharded_events_mig", "ch3", "1", "0", "2", "2", "0")))
-                        : new dev.chrunbook.clickhouse.Table(List.of("x"), List.of()));
+                .answer(sql -> {
+                    if (sql.startsWith("SELECT zookeeper_path FROM system.replicas")) {
+                        return table(List.of("/clickhouse/tables/2/posthog.sharded_events_mig"));
+                    }
+                    if (sql.contains("FROM system.replicas")) {
+                        return table(List.of("posthog", "sharded_events_mig", "ch3", "1", "0", "2", "2", "0"));
+                    }
+                    if (sql.contains("/replicas'")) { // the replicas' names under the table's path
+                        return new dev.chrunbook.clickhouse.Table(List.of("name"), List.of(List.of("ch3"), List.of("ch4")));
+                    }
+                    if (sql.contains("AND name = 'columns'")) { // the table's columns version, then each replica's
+                        return table(List.of(sql.contains("/replicas/ch3'") ? "1" : "2"));
+                    }
+                    return new dev.chrunbook.clickhouse.Table(List.of("x"), List.of());
+                });
         NodeState end = apply();
         assertEquals(Status.FAILED, end.status(), end.toString());
         assertTrue(end.error().contains("posthog.sharded_events_mig replica ch3: read-only"), end.error());
         assertTrue(end.error().contains("SYSTEM RESTART REPLICA posthog.sharded_events_mig"), end.error());
+        assertTrue(end.error().contains("the table's 2, ch3's 1 (behind), ch4's 2"), end.error());
+    }
+
+    private static dev.chrunbook.clickhouse.Table table(List<String> row) {
+        return new dev.chrunbook.clickhouse.Table(java.util.stream.IntStream.range(0, row.size()).mapToObj(i -> "c" + i).toList(), List.of(row));
     }
 }
