@@ -7,7 +7,14 @@
   main table receives nothing (messages wait in Kafka). Views are dropped, not detached: a detached
   table comes back when its server restarts.
   vars: kafka_mv, catchup_mv
+  Only with cutover: recreate (the drop-and-recreate cut-over, for a topology whose main view writes
+  into the table without a Distributed table between them). The default cutover: exchange stops
+  nothing: this step renders nothing, and swap exchanges the tables under running ingestion.
 -->
+<#if (cutover!"exchange") == "recreate">
 ${remember_definition(database, kafka_mv)}
 DROP TABLE IF EXISTS ${ident(database, catchup_mv)} ON CLUSTER ${cluster};
 DROP TABLE IF EXISTS ${ident(database, kafka_mv)} ON CLUSTER ${cluster}
+<#else>
+
+</#if>

@@ -8,7 +8,10 @@
   older than the swap, and events the catch-up had read before the main view stopped never reached
   the old table; both are copied back, and nothing the old table has is copied twice.
   vars: source, staging, backup_suffix, kafka_mv, writable, id_column, ingested_column, catchup_margin_seconds
+  With the default cutover: exchange, the rollback is exchange-back.sql.ftl: the same exchange again,
+  then the window mended at once.
 -->
+<#if (cutover!"exchange") == "recreate">
 DROP TABLE IF EXISTS ${ident(database, kafka_mv)} ON CLUSTER ${cluster};
 
 RENAME TABLE
@@ -26,3 +29,6 @@ FROM cluster(${cluster}, ${database}, ${staging})
 WHERE ${ident(ingested_column)} >= ${since}
   AND ${ident(id_column)} NOT IN (SELECT ${ident(id_column)} FROM cluster(${cluster}, ${database}, ${source})
                                   WHERE ${ident(ingested_column)} >= ${since} - ${catchup_margin_seconds})
+<#else>
+<#include "exchange-back.sql.ftl">
+</#if>

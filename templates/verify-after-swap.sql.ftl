@@ -13,7 +13,10 @@
   migration took, not with how large the table is.
   vars: source, backup_suffix, copy_step, catchup_margin_seconds, id_column (default uuid),
         time_column (default timestamp), ingested_column (default _timestamp), stop_step (default stop-ingestion)
+  With the default cutover: exchange, the check is both-fed.sql.ftl: both tables hold every id of the
+  window around the exchange.
 -->
+<#if (cutover!"exchange") == "recreate">
 <#assign backup = source + "_" + backup_suffix + "_" + run_id>
 <#assign id = ident(id_column!"uuid"), day = ident(time_column!"timestamp"), ingested = ident(ingested_column!"_timestamp")>
 <#assign from>toDateTime(${lit(step_started(copy_step))}) - ${catchup_margin_seconds}</#assign>
@@ -35,3 +38,6 @@ WHERE ${ingested} >= ${from} AND ${ingested} < ${until}
   AND ${id} NOT IN (SELECT ${id} FROM ${ident(database, source)} WHERE ${ingested} >= ${from} - ${catchup_margin_seconds})
 ORDER BY day, id
 LIMIT 20
+<#else>
+<#include "both-fed.sql.ftl">
+</#if>

@@ -69,6 +69,11 @@ public final class Catalog {
         return tableField("engine", database, table);
     }
 
+    /** The database's engine (Atomic on current servers, Ordinary on 18.16: EXCHANGE TABLES needs Atomic); empty when there is none. */
+    public Optional<String> databaseEngine(String database) {
+        return Optional.ofNullable(client.selectOne("SELECT engine FROM system.databases WHERE name = " + SqlQuoting.literal(database)));
+    }
+
     /** The database's tables whose name starts with {@code prefix} (chrunbook's own scratch tables). */
     public List<String> tablesStartingWith(String database, String prefix) {
         List<String> out = new ArrayList<>();

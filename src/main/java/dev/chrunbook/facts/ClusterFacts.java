@@ -69,6 +69,16 @@ public final class ClusterFacts implements NodeFacts {
     }
 
     @Override
+    public String databaseEngine(Node node, String database) {
+        try (ClickHouseClient client = connector.connect(node.host(), node.httpPort())) {
+            return new Catalog(client).databaseEngine(database).orElse("");
+        } catch (ClickHouseException e) {
+            throw new ChrunbookException(ExitCode.STEP_FAILED, "cannot read the engine of database " + database + " on " + node.id()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public boolean exists(String stepId, Node node, String database, String table) {
         return !pinned(stepId, node, database, table).isEmpty();
     }

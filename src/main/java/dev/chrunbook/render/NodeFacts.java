@@ -28,6 +28,11 @@ public interface NodeFacts {
         }
 
         @Override
+        public String databaseEngine(Node node, String database) {
+            return "";
+        }
+
+        @Override
         public Map<String, String> definitionsRead(String stepId, Node node) {
             return Map.of();
         }
@@ -68,6 +73,9 @@ public interface NodeFacts {
      * one): a step that ran, resumed or checked for drift, sees what it was rendered from. False offline.
      */
     boolean exists(String stepId, Node node, String database, String table);
+
+    /** The database's engine on that node (Atomic, Ordinary, ...); "" offline. */
+    String databaseEngine(Node node, String database);
 
     /** The definitions read for that step and node so far, by {@code database.table}, to keep in the state. */
     Map<String, String> definitionsRead(String stepId, Node node);

@@ -53,6 +53,12 @@ final class TemplateModel {
         m.put("lit", QuotingFunctions.litFunction());
         m.put("sql", QuotingFunctions.sqlFunction());
         m.put("table_columns", columnsFunction(facts, node));
+        m.put("database_engine", (TemplateMethodModelEx) args -> {
+            if (args.size() != 1) {
+                throw new TemplateModelException("database_engine(database) takes one argument");
+            }
+            return facts.databaseEngine(node, text(args.get(0)));
+        });
         new DefinitionFunctions(facts, node, pinned ? step.id() : null).register(m);
         m.put("step_started", stepTimeFunction("step_started", facts::stepStarted));
         m.put("step_finished", stepTimeFunction("step_finished", facts::stepFinished));

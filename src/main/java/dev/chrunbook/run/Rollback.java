@@ -56,7 +56,7 @@ public final class Rollback {
         for (Step later : runbook.steps().subList(runbook.indexOf(step) + 1, runbook.steps().size())) {
             boolean started = store.state().steps().getOrDefault(later.id(), Map.of()).values().stream()
                     .anyMatch(n -> n.status() != Status.PENDING);
-            if (started && planner.kinds().of(later).changesCluster()) {
+            if (started && planner.kinds().of(later).changesCluster() && !later.keepsRollback()) {
                 throw ChrunbookException.stateConflict("step '" + later.id() + "' after '" + step.id()
                         + "' has already run; undo it first, or finish forward");
             }

@@ -18,7 +18,7 @@ public final class RunbookLoader {
             Set.of("name", "description", "cluster", "database", "vars", "settings", "steps", "hooks");
     /** The keys every step has; the rest belong to its kind. */
     private static final Set<String> COMMON_KEYS =
-            Set.of("id", "description", "kind", "on", "settings", "confirm", "timeout", "vars", "pause_before", "rollback");
+            Set.of("id", "description", "kind", "on", "settings", "confirm", "timeout", "vars", "pause_before", "rollback", "keeps_rollback");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern STEP_ID = Pattern.compile("[a-z0-9][a-z0-9_-]*");
@@ -114,7 +114,8 @@ public final class RunbookLoader {
         checkSettingNames(s, settings);
         return new Step(id, s.optionalString("description", ""), kind.name(), on, ordered(settings),
                 s.optionalBoolean("confirm", false), s.optionalBoolean("pause_before", false),
-                DurationText.field(s, id, "timeout"), stepVars(s, id), rollback(s, id), s.line(), body);
+                DurationText.field(s, id, "timeout"), stepVars(s, id), rollback(s, id), s.optionalBoolean("keeps_rollback", false),
+                s.line(), body);
     }
 
     private StepFields kind(YamlFields s, String id) {

@@ -26,6 +26,7 @@ public record Step(
         Optional<Duration> timeout,
         Map<String, Object> vars,
         String rollback,
+        boolean keepsRollback,
         int line,
         Body body) {
 
@@ -91,7 +92,7 @@ public record Step(
 
     /** The compensating step: the rollback template run on this step's nodes, with its own state and query ids. */
     public Step rollbackStep() {
-        return new Step(id + "-rollback", "undo " + id, SQL_KIND, on, settings, true, false, timeout, vars, null, line,
+        return new Step(id + "-rollback", "undo " + id, SQL_KIND, on, settings, true, false, timeout, vars, null, false, line,
                 Body.ofTemplate(rollback));
     }
 

@@ -72,7 +72,7 @@ class CurrentRunbookIT {
         engine = new LocalEngine(tmp);
         createSchema();
         runbook = KINDS.loader().load(RUNBOOK, Map.of("kafka_brokers", "127.0.0.1:9092", "kafka_topic", "current_engine_events",
-                "min_backup_age_seconds", "0",
+                "min_backup_age_seconds", "0", "cutover", "recreate", // the drop-and-recreate cut-over runs here; the exchange's SQL is parsed below
                 "copy_parallel", "1", "main_group", "")); // the embedded engine runs one query at a time, and there is no Kafka
         ClickHouseConnector connector = EngineClient.connector(engine);
         ClusterFacts facts = new ClusterFacts(connector, new ServerFacts(connector, Optional.empty()),
@@ -93,6 +93,21 @@ class CurrentRunbookIT {
                 }
             }
         }
+        // the default cut-over (exchange: EXCHANGE TABLES in an Atomic database, the window mended through
+        // Distributed tables, the second feed ended) as the current engine parses it; CutoverWindowIT runs it on a cluster
+        Runbook exchange = KINDS.loader().load(RUNBOOK, Map.of("kafka_brokers", "127.0.0.1:9092", "kafka_topic", "current_engine_events",
+                "min_backup_age_seconds", "0", "main_group", ""));
+        SqlRenderer exchangeRenderer = new SqlRenderer(exchange, "20261201_000000_abcd", List.of(LocalCluster.ROOT.resolve("templates")), facts);
+        List<String> parsed = new ArrayList<>();
+        for (Step step : List.of(exchange.step("swap"), exchange.step("swap").rollbackStep(), exchange.step("mend"),
+                exchange.step("end-feed"), exchange.step("drop-backup"))) {
+            for (RenderedStatement s : exchangeRenderer.render(step, NODE)) {
+                engine.query("EXPLAIN AST " + LocalRewrite.forLocal(s.sql()));
+                parsed.add(s.sql().strip().split("\\s+")[0]);
+            }
+        }
+        assertTrue(parsed.contains("EXCHANGE") && parsed.contains("INSERT") && parsed.contains("SYSTEM"), "the exchange's statements: " + parsed);
+
         // materialized-columns adds nothing since staging keeps its MATERIALIZED columns (materialized: copy)
         assertTrue(executed >= 35, "statements executed: " + executed);
 

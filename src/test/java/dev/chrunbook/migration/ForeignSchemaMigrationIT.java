@@ -43,7 +43,7 @@ class ForeignSchemaMigrationIT {
         Path runbook = ForeignSchema.runbook(tmp.resolve("runbook"), db, topic);
         // recompute: materialized-columns adds the computed columns to staging, and the schema gate reads them
         List<String> common = List.of("--connection", LocalCluster.CONNECTION.toString(), "--state-dir", tmp.resolve("state").toString(),
-                "--set", "materialized=recompute");
+                "--set", "materialized=recompute", "--set", "cutover=recreate"); // the exchange is CutoverWindowIT's
 
         try (LiveProducer producer = new LiveProducer(topic, 100, ForeignSchema.MESSAGE)) {
             Waits.until(() -> producer.produced() > 300, Duration.ofMinutes(3), "the producer gets going");
@@ -75,7 +75,8 @@ class ForeignSchemaMigrationIT {
             cluster.onCluster("RENAME TABLE " + db + ".app_events TO " + db + ".app_events_backup_" + run + ", " + db + ".app_events_by_kind TO "
                     + db + ".app_events, " + db + ".app_kafka TO " + db + ".app_kafka_backup_" + run + ", " + db + ".app_kafka_catchup TO "
                     + db + ".app_kafka ON CLUSTER posthog");
-            expectOk(Cli.runbook(runbook, common, "run", "--step", "swap", "--step", "verify-after-swap", "--execute", "--yes"));
+            expectOk(Cli.runbook(runbook, common, "run", "--step", "swap", "--step", "swap-lag", "--step", "mend",
+                    "--step", "verify-after-swap", "--execute", "--yes"));
             int producedAtSwap = producer.produced();
             Waits.until(() -> producer.produced() > producedAtSwap + 300, Duration.ofMinutes(3), "events are produced after the swap");
             Set<String> live = producer.stop();

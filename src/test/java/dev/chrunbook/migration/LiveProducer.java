@@ -80,6 +80,11 @@ final class LiveProducer implements AutoCloseable {
         return acked.size();
     }
 
+    /** The ids Kafka acknowledged so far, while it goes on producing. */
+    Set<String> acked() {
+        return Set.copyOf(acked);
+    }
+
     /** Stops producing, waits for every send to be acknowledged, returns the ids. */
     Set<String> stop() throws InterruptedException {
         running.set(false);

@@ -57,7 +57,7 @@ class PostHogCurrentClusterIT {
         String sourceBefore = definition("sharded_events");
         List<String> common = List.of("--connection", CurrentCluster.CONNECTION.toString(), "--state-dir", tmp.resolve("state").toString(),
                 "--set", "kafka_mv=events_json_mv", "--set", "kafka_brokers=127.0.0.1:9092", "--set", "kafka_topic=" + schema.topic(),
-                "--set", "main_group=" + schema.group(), "--set", "order_by=" + ORDER_BY, "--set", "min_backup_age_seconds=0", "--set", "copy_chunk_rows=25000",
+                "--set", "main_group=" + schema.group(), "--set", "order_by=" + ORDER_BY, "--set", "min_backup_age_seconds=0", "--set", "cutover=recreate", "--set", "copy_chunk_rows=25000",
                 "--set", "catchup_margin_seconds=120");
 
         try (LiveProducer producer = new LiveProducer(schema.topic(), 200, PostHogSchema::liveEvent)) {
@@ -75,7 +75,7 @@ class PostHogCurrentClusterIT {
                     "kills landed in the copy and in the catch-up: " + killedIn);
             expectOk(Cli.runbook(RUNBOOK, common, "run", "--to", "replicas-agree", "--execute"));
             Cli.Result cutover = Cli.runbook(RUNBOOK, common, "run", "--step", "stop-ingestion", "--step", "drain", "--step", "swap",
-                    "--step", "verify-after-swap", "--execute", "--yes");
+                    "--step", "swap-lag", "--step", "mend", "--step", "verify-after-swap", "--execute", "--yes");
             expectOk(cutover);
             String cutoverStarted = CurrentCluster.query(1, "SELECT toString(now() - 60)");
             int producedAtSwap = producer.produced();

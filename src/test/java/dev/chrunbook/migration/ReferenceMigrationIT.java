@@ -46,7 +46,8 @@ class ReferenceMigrationIT {
         load(db, topic);
         Path runbook = copyRunbook(db);
         List<String> common = List.of("--connection", LocalCluster.CONNECTION.toString(),
-                "--state-dir", tmp.resolve("state").toString(), "--set", "kafka_topic=" + topic);
+                "--state-dir", tmp.resolve("state").toString(), "--set", "kafka_topic=" + topic,
+                "--set", "cutover=recreate"); // the drop-and-recreate cut-over, chosen explicitly (CutoverWindowIT runs the exchange)
 
         try (LiveProducer producer = new LiveProducer(topic, 100)) {
             Waits.until(() -> producer.produced() > 300, Duration.ofMinutes(3), "the producer gets going");
@@ -61,7 +62,7 @@ class ReferenceMigrationIT {
             assertEquals(1, cluster.count(1, "SELECT count() FROM system.tables WHERE database = '" + db + "' AND name = 'events_mv'"),
                     "pause_before kept the cut-over from starting");
             Cli.Result cutover = Cli.runbook(runbook, common, "run", "--step", "stop-ingestion", "--step", "drain", "--step", "swap",
-                    "--step", "verify-after-swap", "--execute", "--yes");
+                    "--step", "swap-lag", "--step", "mend", "--step", "verify-after-swap", "--execute", "--yes");
             expectOk(cutover);
             assertTrue(cutover.out().contains("confirmed by --yes"), cutover.out());
             int producedAtSwap = producer.produced();
@@ -107,7 +108,8 @@ class ReferenceMigrationIT {
             String backup = cluster.query(1, "SELECT name FROM system.tables WHERE database = '" + db
                     + "' AND name LIKE 'sharded_events_backup_%'");
             assertTrue(!backup.isEmpty(), "backup exists after the swap");
-            expectOk(Cli.runbook(runbook, common, "run", "--step", "drop-backup", "--execute", "--yes"));
+            expectOk(Cli.runbook(runbook, common, "run", "--step", "revert-window", "--step", "end-feed", "--step", "drop-backup",
+                    "--execute", "--yes"));
             for (int n = 1; n <= 4; n++) {
                 assertEquals(0, cluster.count(n, "SELECT count() FROM system.tables WHERE database = '" + db
                         + "' AND name = '" + backup + "'"), "backup dropped on node " + n);

@@ -40,7 +40,8 @@ class RollbackByIdentityIT {
         String topic = "rollback_id_" + db;
         ForeignSchema.create(cluster, topic, 20_000, true);
         Path runbook = ForeignSchema.runbook(tmp.resolve("runbook"), db, topic);
-        List<String> common = List.of("--connection", LocalCluster.CONNECTION.toString(), "--state-dir", tmp.resolve("state").toString());
+        List<String> common = List.of("--connection", LocalCluster.CONNECTION.toString(), "--state-dir", tmp.resolve("state").toString(),
+                "--set", "cutover=recreate"); // the rollback that copies back by identity after a drop-and-recreate cut-over
         try (LiveProducer producer = new LiveProducer(topic, 100, ForeignSchema.MESSAGE)) {
             Waits.until(() -> producer.produced() > 200, Duration.ofMinutes(2), "the producer gets going");
             ok(Cli.runbook(runbook, common, "run", "--to", "replicas-agree", "--execute"));

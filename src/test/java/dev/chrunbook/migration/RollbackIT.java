@@ -42,7 +42,8 @@ class RollbackIT {
         Path runbook = dir.resolve("runbook.yaml");
         Files.writeString(runbook, Files.readString(EXAMPLE.resolve("runbook.yaml")).replace("\ndatabase: posthog\n", "\ndatabase: " + db + "\n"));
         List<String> common = List.of("--connection", LocalCluster.CONNECTION.toString(),
-                "--state-dir", tmp.resolve("state").toString(), "--set", "kafka_topic=" + topic);
+                "--state-dir", tmp.resolve("state").toString(), "--set", "kafka_topic=" + topic,
+                "--set", "cutover=recreate"); // the rollback that copies back by identity after a drop-and-recreate cut-over
         String oldSortKey = cluster.query(1, "SELECT sorting_key FROM system.tables WHERE database = '" + db + "' AND name = 'sharded_events'");
 
         try (LiveProducer producer = new LiveProducer(topic, 100)) {
