@@ -107,6 +107,8 @@ class CutoverWindowIT {
         while (cli.isAlive() && System.nanoTime() < until && !running(state, step)) {
             Thread.sleep(2);
         }
+        assertTrue(cli.isAlive() && running(state, step), "the CLI is killed while " + step + " runs, not after: "
+                + Files.readString(tmp.resolve(step + ".log")));
         cli.destroyForcibly().waitFor();
         // a killed run leaves its lock; the operator removes it, as the next run's refusal says
         Files.deleteIfExists(tmp.resolve("state").resolve("run.lock"));

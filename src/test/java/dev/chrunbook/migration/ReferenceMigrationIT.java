@@ -33,7 +33,7 @@ class ReferenceMigrationIT {
      * Steps chrunbook does itself: the one statement each keeps in the state records what it did (the
      * chunked steps' SQL is in their ledgers, one statement per chunk or partition sent), not SQL sent.
      */
-    private static final List<String> RECORDED_STEPS = List.of("preflight-kafka", "catch-up-offsets", "catch-up-lag", "replicas-agree",
+    private static final List<String> RECORDED_STEPS = List.of("preflight-kafka", "catch-up-offsets", "catch-up-lag", "swap-lag", "replicas-agree",
             "copy", "dedupe", "verify");
 
     @TempDir
