@@ -22,7 +22,10 @@
 SYSTEM FLUSH DISTRIBUTED ${ident(database, writable)} ON CLUSTER ${cluster};
 SYSTEM FLUSH DISTRIBUTED ${ident(database, catchup_writable)} ON CLUSTER ${cluster};
 </#if>
-<#assign stored = table_columns(database, source)?filter(c -> c.default_kind == "" || c.default_kind == "DEFAULT")>
+<#-- the columns both a table stores and its Distributed table writes (PostHog's writable_events lacks inserted_at and
+     the dmat_ columns: those of a mended row take their defaults) -->
+<#assign through = table_columns(database, writable)?map(c -> c.name)>
+<#assign stored = table_columns(database, source)?filter(c -> (c.default_kind == "" || c.default_kind == "DEFAULT") && through?seq_contains(c.name))>
 <#list [[writable, staging, source], [catchup_writable, source, staging]] as pair>
 INSERT INTO ${ident(database, pair[0])} (<#list stored as c>${ident(c.name)}<#sep>, </#list>)
 SELECT <#list stored as c>${ident(c.name)}<#sep>, </#list>

@@ -21,7 +21,8 @@ ON CLUSTER ${cluster};
 
 ${mirror(database, kafka_mv, {"name": kafka_mv, "on_cluster": cluster, "from_step": "stop-ingestion"})};
 
-<#assign stored = table_columns(database, source)?filter(c -> c.default_kind == "" || c.default_kind == "DEFAULT")>
+<#assign through = table_columns(database, writable)?map(c -> c.name)>
+<#assign stored = table_columns(database, source)?filter(c -> (c.default_kind == "" || c.default_kind == "DEFAULT") && through?seq_contains(c.name))>
 <#assign since>toDateTime(${lit(step_started("stop-ingestion"))}) - ${catchup_margin_seconds}</#assign>
 INSERT INTO ${ident(database, writable)} (<#list stored as c>${ident(c.name)}<#sep>, </#list>)
 SELECT <#list stored as c>${ident(c.name)}<#sep>, </#list>

@@ -54,6 +54,7 @@ final class StatusCommand extends RunbookCommand {
             out.println(report.toJson());
         } else {
             print(out, report);
+            revertible(ws).forEach(out::println);
             if (report.paused() != null) {
                 out.printf("%npaused: %s exists; chunked steps finish the chunks that run and start no new one until it is removed%n", pause);
             }
@@ -77,6 +78,35 @@ final class StatusCommand extends RunbookCommand {
             report = LiveProgress.add(report, state, topology, ws.connector("status"));
         }
         return report.paused(java.nio.file.Files.exists(ws.stateDir.resolve(dev.chrunbook.chunks.Throttle.PAUSE_FILE)));
+    }
+
+    /**
+     * The done steps that can still be taken back (a rollback template, nothing after them in the way),
+     * with the revert window when the runbook has one (revert_window_seconds, counted from the step's end).
+     */
+    private static List<String> revertible(Workspace ws) {
+        RunState state = ws.state().orElse(null);
+        List<String> lines = new java.util.ArrayList<>();
+        if (state == null) {
+            return lines;
+        }
+        Object window = ws.runbook.vars().get("revert_window_seconds");
+        for (Step s : ws.runbook.steps()) {
+            java.util.Optional<java.time.Instant> done = state.lastFinish(s.id());
+            boolean complete = state.steps().getOrDefault(s.id(), Map.of()).values().stream().allMatch(n -> n.status().complete())
+                    && !state.steps().getOrDefault(s.id(), Map.of()).isEmpty();
+            if (s.rollback() == null || !complete || done.isEmpty() || dev.chrunbook.run.Rollback.blocker(ws.runbook, state, ws.kinds, s).isPresent()) {
+                continue;
+            }
+            String until = "";
+            if (window != null && window.toString().matches("\\d{1,9}")) {
+                java.time.Instant end = done.get().plusSeconds(Long.parseLong(window.toString()));
+                until = ", revert window open until " + end + (java.time.Instant.now().isAfter(end) ? " (passed: end it with the steps after it)" : "");
+            }
+            lines.add(String.format("%nrevert: step %s ended %s%s; it can be taken back with: chrunbook rollback %s --step %s --execute",
+                    s.id(), done.get(), until, ws.runbook.file(), s.id()));
+        }
+        return lines;
     }
 
     private static void print(PrintWriter out, StatusReport report) {

@@ -3,12 +3,14 @@ package dev.chrunbook.run;
 import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.Node;
 import dev.chrunbook.apply.NodeWork;
+import dev.chrunbook.kinds.Kinds;
 import dev.chrunbook.kinds.Services;
 import dev.chrunbook.plan.WorkPlanner;
 import dev.chrunbook.render.RenderedStatement;
 import dev.chrunbook.runbook.Runbook;
 import dev.chrunbook.runbook.Step;
 import dev.chrunbook.state.NodeState;
+import dev.chrunbook.state.RunState;
 import dev.chrunbook.state.StateStore;
 import dev.chrunbook.state.Status;
 import dev.chrunbook.verify.ImpactReport;
@@ -36,6 +38,21 @@ public final class Rollback {
         this.impact = impact;
     }
 
+    /**
+     * The later step that keeps {@code step} from being rolled back: one that changes the cluster and has
+     * started, unless it says it keeps the rollback open (keeps_rollback). Empty when the rollback may run.
+     */
+    public static Optional<Step> blocker(Runbook runbook, RunState state, Kinds kinds, Step step) {
+        for (Step later : runbook.steps().subList(runbook.indexOf(step) + 1, runbook.steps().size())) {
+            boolean started = state != null && state.steps().getOrDefault(later.id(), Map.of()).values().stream()
+                    .anyMatch(n -> n.status() != Status.PENDING);
+            if (started && kinds.of(later).changesCluster() && !later.keepsRollback()) {
+                return Optional.of(later);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The compensating SQL per node, for plan, dry-run and the run itself; reads no state. */
     public static Map<Node, NodeWork> render(WorkPlanner planner, Step step) {
         if (step.rollback() == null) {
@@ -53,14 +70,10 @@ public final class Rollback {
             throw ChrunbookException.stateConflict("step '" + step.id() + "' is not done on all its nodes: there is"
                     + " nothing to roll back (see: chrunbook status " + runbook.file() + ")");
         }
-        for (Step later : runbook.steps().subList(runbook.indexOf(step) + 1, runbook.steps().size())) {
-            boolean started = store.state().steps().getOrDefault(later.id(), Map.of()).values().stream()
-                    .anyMatch(n -> n.status() != Status.PENDING);
-            if (started && planner.kinds().of(later).changesCluster() && !later.keepsRollback()) {
-                throw ChrunbookException.stateConflict("step '" + later.id() + "' after '" + step.id()
-                        + "' has already run; undo it first, or finish forward");
-            }
-        }
+        blocker(runbook, store.state(), planner.kinds(), step).ifPresent(later -> {
+            throw ChrunbookException.stateConflict("step '" + later.id() + "' after '" + step.id()
+                    + "' has already run; undo it first, or finish forward");
+        });
         Map<Node, NodeWork> work = render(planner, step);
         List<String> sql = work.values().stream().flatMap(w -> w.statements().stream().map(RenderedStatement::sql)).toList();
         List<Node> nodes = List.copyOf(work.keySet());

@@ -62,6 +62,9 @@ class CutoverWindowIT {
                     "--step", "swap-lag", "--step", "mend", "--step", "verify-after-swap", "--execute", "--yes"));
             assertSortKeys(NEW_KEY, OLD_KEY);
             bothHoldEverything(producer, "after the swap");
+            Cli.Result status = Cli.runbook(runbook, common, "status");
+            assertTrue(status.out().contains("revert: step swap ended") && status.out().contains("rollback " + runbook + " --step swap"),
+                    "status shows the revert window: " + status.out());
 
             // 2. the swap back inside the revert window, killed while it runs, then run again
             killWhileRunning("swap-rollback", "rollback", runbook.toString(), "--step", "swap", "--execute", "--yes");
@@ -81,6 +84,7 @@ class CutoverWindowIT {
                 assertEquals("", cluster.query(node, "SELECT name FROM system.tables WHERE database = '" + db + "' AND name LIKE '%catchup'"),
                         "no catch-up view, Kafka or Distributed table is left on " + ClusterNodes.id(node));
             }
+            assertTrue(!Cli.runbook(runbook, common, "status").out().contains("revert:"), "the window is ended: no revert offered");
             Cli.Result late = Cli.runbook(runbook, common, "rollback", "--step", "swap", "--execute", "--yes");
             assertEquals(3, late.exitCode(), "after end-feed the swap is not taken back: " + late);
             int atEnd = producer.produced();
