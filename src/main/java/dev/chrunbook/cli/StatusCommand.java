@@ -54,6 +54,7 @@ final class StatusCommand extends RunbookCommand {
             out.println(report.toJson());
         } else {
             print(out, report);
+            lastRecheck(ws).ifPresent(out::println);
             revertible(ws).forEach(out::println);
             if (report.paused() != null) {
                 out.printf("%npaused: %s exists; chunked steps finish the chunks that run and start no new one until it is removed%n", pause);
@@ -78,6 +79,20 @@ final class StatusCommand extends RunbookCommand {
             report = LiveProgress.add(report, state, topology, ws.connector("status"));
         }
         return report.paused(java.nio.file.Files.exists(ws.stateDir.resolve(dev.chrunbook.chunks.Throttle.PAUSE_FILE)));
+    }
+
+    /** How long ago the re-check that gates the cut-over last passed, when the runbook has one (recheck_max_age_seconds). */
+    private static java.util.Optional<String> lastRecheck(Workspace ws) {
+        Object limit = ws.runbook.vars().get("recheck_max_age_seconds");
+        RunState state = ws.state().orElse(null);
+        if (limit == null || state == null || ws.runbook.steps().stream().noneMatch(s -> s.id().equals("recheck"))) {
+            return java.util.Optional.empty();
+        }
+        boolean clean = !state.steps().getOrDefault("recheck", Map.of()).isEmpty()
+                && state.steps().get("recheck").values().stream().allMatch(n -> n.status().complete());
+        return state.lastFinish("recheck").filter(at -> clean).map(at -> String.format(
+                "%nrecheck: last clean run %d s ago (swap refuses after %s s; run --step recheck --rerun --execute to check again)",
+                java.time.Duration.between(at, java.time.Instant.now()).toSeconds(), limit));
     }
 
     /**

@@ -54,6 +54,9 @@ class CutoverWindowIT {
             Cli.Result paused = Cli.runbook(runbook, common, "run", "--all", "--execute");
             expectOk(paused);
             assertTrue(paused.out().contains("stopped before step stop-ingestion"), paused.out());
+            // the re-check while the cut-over waits: both tables fed, run again at will; status says how old the last clean one is
+            expectOk(Cli.runbook(runbook, common, "run", "--step", "recheck", "--rerun", "--execute"));
+            assertTrue(Cli.runbook(runbook, common, "status").out().contains("recheck: last clean run"), "status shows the re-check's age");
 
             // 1. the swap, killed while it runs, then run again
             killWhileRunning("swap", "run", runbook.toString(), "--step", "stop-ingestion", "--step", "drain", "--step", "swap",

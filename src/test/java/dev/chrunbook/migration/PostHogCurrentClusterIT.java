@@ -73,7 +73,7 @@ class PostHogCurrentClusterIT {
             assertTrue(killedIn.stream().filter(s -> s.equals("copy")).count() >= 3
                             && killedIn.stream().filter(s -> s.startsWith("catch-up")).count() >= 2,
                     "kills landed in the copy and in the catch-up: " + killedIn);
-            expectOk(Cli.runbook(RUNBOOK, common, "run", "--to", "replicas-agree", "--execute"));
+            expectOk(Cli.runbook(RUNBOOK, common, "run", "--to", "recheck", "--execute"));
             Cli.Result cutover = Cli.runbook(RUNBOOK, common, "run", "--step", "stop-ingestion", "--step", "drain", "--step", "swap",
                     "--step", "swap-lag", "--step", "mend", "--step", "verify-after-swap", "--execute", "--yes");
             expectOk(cutover);

@@ -44,7 +44,7 @@ class RollbackByIdentityIT {
                 "--set", "cutover=recreate"); // the rollback that copies back by identity after a drop-and-recreate cut-over
         try (LiveProducer producer = new LiveProducer(topic, 100, ForeignSchema.MESSAGE)) {
             Waits.until(() -> producer.produced() > 200, Duration.ofMinutes(2), "the producer gets going");
-            ok(Cli.runbook(runbook, common, "run", "--to", "replicas-agree", "--execute"));
+            ok(Cli.runbook(runbook, common, "run", "--to", "recheck", "--execute"));
             ok(Cli.runbook(runbook, common, "run", "--step", "stop-ingestion", "--step", "drain", "--step", "swap", "--execute", "--yes"));
             int atSwap = producer.produced();
             Waits.until(() -> producer.produced() > atSwap + 300, Duration.ofMinutes(3), "events arrive in the new table after the swap");

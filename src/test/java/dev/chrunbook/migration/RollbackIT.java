@@ -47,7 +47,7 @@ class RollbackIT {
         String oldSortKey = cluster.query(1, "SELECT sorting_key FROM system.tables WHERE database = '" + db + "' AND name = 'sharded_events'");
 
         try (LiveProducer producer = new LiveProducer(topic, 100)) {
-            ok(Cli.runbook(runbook, common, "run", "--to", "replicas-agree", "--execute"));
+            ok(Cli.runbook(runbook, common, "run", "--to", "recheck", "--execute"));
             ok(Cli.runbook(runbook, common, "run", "--step", "stop-ingestion", "--step", "drain", "--step", "swap", "--execute", "--yes"));
             int atSwap = producer.produced();
             Waits.until(() -> producer.produced() > atSwap + 300, Duration.ofMinutes(3), "events arrive in the new table after the swap");
