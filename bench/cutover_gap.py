@@ -16,8 +16,10 @@ def at(x):
     return datetime.datetime.fromisoformat(x.replace('Z', '+00:00')[:26] + '+00:00')
 
 swap = next(iter(st['steps']['swap'].values()))['statements']
-cut = at(swap[0]['ended'])  # the EXCHANGE or RENAME: before it the old table is the source, after it the new one
-t = int(cut.timestamp())
+# the EXCHANGE or RENAME: before it the old table is the source, after it the new one; while it runs an
+# arrival in either is one in the table that had the name then
+sent = int(at(swap[0]['sent']).timestamp())
+t = int(at(swap[0]['ended']).timestamp())
 
 def seconds(table, cond):
     out = set()
@@ -35,7 +37,7 @@ def longest_gap(secs, lo, hi):
     gaps = [b - a - 1 for a, b in zip([lo] + s, s + [hi])]
     return max(gaps)
 
-around = seconds(old, f"toUnixTimestamp({arrival}) < {t}") | seconds(new, f"toUnixTimestamp({arrival}) >= {t}")
+around = seconds(old, f"toUnixTimestamp({arrival}) <= {t}") | seconds(new, f"toUnixTimestamp({arrival}) >= {sent}")
 normal = seconds(old, f"toUnixTimestamp({arrival}) < {t - w}")
 gap = longest_gap(around, t - w, t + w)
 # normal ingestion: from the first live arrival (the producer starts shortly before the migration) to the window
