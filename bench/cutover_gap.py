@@ -30,18 +30,22 @@ def seconds(table, cond):
         out.update(int(x) for x in res.stdout.split())
     return out
 
-def longest_gap(secs, lo, hi):
+def longest(secs, lo, hi):
+    """The longest run of seconds in [lo, hi] without an arrival, and the second it starts at."""
     s = sorted(x for x in secs if lo <= x <= hi)
     if not s:
-        return hi - lo
-    gaps = [b - a - 1 for a, b in zip([lo] + s, s + [hi])]
-    return max(gaps)
+        return hi - lo, lo
+    return max((b - a - 1, a + 1) for a, b in zip([lo - 1] + s, s + [hi + 1]))
+
+def longest_gap(secs, lo, hi):
+    return longest(secs, lo, hi)[0]
 
 around = seconds(old, f"toUnixTimestamp({arrival}) <= {t}") | seconds(new, f"toUnixTimestamp({arrival}) >= {sent}")
 normal = seconds(old, f"toUnixTimestamp({arrival}) < {t - w}")
-gap = longest_gap(around, t - w, t + w)
+gap, starts = longest(around, t - w, t + w)
 # normal ingestion: from the first live arrival (the producer starts shortly before the migration) to the window
 first = min(normal) if normal else t - w - 1
 base = longest_gap(normal, max(first, t - 10 * w), t - w - 1)
-print(f"run {run}, cutover {mode}: {gap} s without an arriving event in the source table around the cut-over"
-      f" (normal ingestion before it: {base} s at most)")
+# where the gap lies says what caused it: at the swap's statement, or later (mend and verify share the machine's cores)
+print(f"run {run}, cutover {mode}: {gap} s without an arriving event in the source table around the cut-over,"
+      f" from {starts - t:+d} s after the swap's statement ended (it ran {t - sent} s); normal ingestion before it: {base} s at most")
