@@ -31,7 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The shipped runbook (runbooks/posthog-events-reorder), unedited, on PostHog's own events tables on a
  * current ClickHouse cluster (26.7, 2 shards, no replication, no ZooKeeper: DDL node by node), while
  * events are produced to clickhouse_events_json at 200/s throughout. The CLI is killed with kill -9 at
- * random moments of the copy and the catch-up at least five times and run again each time. Afterwards
+ * random moments of the copy and the catch-up at least five times and run again each time. The cut-over
+ * is the default one, EXCHANGE TABLES: swapped, taken back inside the revert window, swapped again, with
+ * PostHog's Kafka table, view, consumer group and Distributed table never touched; while the window is
+ * open both tables hold every id. Afterwards
  * every loaded and produced id is in sharded_events once, every stored and MATERIALIZED value of the
  * old table's rows is the same in the new one (rows written under older MATERIALIZED expressions
  * included), the sort key is the one thing changed, and ingestion reaches the new table.
@@ -41,6 +44,7 @@ class PostHogCurrentClusterIT {
     private static final Path RUNBOOK = LocalCluster.ROOT.resolve("runbooks/posthog-events-reorder/runbook.yaml");
     private static final int PER_BATCH = Integer.getInteger("posthog.batch", 100_000);
     private static final int KILLS = 5;
+    private static final String STAGING = "sharded_events_by_event";
 
     /** PostHog's sharded_events is sorted by the shipped runbook's order_by already: this migration puts event first. */
     static final String ORDER_BY = "team_id, event, toDate(timestamp), cityHash64(distinct_id), cityHash64(uuid)";
@@ -57,7 +61,7 @@ class PostHogCurrentClusterIT {
         String sourceBefore = definition("sharded_events");
         List<String> common = List.of("--connection", CurrentCluster.CONNECTION.toString(), "--state-dir", tmp.resolve("state").toString(),
                 "--set", "kafka_mv=events_json_mv", "--set", "kafka_brokers=127.0.0.1:9092", "--set", "kafka_topic=" + schema.topic(),
-                "--set", "main_group=" + schema.group(), "--set", "order_by=" + ORDER_BY, "--set", "min_backup_age_seconds=0", "--set", "cutover=recreate", "--set", "copy_chunk_rows=25000",
+                "--set", "main_group=" + schema.group(), "--set", "order_by=" + ORDER_BY, "--set", "min_backup_age_seconds=0", "--set", "revert_window_seconds=0", "--set", "copy_chunk_rows=25000",
                 "--set", "catchup_margin_seconds=120");
 
         try (LiveProducer producer = new LiveProducer(schema.topic(), 200, PostHogSchema::liveEvent)) {
@@ -74,16 +78,31 @@ class PostHogCurrentClusterIT {
                             && killedIn.stream().filter(s -> s.startsWith("catch-up")).count() >= 2,
                     "kills landed in the copy and in the catch-up: " + killedIn);
             expectOk(Cli.runbook(RUNBOOK, common, "run", "--to", "recheck", "--execute"));
-            Cli.Result cutover = Cli.runbook(RUNBOOK, common, "run", "--step", "stop-ingestion", "--step", "drain", "--step", "swap",
-                    "--step", "swap-lag", "--step", "mend", "--step", "verify-after-swap", "--execute", "--yes");
-            expectOk(cutover);
             String cutoverStarted = CurrentCluster.query(1, "SELECT toString(now() - 60)");
-            int producedAtSwap = producer.produced();
-            Waits.until(() -> producer.produced() > producedAtSwap + 600, Duration.ofMinutes(2), "events are produced after the swap");
+            String kafkaTable = kafkaTableDefinitions();
+
+            // the exchange cut-over: EXCHANGE TABLES, nothing of PostHog's ingestion touched; then taken back
+            // inside the revert window, then done again, with events produced throughout
+            expectOk(Cli.runbook(RUNBOOK, common, "run", "--step", "stop-ingestion", "--step", "drain", "--step", "swap",
+                    "--step", "swap-lag", "--step", "mend", "--step", "verify-after-swap", "--execute", "--yes"));
+            assertSortKey("sharded_events", "team_id, event, toDate(timestamp)");
+            produceMore(producer, 400);
+            expectOk(Cli.runbook(RUNBOOK, common, "rollback", "--step", "swap", "--execute", "--yes"));
+            assertSortKey(STAGING, "team_id, event, toDate(timestamp)");
+            produceMore(producer, 400);
+            expectOk(Cli.runbook(RUNBOOK, common, "run", "--step", "swap", "--step", "swap-lag", "--step", "mend",
+                    "--step", "verify-after-swap", "--execute", "--yes"));
+            assertSortKey("sharded_events", "team_id, event, toDate(timestamp)");
+            produceMore(producer, 600);
             Set<String> live = producer.stop();
             long expected = loaded + live.size();
-            Waits.until(() -> CurrentCluster.total("SELECT uniqExact(uuid) FROM posthog.sharded_events") >= expected,
-                    Duration.ofMinutes(3), "every event reaches the new table");
+            // the old table kept complete while the window is open: every id, in both tables
+            for (String table : List.of("sharded_events", STAGING)) {
+                Waits.until(() -> CurrentCluster.total("SELECT uniqExact(uuid) FROM posthog." + table) >= expected,
+                        Duration.ofMinutes(3), "every event reaches " + table);
+            }
+            expectOk(Cli.runbook(RUNBOOK, common, "run", "--step", "revert-window", "--step", "end-feed", "--execute"));
+            assertEquals(kafkaTable, kafkaTableDefinitions(), "PostHog's Kafka table and view, and their consumer group, untouched");
 
             // every id once: count() is the distinct ids is the ids loaded and produced
             long rows = CurrentCluster.total("SELECT count() FROM posthog.sharded_events");
@@ -111,7 +130,7 @@ class PostHogCurrentClusterIT {
             assertEquals(expected, CurrentCluster.total("SELECT count() FROM posthog.sharded_events"), "every id once after merging: " + counts);
 
             // every stored and MATERIALIZED value of the old table's rows, byte for byte, in the new table
-            String backup = CurrentCluster.query(1, "SELECT name FROM system.tables WHERE database = 'posthog' AND name LIKE 'sharded_events_backup_%'");
+            String backup = STAGING; // the exchange left the old table under the staging name
             assertEquals(Map.of(), RowValues.differing("posthog", backup, "sharded_events", "event NOT LIKE 'live%'"),
                     "every value of every row the copy took from the old table");
             // a row ingested during the migration reached the new table through the catch-up, whose insert stamps
@@ -130,7 +149,7 @@ class PostHogCurrentClusterIT {
                     .startsWith("team_id, event, toDate(timestamp)"), "the new sort key");
             assertEquals(sourceBefore, definition(backup).replace(backup, "sharded_events"), "the old table is kept as it was");
 
-            // ingestion reaches the new table: the view and Kafka table are PostHog's, back under their names
+            // ingestion reaches the new table: the view and Kafka table are PostHog's, never touched
             long afterSwap = CurrentCluster.total("SELECT count() FROM posthog.sharded_events WHERE event LIKE 'live%' AND _timestamp > now() - 60");
             assertTrue(afterSwap > 0, "events produced after the swap are in the new table");
             for (int n = 1; n <= CurrentCluster.NODES; n++) {
@@ -140,17 +159,23 @@ class PostHogCurrentClusterIT {
                         + " AND name = 'mat_$browser' AND comment != 'column_materializer::$browser'"), "comments on events kept");
             }
 
-            // verify-after-swap reads the migration's window, not the table: an id the old table got then and the new one
-            // lacks is named (its check, as plan renders it, run once; the step itself would wait for it to arrive)
+            // verify-after-swap reads the window around the swap, not the table: an id the old table got then and the new
+            // one lacks is named (its check, as plan renders it, run once; the step itself would wait for it to arrive)
             String victim = CurrentCluster.query(1, "SELECT toString(uuid) FROM posthog.`" + backup + "` WHERE event LIKE 'live%'"
                     + " ORDER BY _timestamp DESC LIMIT 1");
             CurrentCluster.query(1, "ALTER TABLE posthog.sharded_events DELETE WHERE uuid = '" + victim + "' SETTINGS mutations_sync = 2");
             Cli.Result check = Cli.runbook(RUNBOOK, common, "plan", "--step", "verify-after-swap", "--node", "127.0.0.1:8131");
             expectOk(check);
             String missingCheck = java.util.Arrays.stream(check.out().split("-- must return no rows:\n"))
-                    .filter(b -> b.contains("missing in the new table")).findFirst().orElseThrow(() -> new AssertionError(check.out()));
+                    .filter(b -> b.contains("is missing in sharded_events'")).findFirst().orElseThrow(() -> new AssertionError(check.out()));
             String found = CurrentCluster.query(1, missingCheck.substring(0, missingCheck.lastIndexOf(';')));
             assertTrue(found.contains(victim), "the deleted id is named: " + found);
+
+            expectOk(Cli.runbook(RUNBOOK, common, "run", "--step", "drop-backup", "--execute", "--yes"));
+            for (int n = 1; n <= CurrentCluster.NODES; n++) {
+                assertEquals(0, CurrentCluster.count(n, "SELECT count() FROM system.tables WHERE database = 'posthog' AND name = '" + STAGING + "'"),
+                        "the old table is dropped on node " + n);
+            }
         }
     }
 
@@ -210,6 +235,28 @@ class PostHogCurrentClusterIT {
         return last;
     }
 
+
+    private static void produceMore(LiveProducer producer, int events) throws InterruptedException {
+        int from = producer.produced();
+        Waits.until(() -> producer.produced() > from + events, Duration.ofMinutes(2), events + " more events are produced");
+    }
+
+    private static void assertSortKey(String table, String prefix) {
+        for (int n = 1; n <= CurrentCluster.NODES; n++) {
+            String key = CurrentCluster.query(n, "SELECT sorting_key FROM system.tables WHERE database = 'posthog' AND name = '" + table + "'");
+            assertTrue(key.startsWith(prefix), table + " on node " + n + " is sorted by " + key);
+        }
+    }
+
+    /** PostHog's ingestion objects on every node, as created: the Kafka table (its consumer group), the view, the Distributed table. */
+    private static String kafkaTableDefinitions() {
+        StringBuilder out = new StringBuilder();
+        for (int n = 1; n <= CurrentCluster.NODES; n++) {
+            out.append(CurrentCluster.query(n, "SELECT name, create_table_query FROM system.tables WHERE database = 'posthog'"
+                    + " AND name IN ('kafka_events_json', 'events_json_mv', 'writable_events') ORDER BY name")).append('\n');
+        }
+        return out.toString();
+    }
 
     private static String definition(String table) {
         return CurrentCluster.query(1, "SELECT create_table_query FROM system.tables WHERE database = 'posthog' AND name = '" + table + "'")
