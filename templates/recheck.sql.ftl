@@ -1,22 +1,23 @@
 <#--
-  recheck (kind: check, on: one-replica-per-shard; run it again while the cut-over waits:
-  run --step recheck --rerun --execute)
+  recheck (kind: check, on: one-replica-per-shard; keep it running while the cut-over waits:
+  run --step recheck --repeat 1m --execute, or run it again by hand with --rerun)
   The re-check that keeps going while the cut-over is postponed (Spirit's continuous checksum): both
   tables keep receiving every event, the main view into the source and the catch-up into staging.
-  Each run compares, on one replica of each shard, the ids ingested into either table over the last
-  recheck_window_seconds, up to recheck_settle_seconds ago (both pipelines have written them by then):
-  an id one holds and the other lacks is a problem (the first 20). swap refuses when the last clean run
-  ended more than recheck_max_age_seconds ago.
-  vars: source, staging, id_column, ingested_column; recheck_window_seconds (default 600),
-        recheck_settle_seconds (default 60)
+  Each round compares, on one replica of each shard, the ids ingested into either table since the last
+  clean round (the first round: since the dedupe began, where verify's window ends), up to
+  recheck_settle_seconds ago (both pipelines have written them by then); the rounds overlap by as much.
+  An id one holds and the other lacks is a problem (the first 20). A round that does not pass moves
+  nothing on: the next one checks again from the last clean one. swap refuses when the last clean
+  round ended more than recheck_max_age_seconds ago.
+  vars: source, staging, id_column, ingested_column, dedupe_step; recheck_settle_seconds (default 60)
 -->
-<#assign w = recheck_window_seconds!600>
 <#assign settle = recheck_settle_seconds!60>
+<#assign from>toDateTime(${lit(step_finished(step.id, step_started(dedupe_step)))}) - ${2 * settle}</#assign>
 <#list [[source, staging], [staging, source]] as pair>
 SELECT ${lit("an id " + pair[0] + " has is missing in " + pair[1])} AS problem, toString(${ident(id_column)}) AS id
 FROM ${ident(database, pair[0])}
-WHERE ${ident(ingested_column)} >= now() - ${w + settle} AND ${ident(ingested_column)} < now() - ${settle}
+WHERE ${ident(ingested_column)} >= ${from} AND ${ident(ingested_column)} < now() - ${settle}
   AND ${ident(id_column)} NOT IN (SELECT ${ident(id_column)} FROM ${ident(database, pair[1])}
-                                  WHERE ${ident(ingested_column)} >= now() - ${w + 2 * settle})
+                                  WHERE ${ident(ingested_column)} >= ${from} - ${settle})
 LIMIT 20;
 </#list>

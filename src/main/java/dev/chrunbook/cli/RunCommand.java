@@ -3,7 +3,10 @@ package dev.chrunbook.cli;
 import dev.chrunbook.ChrunbookException;
 import dev.chrunbook.clickhouse.ClickHouseConnector;
 import dev.chrunbook.apply.Cancellations;
+import dev.chrunbook.kinds.StepKind;
 import dev.chrunbook.run.Migrator;
+import dev.chrunbook.run.RepeatedRun;
+import dev.chrunbook.runbook.DurationText;
 import dev.chrunbook.state.NodeState;
 import dev.chrunbook.plan.RunOptions;
 import dev.chrunbook.run.Confirmation;
@@ -21,6 +24,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,6 +36,8 @@ import java.util.Optional;
                 "State is checkpointed per step and node: a later run resumes, reattaching to statements still"
                         + " running on the server; --step ID --shard N reruns a failed step on one shard only."})
 final class RunCommand extends RunbookCommand {
+    /** How long a run waits for a repeated check's round to let go of the state lock. */
+    private static final Duration LOCK_PATIENCE = Duration.ofMinutes(10);
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     ExecuteMode mode;
@@ -63,6 +69,13 @@ final class RunCommand extends RunbookCommand {
                     + " cancel (KILL QUERY them, mark failed) or ask (default on a terminal; detach without one).")
     InterruptChoice onInterrupt = InterruptChoice.ask;
 
+    @Option(names = "--repeat", paramLabel = "DURATION",
+            description = {"Run the --step steps again every DURATION (30s, 5m) while the cut-over waits, until a later"
+                    + " step starts (the cut-over began), a round does not pass, or Ctrl-C. Only steps that change nothing"
+                    + " (checks, verifies). The state lock is held only while a round runs: the cut-over can be started"
+                    + " from another terminal meanwhile, and waits for a round under way."})
+    String repeat;
+
     @Override
     public Integer call() throws Exception {
         RunOptions options = options();
@@ -71,10 +84,45 @@ final class RunCommand extends RunbookCommand {
         if (mode.dryRun) {
             return new DryRun(out(), ws, topology).print(options);
         }
+        if (repeat != null) {
+            return repeated(ws, topology, options);
+        }
+        return report(ws, round(ws, topology, options, false));
+    }
+
+    private int repeated(Workspace ws, Topology topology, RunOptions options) throws Exception {
+        Duration every = DurationText.parse(repeat).orElseThrow(() -> ChrunbookException.invalidInput(
+                "--repeat " + repeat + ": give a duration such as 30s or 5m"));
+        if (steps.isEmpty()) {
+            throw ChrunbookException.invalidInput("--repeat needs --step ID: name the check to run again, e.g. --step recheck");
+        }
+        for (String id : steps) {
+            StepKind kind = ws.kinds.of(ws.runbook.step(id));
+            if (!kind.changesNothing()) {
+                throw ChrunbookException.invalidInput("--repeat runs only steps that change nothing (checks, verifies):"
+                        + " step '" + id + "' (kind " + kind.name() + ") changes the cluster");
+            }
+        }
+        RunOptions everyNode = new RunOptions(options.steps(), options.to(), false, options.shards(), options.node(), true,
+                options.parallel());
+        RepeatedRun.Outcome outcome = new RepeatedRun(ws.runbook, () -> StateStore.read(ws.stateDir, ws.runbook.name()), every,
+                Clock.systemUTC(), d -> Thread.sleep(d.toMillis()), err())
+                .run(steps, () -> round(ws, topology, everyNode, true));
+        if (outcome.failed()) {
+            return report(ws, outcome.last().orElseThrow());
+        }
+        out().printf("%s: %d clean round%s; step %s has started, so the repetition ends%n", String.join(", ", steps),
+                outcome.rounds(), outcome.rounds() == 1 ? "" : "s", outcome.laterStep().orElse("?"));
+        return 0;
+    }
+
+    /** One run of the selected steps under the state lock (a repeated round's lock lets a run started meanwhile wait for it). */
+    private RunResult round(Workspace ws, Topology topology, RunOptions options, boolean repeating) throws Exception {
         Clock clock = Clock.systemUTC();
         ClickHouseConnector connector = ws.connector("run");
         Confirmation confirmation = new TerminalConfirmation(yes, out());
-        try (StateLock lock = StateLock.acquire(ws.stateDir, clock.instant());
+        try (StateLock lock = repeating ? StateLock.acquireForRepeat(ws.stateDir, clock.instant())
+                     : StateLock.acquire(ws.stateDir, clock.instant(), LOCK_PATIENCE);
              AutoCloseable zkLease = lease == null ? () -> { } : ZkLease.acquire(lease, clock.instant());
              Supervision supervision = Supervision.start(connector, err(), clock,
                      quiet, json, new AuditLog(ws.stateDir, clock), ws.runbook)) {
@@ -86,8 +134,7 @@ final class RunCommand extends RunbookCommand {
                     new ImpactReport(connector, topology), supervision.gate());
             try (InterruptHandler interrupts = InterruptHandler.install(onInterrupt, cancellations, lock,
                     err())) {
-                RunResult result = migrator.run(options);
-                return report(ws, result);
+                return migrator.run(options);
             }
         }
     }

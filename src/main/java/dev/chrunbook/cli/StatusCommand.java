@@ -88,10 +88,8 @@ final class StatusCommand extends RunbookCommand {
         if (limit == null || state == null || ws.runbook.steps().stream().noneMatch(s -> s.id().equals("recheck"))) {
             return java.util.Optional.empty();
         }
-        boolean clean = !state.steps().getOrDefault("recheck", Map.of()).isEmpty()
-                && state.steps().get("recheck").values().stream().allMatch(n -> n.status().complete());
-        return state.lastFinish("recheck").filter(at -> clean).map(at -> String.format(
-                "%nrecheck: last clean run %d s ago (swap refuses after %s s; run --step recheck --rerun --execute to check again)",
+        return state.lastFinish("recheck").map(at -> String.format(
+                "%nrecheck: last clean run %d s ago (swap refuses after %s s; keep it checking: run --step recheck --repeat 1m --execute)",
                 java.time.Duration.between(at, java.time.Instant.now()).toSeconds(), limit));
     }
 

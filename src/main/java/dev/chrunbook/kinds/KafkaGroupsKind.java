@@ -15,6 +15,11 @@ final class KafkaGroupsKind extends KafkaKind {
         return "kafka-groups";
     }
 
+    @Override
+    public boolean changesNothing() {
+        return true;
+    }
+
     KafkaGroupsKind() {
         super(List.of("brokers", "topic"));
     }

@@ -51,6 +51,11 @@ final class ReplicasAgreeKind extends BuiltInKind {
         return "replicas-agree";
     }
 
+    @Override
+    public boolean changesNothing() {
+        return true;
+    }
+
     ReplicasAgreeKind() {
         super(BLOCK);
     }

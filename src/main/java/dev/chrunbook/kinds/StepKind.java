@@ -62,6 +62,14 @@ public interface StepKind extends StepFields {
         return false;
     }
 
+    /**
+     * Whether the kind only reads (a check, a verify, a wait on lag): such a step may be run again and
+     * again ({@code run --repeat}) while the cut-over waits.
+     */
+    default boolean changesNothing() {
+        return false;
+    }
+
     /** The Kafka consumer groups a node's work names, for the dashboard's lag view; none for most kinds. */
     default List<Group> consumerGroups(NodeWork work) {
         return List.of();

@@ -100,14 +100,19 @@ final class TemplateModel {
 
     /**
      * {@code step_started('copy')} / {@code step_finished('swap')}: when that step first started or last
-     * finished, 'YYYY-MM-DD hh:mm:ss' UTC; before that has happened, the current time.
+     * finished, 'YYYY-MM-DD hh:mm:ss' UTC; before that has happened, the current time, or the second
+     * argument when given ({@code step_finished('recheck', step_started('dedupe'))}).
      */
     private static TemplateMethodModelEx stepTimeFunction(String name, Function<String, Optional<String>> lookup) {
         return args -> {
-            if (args.size() != 1) {
-                throw new TemplateModelException(name + "(step_id) takes one argument");
+            if (args.size() != 1 && args.size() != 2) {
+                throw new TemplateModelException(name + "(step_id[, otherwise]) takes one or two arguments");
             }
-            return lookup.apply(text(args.get(0))).orElseGet(() -> LocalDateTime.now(ZoneOffset.UTC).format(SECONDS));
+            Optional<String> at = lookup.apply(text(args.get(0)));
+            if (args.size() == 2) {
+                return at.orElse(text(args.get(1)));
+            }
+            return at.orElseGet(() -> LocalDateTime.now(ZoneOffset.UTC).format(SECONDS));
         };
     }
 

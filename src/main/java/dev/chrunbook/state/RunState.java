@@ -57,10 +57,16 @@ public record RunState(String runbook, String runId, Instant created, Map<String
                 .filter(Objects::nonNull).min(Instant::compareTo);
     }
 
-    /** When the step last finished on any of its nodes; empty if it has not. */
+    /**
+     * When the step last finished on all its nodes (the earliest node's end); empty while any node is
+     * not complete, so that a check that failed on one shard is never taken for a clean one.
+     */
     public Optional<Instant> lastFinish(String step) {
-        return steps.getOrDefault(step, Map.of()).values().stream().map(NodeState::finished)
-                .filter(Objects::nonNull).max(Instant::compareTo);
+        Map<String, NodeState> nodes = steps.getOrDefault(step, Map.of());
+        if (!nodes.values().stream().allMatch(n -> n.status().complete())) {
+            return Optional.empty();
+        }
+        return nodes.values().stream().map(NodeState::finished).filter(Objects::nonNull).min(Instant::compareTo);
     }
 
     RunState with(String step, String node, NodeState state) {

@@ -8,11 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
  * The state dir's lock: one {@code run} at a time. Holds pid, host and time; a lock whose process
- * is gone is reported as stale with the command that clears it, never taken over silently.
+ * is gone is reported as stale with the command that clears it, never taken over silently. A check
+ * repeated with {@code run --repeat} holds it only while a round runs and marks it so: a run started
+ * meanwhile (the cut-over, from another terminal) waits for the round to end instead of failing.
  */
 public final class StateLock implements AutoCloseable {
     static final String FILE = "run.lock";
@@ -24,12 +27,55 @@ public final class StateLock implements AutoCloseable {
     }
 
     public static StateLock acquire(Path dir, Instant now) {
+        return acquire(dir, now, Duration.ZERO);
+    }
+
+    /** As {@link #acquire(Path, Instant)}, waiting up to {@code patience} while a repeated check's round holds it. */
+    public static StateLock acquire(Path dir, Instant now, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try {
+                return create(dir, now, false);
+            } catch (ChrunbookException e) {
+                Path file = dir.resolve(FILE);
+                if (!heldByRepeat(file) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The lock for one round of a repeated check: a run that finds it waits for it. */
+    public static StateLock acquireForRepeat(Path dir, Instant now) {
+        return create(dir, now, true);
+    }
+
+    /** Held by a round of a repeated check still running here (a stale one is reported, not waited for). */
+    private static boolean heldByRepeat(Path file) {
+        String content;
+        try {
+            content = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return true; // gone between the two looks: try again
+        }
+        String pid = field(content, "pid");
+        return "true".equals(field(content, "repeat")) && hostName().equals(field(content, "host")) && pid.matches("\\d{1,10}")
+                && ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    private static StateLock create(Path dir, Instant now, boolean repeat) {
         Path file = dir.resolve(FILE);
         String host = hostName();
         long pid = ProcessHandle.current().pid();
         try {
             Files.createDirectories(dir);
-            Files.writeString(file, "pid=" + pid + "\nhost=" + host + "\nsince=" + now + "\n",
+            Files.writeString(file, "pid=" + pid + "\nhost=" + host + "\nsince=" + now + "\n" + (repeat ? "repeat=true\n" : ""),
                     StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW,
                     java.nio.file.StandardOpenOption.WRITE);
             return new StateLock(file);

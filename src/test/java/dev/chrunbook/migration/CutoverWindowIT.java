@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,13 +55,21 @@ class CutoverWindowIT {
             Cli.Result paused = Cli.runbook(runbook, common, "run", "--all", "--execute");
             expectOk(paused);
             assertTrue(paused.out().contains("stopped before step stop-ingestion"), paused.out());
-            // the re-check while the cut-over waits: both tables fed, run again at will; status says how old the last clean one is
-            expectOk(Cli.runbook(runbook, common, "run", "--step", "recheck", "--rerun", "--execute"));
+            // the re-check left running while the cut-over waits (a round every 2 s over what was ingested since the
+            // last); status says how old the last clean one is
+            Process repeat = cli("recheck-repeat", "run", runbook.toString(), "--step", "recheck", "--repeat", "2s", "--execute");
+            Waits.until(() -> logHas("recheck-repeat", "round 3 of recheck clean"),
+                    Duration.ofMinutes(2), "three clean rounds of the repeated re-check");
             assertTrue(Cli.runbook(runbook, common, "status").out().contains("recheck: last clean run"), "status shows the re-check's age");
 
-            // 1. the swap, killed while it runs, then run again
+            // 1. the swap, started while the re-check repeats (it waits for a round under way), killed while it runs,
+            // then run again; the repetition ends by itself once the cut-over has started
             killWhileRunning("swap", "run", runbook.toString(), "--step", "stop-ingestion", "--step", "drain", "--step", "swap",
                     "--execute", "--yes");
+            assertTrue(repeat.waitFor(1, TimeUnit.MINUTES), "the repeated re-check ends once the cut-over started");
+            String repeated = Files.readString(tmp.resolve("recheck-repeat.log"));
+            assertEquals(0, repeat.exitValue(), repeated);
+            assertTrue(repeated.contains("step stop-ingestion has started, so the repetition ends"), repeated);
             expectOk(Cli.runbook(runbook, common, "run", "--step", "stop-ingestion", "--step", "drain", "--step", "swap",
                     "--step", "swap-lag", "--step", "mend", "--step", "verify-after-swap", "--execute", "--yes"));
             assertSortKeys(NEW_KEY, OLD_KEY);
@@ -103,12 +112,25 @@ class CutoverWindowIT {
         }
     }
 
-    /** The CLI as its own process, killed (-9) once the state shows {@code step} running: a statement of it recorded as sent, or about to be. */
-    private void killWhileRunning(String step, String... args) throws Exception {
+    private boolean logHas(String name, String text) {
+        try {
+            return Files.readString(tmp.resolve(name + ".log")).contains(text);
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** The CLI as its own process, its output in {@code <name>.log}. */
+    private Process cli(String name, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("java", "-jar", System.getProperty("chrunbook.jar", "target/chrunbook.jar")));
         cmd.addAll(List.of(args));
         cmd.addAll(common);
-        Process cli = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve(step + ".log").toFile()).start();
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve(name + ".log").toFile()).start();
+    }
+
+    /** The CLI as its own process, killed (-9) once the state shows {@code step} running: a statement of it recorded as sent, or about to be. */
+    private void killWhileRunning(String step, String... args) throws Exception {
+        Process cli = cli(step, args);
         Path state = tmp.resolve("state").resolve("state.json");
         long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (cli.isAlive() && System.nanoTime() < until && !running(state, step)) {

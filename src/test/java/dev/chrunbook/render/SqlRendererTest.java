@@ -67,6 +67,28 @@ class SqlRendererTest {
     }
 
     @Test
+    void aStepTimeOfAStepThatHasNotRunIsNowOrTheFallbackGiven(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path file = dir.resolve("runbook.yaml");
+        Files.writeString(file, """
+                name: t
+                cluster: c
+                database: db
+                steps:
+                  - id: a
+                    on: first-node
+                    sql: SELECT ${lit(step_finished("b", "2020-01-02 03:04:05"))}, ${lit(step_finished("b"))}
+                  - id: b
+                    on: first-node
+                    sql: SELECT 1
+                """);
+        Runbook runbook = new Kinds().loader().load(file, Map.of());
+        Node node = Topology.synthetic("c", 1, 1).nodes().get(0);
+        String sql = new SqlRenderer(runbook, "r1", List.of()).render(runbook.step("a"), node).get(0).sql();
+        assertTrue(sql.startsWith("SELECT '2020-01-02 03:04:05', '20"), sql);
+        assertTrue(!sql.contains("'2020-01-02 03:04:05', '2020-01-02"), "without a fallback: the current time: " + sql);
+    }
+
+    @Test
     void splitterKeepsSemicolonsInsideQuotesAndDropsComments() {
         List<String> parts = dev.chrunbook.ddl.Statements.split("SELECT ';' AS a; -- x; y\nSELECT `b;c` /* ; */ FROM t;\n\n");
         assertEquals(List.of("SELECT ';' AS a", "SELECT `b;c`  FROM t"), parts);

@@ -72,6 +72,35 @@ class StateStoreTest {
     }
 
     @Test
+    void aRunWaitsForARepeatingCheckToLetGoBetweenItsRoundsButNotForAnotherRun(@TempDir Path dir) throws Exception {
+        StateLock round = StateLock.acquireForRepeat(dir, CLOCK.instant());
+        Thread release = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            round.close();
+        });
+        release.start();
+        long t0 = System.nanoTime();
+        try (StateLock run = StateLock.acquire(dir, CLOCK.instant(), java.time.Duration.ofSeconds(10))) {
+            assertTrue(System.nanoTime() - t0 >= 250_000_000L, "it waited for the round to end");
+        }
+        release.join();
+        // the round's lock says what holds it; a repeat's next round does not wait for a run
+        try (StateLock run = StateLock.acquire(dir, CLOCK.instant(), java.time.Duration.ofSeconds(10))) {
+            ChrunbookException e = assertThrows(ChrunbookException.class, () -> StateLock.acquireForRepeat(dir, CLOCK.instant()));
+            assertEquals(ExitCode.STATE_CONFLICT, e.exitCode());
+            assertTrue(e.getMessage().contains("another chrunbook run holds"), e.getMessage());
+            // and a run does not wait for another run
+            long t1 = System.nanoTime();
+            assertThrows(ChrunbookException.class, () -> StateLock.acquire(dir, CLOCK.instant(), java.time.Duration.ofSeconds(10)));
+            assertTrue(System.nanoTime() - t1 < 2_000_000_000L, "no wait for a run");
+        }
+    }
+
+    @Test
     void aStaleLockIsReportedWithTheCommandThatClearsIt(@TempDir Path dir) throws Exception {
         try (StateLock lock = StateLock.acquire(dir, CLOCK.instant())) {
             String content = Files.readString(dir.resolve(StateLock.FILE));
