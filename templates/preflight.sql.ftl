@@ -1,7 +1,7 @@
 <#--
   preflight (kind: check, on: every-replica)
   Each query returns one row per problem; no rows means this node is ready.
-  vars: source, staging, zk_prefix,
+  vars: source, staging, zk_prefix, cutover and writable (exchange: writable must be a Distributed table),
         disk_factor (default 2; 0 skips): free disk on the data path must hold this many times the source here,
         check_drop_size (default true): max_table_size_to_drop must not block dropping the backup later.
   Free disk and max_table_size_to_drop come from system.disks / system.server_settings on current servers
@@ -22,6 +22,15 @@ FROM system.tables WHERE database = ${lit(database)} AND name = ${lit(staging)};
 SELECT 'a catch-up object already exists' AS problem, concat(database, '.', name) AS object
 FROM system.tables WHERE database = ${lit(database)}
   AND name IN (${lit(catchup_writable)}, ${lit(catchup_kafka_table)}, ${lit(catchup_mv)});
+
+</#if>
+<#if (cutover!"") == "exchange" && writable??>
+-- the exchange cut-over redirects the main view only through a Distributed table, which names its local
+-- table by name: a view that writes straight into the source would keep feeding the old table after it
+SELECT 'cutover exchange needs the main view to write through a Distributed table: set writable to it, or cutover: recreate' AS problem,
+       ${lit(database + "." + writable)} AS object
+FROM (SELECT count() AS n FROM system.tables WHERE database = ${lit(database)} AND name = ${lit(writable)} AND engine = 'Distributed')
+WHERE n = 0;
 
 </#if>
 <#if cluster_form.replication>

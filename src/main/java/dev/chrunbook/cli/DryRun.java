@@ -48,6 +48,7 @@ final class DryRun {
             }
             var work = rendered.get();
             printer.step(step, work.values().iterator().next().settings());
+            printer.expect(PlanCommand.expectations(planner, step, work.values()));
             for (NodeWork w : work.values()) {
                 NodeState ns = state.node(step.id(), w.node().id());
                 String action = action(ns, options.rerun());

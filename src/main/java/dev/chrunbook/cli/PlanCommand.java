@@ -47,6 +47,7 @@ final class PlanCommand extends RunbookCommand {
             }
             List<NodeWork> work = List.copyOf(rendered.get().values());
             printer.step(step, work.get(0).settings());
+            printer.expect(expectations(planner, step, work));
             StepKind kind = ws.kinds.of(step);
             Services.Probes probes = ws.probes("plan");
             for (NodeWork w : work) {
@@ -65,5 +66,11 @@ final class PlanCommand extends RunbookCommand {
         }
         printer.flush();
         return 0;
+    }
+
+    static java.util.Map<Node, String> expectations(WorkPlanner planner, Step step, java.util.Collection<NodeWork> work) {
+        java.util.Map<Node, String> out = new java.util.LinkedHashMap<>();
+        work.forEach(w -> out.put(w.node(), planner.expect(step, w.node())));
+        return out;
     }
 }

@@ -39,6 +39,16 @@ final class PlanPrinter {
         }
     }
 
+    /** The step's expect text: once when every node says the same, else under each node's name. */
+    void expect(Map<Node, String> byNode) {
+        List<String> distinct = byNode.values().stream().filter(t -> !t.isEmpty()).distinct().toList();
+        if (distinct.size() == 1 && byNode.values().stream().allMatch(distinct.get(0)::equals)) {
+            out.printf("-- expect: %s%n", distinct.get(0));
+        } else if (!distinct.isEmpty()) {
+            byNode.forEach((node, text) -> out.printf("-- expect on %s: %s%n", node.id(), text.isEmpty() ? "(nothing said)" : text));
+        }
+    }
+
     void node(NodeWork work, String action, int attempt) {
         Node node = work.node();
         out.printf("%n-- node %s (shard %d, replica %s)%s%n", node.id(), node.shard(), node.replicaName(),

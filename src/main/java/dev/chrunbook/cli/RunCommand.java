@@ -98,7 +98,7 @@ final class RunCommand extends RunbookCommand {
         }
         for (String id : steps) {
             StepKind kind = ws.kinds.of(ws.runbook.step(id));
-            if (!kind.changesNothing()) {
+            if (kind.changesCluster()) {
                 throw ChrunbookException.invalidInput("--repeat runs only steps that change nothing (checks, verifies):"
                         + " step '" + id + "' (kind " + kind.name() + ") changes the cluster");
             }

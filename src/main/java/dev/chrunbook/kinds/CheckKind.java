@@ -27,11 +27,6 @@ final class CheckKind extends StatementKind {
     }
 
     @Override
-    public boolean changesNothing() {
-        return true;
-    }
-
-    @Override
     void requireBody(YamlFields s, String id, boolean hasSql, boolean hasAsserts) {
         if (!hasAsserts && !hasSql) {
             throw s.errorAt("id", "step '" + id + "' (kind check) needs queries: 'assert:', 'sql' or 'template'");

@@ -15,11 +15,6 @@ final class KafkaGroupsKind extends KafkaKind {
         return "kafka-groups";
     }
 
-    @Override
-    public boolean changesNothing() {
-        return true;
-    }
-
     KafkaGroupsKind() {
         super(List.of("brokers", "topic"));
     }

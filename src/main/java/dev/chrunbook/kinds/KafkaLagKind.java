@@ -25,11 +25,6 @@ final class KafkaLagKind extends KafkaKind {
     }
 
     @Override
-    public boolean changesNothing() {
-        return true;
-    }
-
-    @Override
     Outcome run(NodeWork work, Settings settings, KafkaAdmin admin, Services services) throws InterruptedException {
         String group = settings.group();
         long maxLag = settings.maxLag();

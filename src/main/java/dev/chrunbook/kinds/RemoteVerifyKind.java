@@ -59,11 +59,6 @@ final class RemoteVerifyKind extends BuiltInKind {
     }
 
     @Override
-    public boolean changesNothing() {
-        return true;
-    }
-
-    @Override
     void checkParams(Step step, ParamBlock.Values values) {
         Settings p = new Settings(values);
         String where = "step '" + step.id() + "' remote.";

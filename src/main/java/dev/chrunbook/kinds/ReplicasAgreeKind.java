@@ -51,11 +51,6 @@ final class ReplicasAgreeKind extends BuiltInKind {
         return "replicas-agree";
     }
 
-    @Override
-    public boolean changesNothing() {
-        return true;
-    }
-
     ReplicasAgreeKind() {
         super(BLOCK);
     }

@@ -65,11 +65,6 @@ final class SliceVerifyKind extends BuiltInKind {
     }
 
     @Override
-    public boolean changesNothing() {
-        return true;
-    }
-
-    @Override
     void checkParams(Step step, ParamBlock.Values v) {
         String values = new Settings(v).values();
         if (!List.of("changed", "all").contains(values)) {

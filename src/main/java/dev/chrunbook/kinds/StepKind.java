@@ -62,14 +62,6 @@ public interface StepKind extends StepFields {
         return false;
     }
 
-    /**
-     * Whether the kind only reads (a check, a verify, a wait on lag): such a step may be run again and
-     * again ({@code run --repeat}) while the cut-over waits.
-     */
-    default boolean changesNothing() {
-        return false;
-    }
-
     /** The Kafka consumer groups a node's work names, for the dashboard's lag view; none for most kinds. */
     default List<Group> consumerGroups(NodeWork work) {
         return List.of();
@@ -91,7 +83,10 @@ public interface StepKind extends StepFields {
     /** A step of this kind may open the runbook as part of its preflight (what {@code check} runs by default). */
     boolean preflight();
 
-    /** It changes the cluster: a started step of this kind blocks rolling back the steps before it. */
+    /**
+     * It changes the cluster: a started step of this kind blocks rolling back the steps before it. One
+     * that does not (a check, a verify, a wait on lag) may be run round after round ({@code run --repeat}).
+     */
     boolean changesCluster();
 
     /**

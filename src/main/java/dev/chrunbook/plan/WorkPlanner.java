@@ -153,6 +153,11 @@ public final class WorkPlanner {
                 .allMatch(n -> state != null && state.node(step.id(), n.id()).status().complete());
     }
 
+    /** What the step's {@code expect} says of it on that node ("" when it says nothing). */
+    public String expect(Step step, Node node) {
+        return renderer.renderExpect(step, node);
+    }
+
     public Topology topology() {
         return topology;
     }

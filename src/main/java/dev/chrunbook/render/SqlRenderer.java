@@ -127,6 +127,15 @@ public final class SqlRenderer {
         return out;
     }
 
+    /** The step's {@code expect} text on {@code node}, as plain text; "" when it has none. */
+    public String renderExpect(Step step, Node node) {
+        if (step.expect().isBlank()) {
+            return "";
+        }
+        return render(inlineTemplate(step.id() + ".expect", "step '" + step.id() + "' (expect)", step.expect(), plainText), step, node)
+                .strip().replaceAll("\\s+", " ");
+    }
+
     /** The parameters of a built-in step (kafka-*), rendered as plain text: they are not SQL. */
     public Map<String, String> renderParams(Step step, Node node) {
         Map<String, String> out = new LinkedHashMap<>();

@@ -18,7 +18,7 @@ public final class RunbookLoader {
             Set.of("name", "description", "cluster", "database", "vars", "settings", "steps", "hooks");
     /** The keys every step has; the rest belong to its kind. */
     private static final Set<String> COMMON_KEYS =
-            Set.of("id", "description", "kind", "on", "settings", "confirm", "timeout", "vars", "pause_before", "rollback", "keeps_rollback");
+            Set.of("id", "description", "expect", "kind", "on", "settings", "confirm", "timeout", "vars", "pause_before", "rollback", "keeps_rollback");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern STEP_ID = Pattern.compile("[a-z0-9][a-z0-9_-]*");
@@ -112,7 +112,7 @@ public final class RunbookLoader {
                 "step '" + id + "': unknown on: '" + onValue + "' (allowed: " + Target.allowed() + ")"));
         Map<String, String> settings = s.scalarMap("settings");
         checkSettingNames(s, settings);
-        return new Step(id, s.optionalString("description", ""), kind.name(), on, ordered(settings),
+        return new Step(id, s.optionalString("description", ""), s.optionalString("expect", ""), kind.name(), on, ordered(settings),
                 s.optionalBoolean("confirm", false), s.optionalBoolean("pause_before", false),
                 DurationText.field(s, id, "timeout"), stepVars(s, id), rollback(s, id), s.optionalBoolean("keeps_rollback", false),
                 s.line(), body);

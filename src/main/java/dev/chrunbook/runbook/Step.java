@@ -9,6 +9,8 @@ import java.util.Optional;
  * One step of a runbook: what it does (the name of its kind), the nodes it runs on, the rails
  * around it, and the fields its kind read ({@link Body}).
  *
+ * @param expect      FreeMarker text, rendered per node, that plan and dry-run print under the step: what it
+ *                    will do on this topology and what to expect of it (the cut-over and its pause); "" for none
  * @param kind        the name of its kind (sql, check, kafka-lag, ...); its behaviour lives in dev.chrunbook.kinds
  * @param pauseBefore the step does not start under --to/--all or as the next pending step: only when named with --step
  * @param vars        values for this step's templates only, over the runbook's vars
@@ -18,6 +20,7 @@ import java.util.Optional;
 public record Step(
         String id,
         String description,
+        String expect,
         String kind,
         Target on,
         Map<String, String> settings,
@@ -92,7 +95,7 @@ public record Step(
 
     /** The compensating step: the rollback template run on this step's nodes, with its own state and query ids. */
     public Step rollbackStep() {
-        return new Step(id + "-rollback", "undo " + id, SQL_KIND, on, settings, true, false, timeout, vars, null, false, line,
+        return new Step(id + "-rollback", "undo " + id, "", SQL_KIND, on, settings, true, false, timeout, vars, null, false, line,
                 Body.ofTemplate(rollback));
     }
 

@@ -45,6 +45,14 @@ class MigrationGatesIT {
             // the catch-up's CREATE (backquoted) is not there; preflight names the catch-up's tables only as literals it checks are free
             assertTrue(!missing.out().contains("`app_kafka_catchup`"), "the catch-up is not rendered: " + missing.out());
         }
+        // the exchange cut-over with a main view that writes straight into a MergeTree: refused at preflight, before
+        // the copy, since the exchange would leave the view feeding the old table
+        Cli.Result direct = Cli.runbook(runbook, elsewhere, "run", "--execute", "--set", "writable=app_events");
+        expect(4, direct);
+        assertTrue(direct.toString().contains("cutover exchange needs the main view to write through a Distributed table"), direct.toString());
+        Cli.Result plan = Cli.runbook(runbook, elsewhere, "plan", "--step", "swap", "--set", "writable=app_events");
+        assertTrue(plan.out().contains("app_events is not one on this node: without one, the view would keep writing into the old table"),
+                "plan says so too: " + plan);
         assertEquals(0, cluster.count(1, "SELECT count() FROM system.tables WHERE database = '" + db + "' AND name = '" + STAGING + "'"),
                 "the refused run executed nothing");
         expect(0, Cli.runbook(runbook, common, "run", "--execute"));

@@ -89,6 +89,22 @@ class SqlRendererTest {
     }
 
     @Test
+    void theSwapSaysWhichCutOverThisTopologyGetsAndRefusesTheExchangeWithoutADistributedTable() {
+        Path shipped = Path.of("runbooks/posthog-events-reorder/runbook.yaml");
+        Node node = Topology.synthetic("posthog", 1, 1).nodes().get(0);
+        Runbook exchange = new Kinds().loader().load(shipped, Map.of());
+        // offline no table is there: the view's Distributed table is missing, and the exchange would feed the old table
+        String missing = new SqlRenderer(exchange, "r1", List.of(Path.of("templates"))).renderExpect(exchange.step("swap"), node);
+        assertTrue(missing.contains("EXCHANGE needs the main view to write through a Distributed table over sharded_events,"
+                + " and writable_events is not there"), missing);
+        Runbook recreate = new Kinds().loader().load(shipped, Map.of("cutover", "recreate"));
+        String dropped = new SqlRenderer(recreate, "r1", List.of(Path.of("templates"))).renderExpect(recreate.step("swap"), node);
+        assertTrue(dropped.startsWith("cut-over: drop and recreate (cutover: recreate)."), dropped);
+        assertTrue(dropped.contains("Ingestion pauses from the first DROP to that CREATE"), dropped);
+        assertEquals("", new SqlRenderer(exchange, "r1", List.of()).renderExpect(exchange.step("copy"), node));
+    }
+
+    @Test
     void splitterKeepsSemicolonsInsideQuotesAndDropsComments() {
         List<String> parts = dev.chrunbook.ddl.Statements.split("SELECT ';' AS a; -- x; y\nSELECT `b;c` /* ; */ FROM t;\n\n");
         assertEquals(List.of("SELECT ';' AS a", "SELECT `b;c`  FROM t"), parts);

@@ -20,12 +20,12 @@ public final class Fixtures {
     }
 
     public static Step step(String id, String kind) {
-        return new Step(id, "", kind, Target.ONE_REPLICA_PER_SHARD, Map.of(), false, false, Optional.empty(), Map.of(), null, false, 1,
+        return new Step(id, "", "", kind, Target.ONE_REPLICA_PER_SHARD, Map.of(), false, false, Optional.empty(), Map.of(), null, false, 1,
                 Step.Body.ofTemplate("x.sql.ftl"));
     }
 
     public static Step step(String id, String kind, String block, Map<String, String> params) {
-        return new Step(id, "", kind, Target.FIRST_NODE, Map.of(), false, false, Optional.empty(), Map.of(), null, false, 1,
+        return new Step(id, "", "", kind, Target.FIRST_NODE, Map.of(), false, false, Optional.empty(), Map.of(), null, false, 1,
                 Step.Body.ofParams(block, params));
     }
 
