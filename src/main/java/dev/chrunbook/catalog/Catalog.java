@@ -90,6 +90,27 @@ public final class Catalog {
         return out;
     }
 
+    /**
+     * What the node's inserts into a table left lately: the rows of its unmerged (level 0) parts written
+     * in the last {@code seconds}, and how many seconds ago its newest unmerged part was written (empty
+     * when it has none). A merge's part is not an insert, so a table nothing feeds any more drops to no
+     * rows and then no newest part; read from system.parts alone, it costs nothing however large the table.
+     */
+    public record NewParts(long rows, Optional<Long> newestAgeSeconds) {
+    }
+
+    public Map<String, NewParts> newParts(String database, List<String> tables, int seconds) {
+        Map<String, NewParts> out = new LinkedHashMap<>();
+        tables.forEach(t -> out.put(t, new NewParts(0, Optional.empty())));
+        for (List<String> r : client.select("SELECT table, sumIf(rows, modification_time >= now() - " + seconds + "),"
+                + " toUInt32(now()) - toUInt32(max(modification_time)) FROM system.parts WHERE active AND level = 0 AND database = "
+                + SqlQuoting.literal(database) + " AND table IN (" + String.join(", ", tables.stream().map(SqlQuoting::literal).toList())
+                + ") GROUP BY table")) {
+            out.put(r.get(0), new NewParts(Long.parseLong(r.get(1)), Optional.of(Long.parseLong(r.get(2)))));
+        }
+        return out;
+    }
+
     /** A column as system.columns describes it. */
     public record Column(String name, String type, String defaultKind, String defaultExpression, String comment) {
     }

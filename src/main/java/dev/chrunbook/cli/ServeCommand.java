@@ -5,6 +5,8 @@ import dev.chrunbook.apply.NodeWork;
 import dev.chrunbook.cluster.Topology;
 import dev.chrunbook.dashboard.DashboardServer;
 import dev.chrunbook.dashboard.DashboardView;
+import dev.chrunbook.observe.TableIngestion;
+import dev.chrunbook.run.RevertWindow;
 import dev.chrunbook.dashboard.GroupLags;
 import dev.chrunbook.kinds.StepKind;
 import dev.chrunbook.plan.WorkPlanner;
@@ -12,6 +14,9 @@ import dev.chrunbook.runbook.Step;
 import dev.chrunbook.state.RunState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -34,6 +39,7 @@ import java.util.stream.Collectors;
                 "Reads the state dir (and, with --connection, the cluster and the brokers); changes nothing.",
                 "Listens on 127.0.0.1 unless --bind names another address, which needs a token."})
 final class ServeCommand extends RunbookCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8765", description = "Port to listen on (default ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
@@ -61,7 +67,7 @@ final class ServeCommand extends RunbookCommand {
         GroupLags lags = new GroupLags(topology == null ? List::of : new RunbookGroups(ws)::groups,
                 topology == null ? b -> { throw new IllegalStateException("no brokers"); } : ws.probes("serve").admins(), clock);
         Set<String> pauseBefore = ws.runbook.steps().stream().filter(Step::pauseBefore).map(Step::id).collect(Collectors.toSet());
-        DashboardView view = new DashboardView(ws.stateDir, () -> StatusCommand.report(ws, topology), lags, pauseBefore,
+        DashboardView view = new DashboardView(ws.stateDir, () -> StatusCommand.report(ws, topology), lags, () -> reverts(ws, topology), pauseBefore,
                 dev.chrunbook.run.Migrator.HOLD_FILE, dev.chrunbook.chunks.Throttle.PAUSE_FILE, clock);
         DashboardServer server;
         try {
@@ -141,5 +147,24 @@ final class ServeCommand extends RunbookCommand {
             groups = List.copyOf(found);
             return groups;
         }
+    }
+
+    /** What can still be taken back, and how both tables its window keeps fed are being fed (read anew each time). */
+    static List<DashboardView.Revert> reverts(Workspace ws, Topology topology) {
+        List<DashboardView.Revert> out = new java.util.ArrayList<>();
+        java.time.Instant now = java.time.Instant.now();
+        for (RevertWindow w : RevertWindow.open(ws.runbook, ws.state().orElse(null), ws.kinds)) {
+            List<DashboardView.Table> tables = List.of();
+            try {
+                tables = topology == null ? List.of()
+                        : new TableIngestion(ws.connector("serve"), topology).read(ws.runbook.database(), RevertWindow.fedTables(ws.runbook))
+                        .stream().map(f -> new DashboardView.Table(f.table(), f.rowsLastMinute(), f.newestAgeSeconds().orElse(null))).toList();
+            } catch (RuntimeException e) { // a node that does not answer: the window is still shown, without the tables
+                LOG.warn("cannot read the ingestion of {}: {}", RevertWindow.fedTables(ws.runbook), e.getMessage());
+            }
+            out.add(new DashboardView.Revert(w.step().id(), w.ended().toString(), w.closes().map(Object::toString).orElse(null),
+                    w.passed(now), tables));
+        }
+        return out;
     }
 }

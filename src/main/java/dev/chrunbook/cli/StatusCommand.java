@@ -1,5 +1,7 @@
 package dev.chrunbook.cli;
 
+import dev.chrunbook.observe.TableIngestion;
+import dev.chrunbook.run.RevertWindow;
 import dev.chrunbook.runbook.Step;
 import dev.chrunbook.state.RunState;
 import dev.chrunbook.state.StatusReport;
@@ -47,7 +49,8 @@ final class StatusCommand extends RunbookCommand {
 
     private Integer once() {
         Workspace ws = workspace();
-        StatusReport report = report(ws, ws.connection.isPresent() ? ws.topology("status") : null);
+        Topology topology = ws.connection.isPresent() ? ws.topology("status") : null;
+        StatusReport report = report(ws, topology);
         PrintWriter out = out();
         java.nio.file.Path pause = ws.stateDir.resolve(dev.chrunbook.chunks.Throttle.PAUSE_FILE);
         if (json) {
@@ -55,7 +58,7 @@ final class StatusCommand extends RunbookCommand {
         } else {
             print(out, report);
             lastRecheck(ws).ifPresent(out::println);
-            revertible(ws).forEach(out::println);
+            revertible(ws, topology).forEach(out::println);
             if (report.paused() != null) {
                 out.printf("%npaused: %s exists; chunked steps finish the chunks that run and start no new one until it is removed%n", pause);
             }
@@ -94,30 +97,26 @@ final class StatusCommand extends RunbookCommand {
     }
 
     /**
-     * The done steps that can still be taken back (a rollback template, nothing after them in the way),
-     * with the revert window when the runbook has one (revert_window_seconds, counted from the step's end).
+     * The done steps that can still be taken back, with their revert window; with --connection also how
+     * much each of the two tables the window keeps fed received in the last minute.
      */
-    private static List<String> revertible(Workspace ws) {
-        RunState state = ws.state().orElse(null);
+    private static List<String> revertible(Workspace ws, Topology topology) {
         List<String> lines = new java.util.ArrayList<>();
-        if (state == null) {
-            return lines;
-        }
-        Object window = ws.runbook.vars().get("revert_window_seconds");
-        for (Step s : ws.runbook.steps()) {
-            java.util.Optional<java.time.Instant> done = state.lastFinish(s.id());
-            boolean complete = state.steps().getOrDefault(s.id(), Map.of()).values().stream().allMatch(n -> n.status().complete())
-                    && !state.steps().getOrDefault(s.id(), Map.of()).isEmpty();
-            if (s.rollback() == null || !complete || done.isEmpty() || dev.chrunbook.run.Rollback.blocker(ws.runbook, state, ws.kinds, s).isPresent()) {
-                continue;
-            }
-            String until = "";
-            if (window != null && window.toString().matches("\\d{1,9}")) {
-                java.time.Instant end = done.get().plusSeconds(Long.parseLong(window.toString()));
-                until = ", revert window open until " + end + (java.time.Instant.now().isAfter(end) ? " (passed: end it with the steps after it)" : "");
-            }
+        java.time.Instant now = java.time.Instant.now();
+        for (RevertWindow w : RevertWindow.open(ws.runbook, ws.state().orElse(null), ws.kinds)) {
+            String until = w.closes().map(end -> ", revert window open until " + end
+                    + (w.passed(now) ? " (passed: end it with the steps after it)" : "")).orElse("");
             lines.add(String.format("%nrevert: step %s ended %s%s; it can be taken back with: chrunbook rollback %s --step %s --execute",
-                    s.id(), done.get(), until, ws.runbook.file(), s.id()));
+                    w.step().id(), w.ended(), until, ws.runbook.file(), w.step().id()));
+            List<String> tables = RevertWindow.fedTables(ws.runbook);
+            if (topology != null && !tables.isEmpty()) {
+                try {
+                    lines.add("  ingestion: " + String.join("; ", new TableIngestion(ws.connector("status"), topology)
+                            .read(ws.runbook.database(), tables).stream().map(TableIngestion.Fed::describe).toList()));
+                } catch (RuntimeException e) {
+                    lines.add("  ingestion: cannot read system.parts: " + e.getMessage());
+                }
+            }
         }
         return lines;
     }

@@ -32,6 +32,7 @@ public final class DashboardView {
     private final Path stateDir;
     private final Supplier<StatusReport> report;
     private final Supplier<List<GroupLags.Lag>> lags;
+    private final Supplier<List<Revert>> reverts;
     private final Set<String> pauseBefore;
     private final String hold;
     private final String pause;
@@ -43,18 +44,31 @@ public final class DashboardView {
      * @param holdFile    the name of the file in the state dir that holds every pause_before step
      * @param pauseFile   the name of the file in the state dir that pauses chunked steps
      */
-    public DashboardView(Path stateDir, Supplier<StatusReport> report, Supplier<List<GroupLags.Lag>> lags, Set<String> pauseBefore,
-                         String holdFile, String pauseFile, Clock clock) {
+    public DashboardView(Path stateDir, Supplier<StatusReport> report, Supplier<List<GroupLags.Lag>> lags, Supplier<List<Revert>> reverts,
+                         Set<String> pauseBefore, String holdFile, String pauseFile, Clock clock) {
         this.stateDir = stateDir;
         this.report = report;
         this.lags = lags;
+        this.reverts = reverts;
         this.pauseBefore = pauseBefore;
         this.hold = holdFile;
         this.pause = pauseFile;
         this.clock = clock;
     }
 
-    /** The view as JSON: {@code report}, {@code live}, {@code waits}, {@code lags}, {@code audit}, {@code time}. */
+    /**
+     * A step that can still be taken back, and how each table its window keeps fed is being fed.
+     *
+     * @param closes when the revert window closes (ISO-8601); null when the runbook sets none
+     */
+    public record Revert(String step, String ended, String closes, boolean passed, List<Table> tables) {
+    }
+
+    /** @param newestAgeSeconds null when the table had no recent insert */
+    public record Table(String table, long rowsLastMinute, Long newestAgeSeconds) {
+    }
+
+    /** The view as JSON: {@code report}, {@code live}, {@code waits}, {@code revert}, {@code lags}, {@code audit}, {@code time}. */
     public byte[] json() throws IOException {
         ObjectNode out = json.createObjectNode();
         Instant now = clock.instant();
@@ -65,6 +79,13 @@ public final class DashboardView {
         out.set("live", live);
         ArrayNode waits = out.putArray("waits");
         waits(r, live).forEach(waits::add);
+        ArrayNode revert = out.putArray("revert");
+        for (Revert w : reverts.get()) {
+            ObjectNode o = revert.addObject().put("step", w.step()).put("ended", w.ended()).put("closes", w.closes()).put("passed", w.passed());
+            ArrayNode tables = o.putArray("tables");
+            w.tables().forEach(t -> tables.addObject().put("table", t.table()).put("rows_last_minute", t.rowsLastMinute())
+                    .put("newest_age_s", t.newestAgeSeconds()));
+        }
         out.set("lags", json.valueToTree(lags.get()));
         ArrayNode audit = out.putArray("audit");
         auditTail().forEach(audit::add);

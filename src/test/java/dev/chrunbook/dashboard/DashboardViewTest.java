@@ -39,6 +39,8 @@ class DashboardViewTest {
 
     private JsonNode view() throws Exception {
         DashboardView v = new DashboardView(dir, this::report, () -> List.of(new GroupLags.Lag("main", "events", "main ingestion", 42L, 1, "stable")),
+                () -> List.of(new DashboardView.Revert("swap", "2026-12-02T06:00:00Z", "2026-12-02T07:00:00Z", false, List.of(
+                        new DashboardView.Table("events", 12000, 1L), new DashboardView.Table("events_by_event", 0, null)))),
                 Set.of("swap"), "HOLD", "PAUSE", CLOCK);
         return new ObjectMapper().readTree(v.json());
     }
@@ -78,6 +80,10 @@ class DashboardViewTest {
         assertEquals(DashboardView.AUDIT_LINES, v.get("audit").size());
         assertEquals("q40", v.get("audit").get(DashboardView.AUDIT_LINES - 1).get("query_id").asText(), "newest last");
         assertEquals(42, v.get("lags").get(0).get("lag").asLong());
+        JsonNode revert = v.get("revert").get(0);
+        assertEquals("2026-12-02T07:00:00Z", revert.get("closes").asText());
+        assertEquals(12000, revert.get("tables").get(0).get("rows_last_minute").asLong());
+        assertTrue(revert.get("tables").get(1).get("newest_age_s").isNull(), "a table nothing feeds shows no insert: " + revert);
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chrunbook.testing.Cli;
 import dev.chrunbook.testing.ClusterNodes;
 import dev.chrunbook.testing.LocalCluster;
+import dev.chrunbook.testing.ServedDashboard;
 import dev.chrunbook.testing.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -77,6 +78,19 @@ class CutoverWindowIT {
             Cli.Result status = Cli.runbook(runbook, common, "status");
             assertTrue(status.out().contains("revert: step swap ended") && status.out().contains("rollback " + runbook + " --step swap"),
                     "status shows the revert window: " + status.out());
+            // and both tables' ingestion: the new table fed by the main view, the old one by the catch-up
+            assertTrue(java.util.regex.Pattern.compile("ingestion: app_events [0-9,]+ rows in the last minute, newest insert \\d+ s ago;"
+                    + " app_events_by_kind [0-9,]+ rows in the last minute, newest insert \\d+ s ago").matcher(status.out()).find(),
+                    "status shows both tables fed: " + status.out());
+            try (ServedDashboard served = ServedDashboard.start(tmp.resolve("serve.log"), runbook, common)) {
+                JsonNode revert = served.view().get("revert");
+                assertEquals("swap", revert.get(0).get("step").asText(), revert.toString());
+                assertEquals(2, revert.get(0).get("tables").size(), revert.toString());
+                revert.get(0).get("tables").forEach(t -> assertTrue(t.get("newest_age_s").isNumber(), "both tables fed: " + revert));
+                String page = served.dom(tmp);
+                assertTrue(java.util.regex.Pattern.compile("<table id=\"revert\">.*<td>swap</td>.*<td>app_events</td>.*<td>app_events_by_kind</td>",
+                        java.util.regex.Pattern.DOTALL).matcher(page).find(), "the page shows the window and both tables: " + page);
+            }
 
             // 2. the swap back inside the revert window, killed while it runs, then run again
             killWhileRunning("swap-rollback", "rollback", runbook.toString(), "--step", "swap", "--execute", "--yes");

@@ -1,19 +1,15 @@
 package dev.chrunbook.migration;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chrunbook.testing.Cli;
 import dev.chrunbook.testing.ClusterNodes;
 import dev.chrunbook.testing.LocalCluster;
+import dev.chrunbook.testing.ServedDashboard;
 import dev.chrunbook.testing.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,17 +47,17 @@ class DashboardIT {
         Cli.Result prepared = Cli.runbook(runbook, common, "run", "--to", "create-staging", "--execute");
         assertEquals(0, prepared.exitCode(), prepared.toString());
 
-        Process serve = start("serve.log", runbook, common, "serve", "--port", "0");
+        ServedDashboard served = ServedDashboard.start(tmp.resolve("serve.log"), runbook, common);
         Process copy = null;
         try {
-            String base = awaitUrl(serve);
+            String base = served.base();
             copy = start("copy.log", runbook, common, "run", "--step", "copy", "--execute");
             Process running = copy;
-            Waits.until(() -> copyChunksDone(base) > 0 || !running.isAlive(), Duration.ofMinutes(2), "the copy puts its first chunk in");
+            Waits.until(() -> copyChunksDone(served) > 0 || !running.isAlive(), Duration.ofMinutes(2), "the copy puts its first chunk in");
             assertTrue(copy.isAlive(), "the copy should still run: " + Files.readString(tmp.resolve("copy.log")));
 
-            String first = dom(base);
-            chromium("--virtual-time-budget=3000", "--screenshot=" + SCREENSHOT.toAbsolutePath(), "--window-size=1400,1300", base);
+            String first = served.dom(tmp);
+            ServedDashboard.chromium(tmp, "--virtual-time-budget=3000", "--screenshot=" + SCREENSHOT.toAbsolutePath(), "--window-size=1400,1300", base);
             long before = copiedRows(first);
             assertTrue(first.contains("<table id=\"matrix\">"), first);
             assertTrue(Pattern.compile("<tr data-step=\"copy\"><th>copy<div>running").matcher(first).find(), "the copy's row runs: " + first);
@@ -75,8 +71,8 @@ class DashboardIT {
             assertTrue(lags.find() && lags.group(1).contains("<td>app_catchup_" + db + "_"), "the catch-up group the runbook names,"
                     + " with the run id, asked of the broker: " + first);
 
-            Waits.until(() -> copiedRowsOfView(base) > before, Duration.ofMinutes(2), "more rows are copied");
-            String second = dom(base);
+            Waits.until(() -> copiedRowsOfView(served) > before, Duration.ofMinutes(2), "more rows are copied");
+            String second = served.dom(tmp);
             long after = copiedRows(second);
             assertTrue(after > before, "the copied rows shown rise: " + before + " then " + after);
             assertTrue(Files.size(SCREENSHOT) > 10_000, "a screenshot of the page: " + Files.size(SCREENSHOT) + " bytes");
@@ -85,7 +81,7 @@ class DashboardIT {
             assertTrue(copy.waitFor(5, TimeUnit.MINUTES), "the copy ends");
             long copied = System.nanoTime();
             assertEquals(0, copy.exitValue(), Files.readString(tmp.resolve("copy.log")));
-            JsonNode view = view(base);
+            JsonNode view = served.view();
             assertEquals("ended", view.get("live").get("run").asText(), view.get("live").toString());
             for (JsonNode step : view.get("report").get("steps")) {
                 if (step.get("id").asText().equals("copy")) {
@@ -94,12 +90,12 @@ class DashboardIT {
                     }
                 }
             }
-            assertEquals(copiedRowsOfView(base), copiedRows(dom(base)), "at the end the page shows every chunk's rows");
+            assertEquals(copiedRowsOfView(served), copiedRows(served.dom(tmp)), "at the end the page shows every chunk's rows");
             System.out.printf("dashboard: %,d then %,d rows copied shown; screenshot %s; load %.0f s, run and pages %.0f s,"
                     + " rest of the copy %.0f s%n", before, after, SCREENSHOT.toAbsolutePath(), (loaded - t0) / 1e9, (shown - loaded) / 1e9,
                     (copied - shown) / 1e9);
         } finally {
-            serve.destroy();
+            served.close();
             if (copy != null) {
                 copy.destroyForcibly();
             }
@@ -114,18 +110,6 @@ class DashboardIT {
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve(log).toFile()).start();
     }
 
-    private String awaitUrl(Process serve) throws Exception {
-        Pattern url = Pattern.compile("on (http://127\\.0\\.0\\.1:\\d+/)");
-        String[] found = {null};
-        Waits.until(() -> {
-            Matcher m = url.matcher(read("serve.log"));
-            found[0] = m.find() ? m.group(1) : null;
-            return found[0] != null || !serve.isAlive();
-        }, Duration.ofSeconds(60), "serve prints its address");
-        assertTrue(found[0] != null, read("serve.log"));
-        return found[0];
-    }
-
     private String read(String log) {
         try {
             return Files.readString(tmp.resolve(log));
@@ -134,28 +118,18 @@ class DashboardIT {
         }
     }
 
-    private static JsonNode view(String base) {
-        try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "api/view")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new ObjectMapper().readTree(r.body());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+    private static long copyChunksDone(ServedDashboard served) {
+        return copyLedgers(served, "done");
     }
 
-    private static long copyChunksDone(String base) {
-        return copyLedgers(base, "done");
-    }
-
-    private static long copiedRowsOfView(String base) {
-        return copyLedgers(base, "rows");
+    private static long copiedRowsOfView(ServedDashboard served) {
+        return copyLedgers(served, "rows");
     }
 
     /** A figure of the copy step's ledgers, summed over its nodes, as the view's JSON has it. */
-    private static long copyLedgers(String base, String field) {
+    private static long copyLedgers(ServedDashboard served, String field) {
         long sum = 0;
-        for (JsonNode step : view(base).get("report").get("steps")) {
+        for (JsonNode step : served.view().get("report").get("steps")) {
             if (step.get("id").asText().equals("copy")) {
                 for (JsonNode n : step.get("nodes")) {
                     sum += n.path("chunks").path(field).asLong();
@@ -178,20 +152,4 @@ class DashboardIT {
         return rows;
     }
 
-    /** The page's DOM after its scripts ran, as headless Chromium serializes it. */
-    private String dom(String url) throws Exception {
-        return chromium("--virtual-time-budget=3000", "--dump-dom", url);
-    }
-
-    private String chromium(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--user-data-dir=" + Files.createTempDirectory(tmp, "chromium")));
-        cmd.addAll(List.of(args));
-        Path out = Files.createTempFile(tmp, "dom", ".html");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(tmp.resolve("chromium.log").toFile()).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "chromium ends");
-        assertEquals(0, p.exitValue(), read("chromium.log"));
-        return Files.readString(out);
-    }
 }
