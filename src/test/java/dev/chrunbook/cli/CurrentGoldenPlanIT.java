@@ -1,5 +1,9 @@
 package dev.chrunbook.cli;
 
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import dev.chrunbook.testing.CurrentClusterLock;
 import dev.chrunbook.state.StateStore;
 import dev.chrunbook.testing.Cli;
 import dev.chrunbook.testing.CurrentCluster;
@@ -21,6 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * node), byte for byte with a fixed run id, masked as {@link GoldenPlanIT} masks; regenerate with
  * -Dgolden.update=true after a change that is meant to show.
  */
+@Execution(ExecutionMode.CONCURRENT) // uses only the current cluster: beside the 18.16 classes
+@ResourceLock(CurrentClusterLock.NAME)
 class CurrentGoldenPlanIT {
     private static final Path GOLDEN = LocalCluster.ROOT.resolve("src/test/resources/golden/posthog-current-cluster.plan");
 

@@ -1,5 +1,9 @@
 package dev.chrunbook.cluster;
 
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import dev.chrunbook.testing.CurrentClusterLock;
 import dev.chrunbook.testing.CurrentCluster;
 import dev.chrunbook.testing.LocalCluster;
 import org.junit.jupiter.api.Test;
@@ -11,6 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** scripts/current-cluster: a server killed with kill -9 is reported crashed by status, and up brings it back with its data. */
+@Execution(ExecutionMode.CONCURRENT) // uses only the current cluster: beside the 18.16 classes
+@ResourceLock(CurrentClusterLock.NAME)
 class CurrentClusterScriptIT {
     private static String script(String verb, int[] exit) throws Exception {
         Process p = new ProcessBuilder(LocalCluster.ROOT.resolve("scripts/current-cluster").toString(), verb).redirectErrorStream(true).start();

@@ -1,5 +1,7 @@
 package dev.chrunbook.migration;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
+import dev.chrunbook.testing.CurrentClusterLock;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chrunbook.testing.CaptureReceiver;
 import dev.chrunbook.testing.ClusterNodes;
@@ -35,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * first, which capture answers 400), every event arrives (once the target's ReplacingMergeTree
  * merges), the repeats are at most the pages in flight, every batch historical.
  */
+@ResourceLock(CurrentClusterLock.NAME)
 @ExtendWith(LocalCluster.class)
 class CurrentExportIT {
     private static final String KEY = "phc_current_export";

@@ -1,5 +1,9 @@
 package dev.chrunbook.migration;
 
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import dev.chrunbook.testing.CurrentClusterLock;
 import dev.chrunbook.testing.Cli;
 import dev.chrunbook.testing.CurrentCluster;
 import dev.chrunbook.testing.LocalCluster;
@@ -23,6 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the values again (the handbook's way, materialized: recompute) changes them; copying them as data
  * (the default) keeps every one.
  */
+@Execution(ExecutionMode.CONCURRENT) // uses only the current cluster: beside the 18.16 classes
+@ResourceLock(CurrentClusterLock.NAME)
 class MaterializedValuesIT {
     private static final Path RUNBOOK = LocalCluster.ROOT.resolve("src/test/resources/posthog/materialized-runbook.yaml");
     private static final int PER_BATCH = 20_000;

@@ -1,5 +1,9 @@
 package dev.chrunbook.migration;
 
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import dev.chrunbook.testing.CurrentClusterLock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chrunbook.ddl.CreateQuery;
@@ -40,6 +44,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * included), the sort key is the one thing changed, and ingestion reaches the new table.
  * The vars set are the names this deployment uses: the view is events_json_mv, the brokers are local.
  */
+@Execution(ExecutionMode.CONCURRENT) // uses only the current cluster: beside the 18.16 classes
+@ResourceLock(CurrentClusterLock.NAME)
 class PostHogCurrentClusterIT {
     private static final Path RUNBOOK = LocalCluster.ROOT.resolve("runbooks/posthog-events-reorder/runbook.yaml");
     private static final int PER_BATCH = Integer.getInteger("posthog.batch", 100_000);

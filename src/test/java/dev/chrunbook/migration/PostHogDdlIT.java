@@ -1,5 +1,9 @@
 package dev.chrunbook.migration;
 
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import dev.chrunbook.testing.CurrentClusterLock;
 import dev.chrunbook.ddl.CreateQuery;
 import dev.chrunbook.ddl.StagingDerivation;
 import dev.chrunbook.testing.CurrentCluster;
@@ -17,6 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * What PostHog's own DDL did to the derivations that run before the migration's data moves, each
  * shown failing the way it failed before, then passing, on the current cluster (26.7).
  */
+@Execution(ExecutionMode.CONCURRENT) // uses only the current cluster: beside the 18.16 classes
+@ResourceLock(CurrentClusterLock.NAME)
 class PostHogDdlIT {
     @BeforeAll
     static void schema() throws Exception {
