@@ -122,7 +122,10 @@ final class RunCommand extends RunbookCommand {
         ClickHouseConnector connector = ws.connector("run");
         Confirmation confirmation = new TerminalConfirmation(yes, out());
         try (StateLock lock = repeating ? StateLock.acquireForRepeat(ws.stateDir, clock.instant())
-                     : StateLock.acquire(ws.stateDir, clock.instant(), LOCK_PATIENCE);
+                     : StateLock.acquire(ws.stateDir, clock.instant(), LOCK_PATIENCE, () -> {
+                         err().println("a repeated check (run --repeat) is in a round: waiting for it to end, then this run starts");
+                         err().flush();
+                     });
              AutoCloseable zkLease = lease == null ? () -> { } : ZkLease.acquire(lease, clock.instant());
              Supervision supervision = Supervision.start(connector, err(), clock,
                      quiet, json, new AuditLog(ws.stateDir, clock), ws.runbook)) {

@@ -27,12 +27,16 @@ public final class StateLock implements AutoCloseable {
     }
 
     public static StateLock acquire(Path dir, Instant now) {
-        return acquire(dir, now, Duration.ZERO);
+        return acquire(dir, now, Duration.ZERO, () -> { });
     }
 
-    /** As {@link #acquire(Path, Instant)}, waiting up to {@code patience} while a repeated check's round holds it. */
-    public static StateLock acquire(Path dir, Instant now, Duration patience) {
+    /**
+     * As {@link #acquire(Path, Instant)}, waiting up to {@code patience} while a repeated check's round
+     * holds it; {@code waiting} is told once when it starts to wait.
+     */
+    public static StateLock acquire(Path dir, Instant now, Duration patience, Runnable waiting) {
         long deadline = System.nanoTime() + patience.toNanos();
+        boolean told = false;
         while (true) {
             try {
                 return create(dir, now, false);
@@ -40,6 +44,10 @@ public final class StateLock implements AutoCloseable {
                 Path file = dir.resolve(FILE);
                 if (!heldByRepeat(file) || System.nanoTime() > deadline) {
                     throw e;
+                }
+                if (!told) {
+                    waiting.run();
+                    told = true;
                 }
                 try {
                     Thread.sleep(100);

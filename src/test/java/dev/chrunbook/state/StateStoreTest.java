@@ -84,18 +84,20 @@ class StateStoreTest {
         });
         release.start();
         long t0 = System.nanoTime();
-        try (StateLock run = StateLock.acquire(dir, CLOCK.instant(), java.time.Duration.ofSeconds(10))) {
+        java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+        try (StateLock run = StateLock.acquire(dir, CLOCK.instant(), java.time.Duration.ofSeconds(10), told::incrementAndGet)) {
             assertTrue(System.nanoTime() - t0 >= 250_000_000L, "it waited for the round to end");
         }
+        assertEquals(1, told.get(), "the waiting run says so, once");
         release.join();
         // the round's lock says what holds it; a repeat's next round does not wait for a run
-        try (StateLock run = StateLock.acquire(dir, CLOCK.instant(), java.time.Duration.ofSeconds(10))) {
+        try (StateLock run = StateLock.acquire(dir, CLOCK.instant(), java.time.Duration.ofSeconds(10), () -> { })) {
             ChrunbookException e = assertThrows(ChrunbookException.class, () -> StateLock.acquireForRepeat(dir, CLOCK.instant()));
             assertEquals(ExitCode.STATE_CONFLICT, e.exitCode());
             assertTrue(e.getMessage().contains("another chrunbook run holds"), e.getMessage());
             // and a run does not wait for another run
             long t1 = System.nanoTime();
-            assertThrows(ChrunbookException.class, () -> StateLock.acquire(dir, CLOCK.instant(), java.time.Duration.ofSeconds(10)));
+            assertThrows(ChrunbookException.class, () -> StateLock.acquire(dir, CLOCK.instant(), java.time.Duration.ofSeconds(10), () -> { }));
             assertTrue(System.nanoTime() - t1 < 2_000_000_000L, "no wait for a run");
         }
     }
