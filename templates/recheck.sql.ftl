@@ -9,15 +9,22 @@
   An id one holds and the other lacks is a problem (the first 20). A round that does not pass moves
   nothing on: the next one checks again from the last clean one. swap refuses when the last clean
   round ended more than recheck_max_age_seconds ago.
+  A round reads only the partitions with a part written since its window began (partitions_written_since:
+  an insert, merge, fetch or mutation since), so its cost follows what was ingested, not the table's
+  size. That holds for an ingested_column set when the row was written or before (the view's now(), a
+  Kafka message's time): a row is in a part written after its ingested_column.
   vars: source, staging, id_column, ingested_column, dedupe_step; recheck_settle_seconds (default 60)
 -->
 <#assign settle = recheck_settle_seconds!60>
-<#assign from>toDateTime(${lit(step_finished(step.id, step_started(dedupe_step)))}) - ${2 * settle}</#assign>
+<#assign since = step_finished(step.id, step_started(dedupe_step))>
+<#assign from>toDateTime(${lit(since)}) - ${2 * settle}</#assign>
 <#list [[source, staging], [staging, source]] as pair>
-SELECT ${lit("an id " + pair[0] + " has is missing in " + pair[1])} AS problem, toString(${ident(id_column)}) AS id
+SELECT ${lit("an id " + pair[0] + " has is missing in " + pair[1])} AS problem, toString(${ident(id_column)}) AS missing_id
 FROM ${ident(database, pair[0])}
-WHERE ${ident(ingested_column)} >= ${from} AND ${ident(ingested_column)} < now() - ${settle}
+WHERE ${partitions_written_since(database, pair[0], since, 2 * settle)}
+  AND ${ident(ingested_column)} >= ${from} AND ${ident(ingested_column)} < now() - ${settle}
   AND ${ident(id_column)} NOT IN (SELECT ${ident(id_column)} FROM ${ident(database, pair[1])}
-                                  WHERE ${ident(ingested_column)} >= ${from} - ${settle})
+                                  WHERE ${partitions_written_since(database, pair[1], since, 3 * settle)}
+                                    AND ${ident(ingested_column)} >= ${from} - ${settle})
 LIMIT 20;
 </#list>

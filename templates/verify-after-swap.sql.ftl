@@ -32,11 +32,11 @@ WHERE database = ${lit(database)} AND name = ${lit(source)}
   AND sorting_key = (SELECT any(sorting_key) FROM system.tables WHERE database = ${lit(database)} AND name = ${lit(backup)});
 
 SELECT 'id the old table received during the migration is missing in the new table' AS problem,
-       toDate(${day}) AS day, toString(${id}) AS id
+       toDate(${day}) AS day, toString(${id}) AS missing_id
 FROM ${ident(database, backup)}
 WHERE ${ingested} >= ${from} AND ${ingested} < ${until}
   AND ${id} NOT IN (SELECT ${id} FROM ${ident(database, source)} WHERE ${ingested} >= ${from} - ${catchup_margin_seconds})
-ORDER BY day, id
+ORDER BY day, missing_id
 LIMIT 20
 <#else>
 <#include "both-fed.sql.ftl">

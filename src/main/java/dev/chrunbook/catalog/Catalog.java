@@ -203,11 +203,15 @@ public final class Catalog {
         return out;
     }
 
-    /** The partitions with an active part written after {@code moment} (a merge or an insert since). */
-    public Set<String> partitionsWrittenAfter(String database, String table, Instant moment) {
-        Set<String> out = new LinkedHashSet<>();
-        client.select("SELECT DISTINCT partition_id FROM system.parts WHERE active AND " + columnsOf(database, table)
-                + " AND toUnixTimestamp(modification_time) > " + moment.getEpochSecond()).forEach(r -> out.add(r.get(0)));
+    /**
+     * The partitions with an active part written after {@code moment} (an insert, a merge, a fetch or a
+     * mutation since), id to value as {@link #partitionValues} gives them.
+     */
+    public Map<String, String> partitionsWrittenAfter(String database, String table, Instant moment) {
+        Map<String, String> out = new LinkedHashMap<>();
+        client.select("SELECT DISTINCT partition_id, partition FROM system.parts WHERE active AND " + columnsOf(database, table)
+                + " AND toUnixTimestamp(modification_time) > " + moment.getEpochSecond() + " ORDER BY partition_id")
+                .forEach(r -> out.put(r.get(0), r.get(1)));
         return out;
     }
 

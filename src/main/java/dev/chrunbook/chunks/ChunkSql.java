@@ -1,15 +1,15 @@
 package dev.chrunbook.chunks;
 
 import dev.chrunbook.SqlQuoting;
+import dev.chrunbook.catalog.PartitionFilter;
 import dev.chrunbook.ddl.CreateQuery;
-import dev.chrunbook.ddl.DdlException;
-import dev.chrunbook.ddl.Fragment;
 import dev.chrunbook.state.ChunkState;
 import dev.chrunbook.verify.RowHash;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -140,17 +140,9 @@ public record ChunkSql(String database, String source, String target, List<Strin
 
     /** The rows of a partition: by its key when its value is a known whole number, else by its id. */
     public String partitionWhere(String partition) {
-        String value = partitionValues.get(partition);
-        if (!partitionKey.isBlank() && value != null && value.matches("-?\\d{1,20}")) {
-            try {
-                Fragment.check("partition value", value); // the server's own literal, checked all the same
-                Fragment.check("partition key", partitionKey);
-                return "(" + partitionKey + ") = " + value;
-            } catch (DdlException e) {
-                // fall through: an id always works, only slower
-            }
-        }
-        return "_partition_id = " + SqlQuoting.literal(partition);
+        Map<String, String> one = new HashMap<>();
+        one.put(partition, partitionValues.get(partition));
+        return PartitionFilter.where(partitionKey, one);
     }
 
     public String replace(String partition, String from) {

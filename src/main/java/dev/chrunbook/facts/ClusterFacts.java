@@ -1,6 +1,7 @@
 package dev.chrunbook.facts;
 
 import dev.chrunbook.catalog.Catalog;
+import dev.chrunbook.catalog.PartitionFilter;
 
 import dev.chrunbook.render.MissingObjectException;
 
@@ -15,6 +16,7 @@ import dev.chrunbook.state.RunState;
 import dev.chrunbook.state.Status;
 import dev.chrunbook.Node;
 
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -74,6 +76,18 @@ public final class ClusterFacts implements NodeFacts {
             return new Catalog(client).databaseEngine(database).orElse("");
         } catch (ClickHouseException e) {
             throw new ChrunbookException(ExitCode.STEP_FAILED, "cannot read the engine of database " + database + " on " + node.id()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String partitionsWrittenAfter(Node node, String database, String table, Instant moment) {
+        try (ClickHouseClient client = connector.connect(node.host(), node.httpPort())) {
+            Catalog catalog = new Catalog(client);
+            return PartitionFilter.where(catalog.partitionKey(database, table).orElse(""),
+                    catalog.partitionsWrittenAfter(database, table, moment));
+        } catch (ClickHouseException e) {
+            throw new ChrunbookException(ExitCode.STEP_FAILED, "cannot read the parts of " + database + "." + table + " on " + node.id()
                     + ": " + e.getMessage(), e);
         }
     }

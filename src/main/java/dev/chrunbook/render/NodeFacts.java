@@ -2,6 +2,7 @@ package dev.chrunbook.render;
 
 import dev.chrunbook.Node;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,6 +57,11 @@ public interface NodeFacts {
         public String serverSetting(Node node, String name, String fallback) {
             return fallback;
         }
+
+        @Override
+        public String partitionsWrittenAfter(Node node, String database, String table, Instant moment) {
+            return "1";
+        }
     };
 
     /** Columns of a table on that node: name, type, default_kind, default_expression, comment, in order. */
@@ -91,4 +97,10 @@ public interface NodeFacts {
 
     /** A server-level setting of the node (config.xml), {@code fallback} when unset (and offline). */
     String serverSetting(Node node, String name, String fallback);
+
+    /**
+     * A WHERE condition keeping the partitions of the table that have a part written on that node after
+     * {@code moment} (catalog.PartitionFilter: "0" for none); "1" (every partition) offline.
+     */
+    String partitionsWrittenAfter(Node node, String database, String table, Instant moment);
 }

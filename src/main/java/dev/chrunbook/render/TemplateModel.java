@@ -5,8 +5,10 @@ import dev.chrunbook.runbook.Step;
 import dev.chrunbook.Node;
 import freemarker.template.TemplateMethodModelEx;
 import freemarker.template.TemplateModelException;
+import freemarker.template.TemplateNumberModel;
 import freemarker.template.TemplateScalarModel;
 
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -68,6 +70,20 @@ final class TemplateModel {
             }
             return facts.freeDiskBytes(node);
         });
+        m.put("partitions_written_since", (TemplateMethodModelEx) args -> {
+            if (args.size() != 4) {
+                throw new TemplateModelException("partitions_written_since(database, table, time, seconds_before) takes four arguments");
+            }
+            Instant since;
+            try {
+                since = LocalDateTime.parse(text(args.get(2)), SECONDS).toInstant(ZoneOffset.UTC).minusSeconds(number(args.get(3)).longValue());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new TemplateModelException("partitions_written_since: time '" + text(args.get(2))
+                        + "' is not 'YYYY-MM-DD hh:mm:ss' (UTC), as step_started and step_finished give it");
+            }
+            // after one second before: a part written in the same second as `since` counts
+            return SqlOutputFormat.INSTANCE.fromMarkup(facts.partitionsWrittenAfter(node, text(args.get(0)), text(args.get(1)), since.minusSeconds(1)));
+        });
         m.put("server_setting", (TemplateMethodModelEx) args -> {
             if (args.size() != 2) {
                 throw new TemplateModelException("server_setting(name, default) takes two arguments");
@@ -114,6 +130,13 @@ final class TemplateModel {
             }
             return at.orElseGet(() -> LocalDateTime.now(ZoneOffset.UTC).format(SECONDS));
         };
+    }
+
+    private static Number number(Object arg) throws TemplateModelException {
+        if (arg instanceof TemplateNumberModel n) {
+            return n.getAsNumber();
+        }
+        throw new TemplateModelException("expected a number, got " + arg);
     }
 
     private static String text(Object arg) throws TemplateModelException {

@@ -29,7 +29,7 @@ public record Changes(boolean everything, Set<String> rewritten) {
         }
         Catalog catalog = new Catalog(client);
         boolean mutated = catalog.mutatedSince(database, List.of(oldTable, newTable), copyStarted);
-        return new Changes(mutated, Set.copyOf(catalog.partitionsWrittenAfter(database, newTable, copyFinished)));
+        return new Changes(mutated, Set.copyOf(catalog.partitionsWrittenAfter(database, newTable, copyFinished).keySet()));
     }
 
     /** Whether values of a slice of these partitions could have changed. */

@@ -44,11 +44,14 @@ public final class FakeClickHouse implements ClickHouseConnector {
     }
 
     private final Map<String, Query> queries = new ConcurrentHashMap<>();
-    public final List<String> executed = java.util.Collections.synchronizedList(new ArrayList<>());
-    /** Every statement executed, in order (DDL and ALTERs too, which carry no query id). */
-    public final List<String> statements = java.util.Collections.synchronizedList(new ArrayList<>());
+    public final List<String> executed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /**
+     * Every statement executed, in order (DDL and ALTERs too, which carry no query id). Tests stream it
+     * while lanes add to it: copy-on-write, so that iterating never fails (a synchronized list's stream does).
+     */
+    public final List<String> statements = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Every read sent with settings, and its settings. */
-    public final List<Map.Entry<String, Map<String, String>>> reads = java.util.Collections.synchronizedList(new ArrayList<>());
+    public final List<Map.Entry<String, Map<String, String>>> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Send next = Send.OK;
     private int runningLooksAfterLoss = 2;
     private boolean unreachable;
@@ -60,11 +63,11 @@ public final class FakeClickHouse implements ClickHouseConnector {
         return this;
     }
 
-    private final List<String> failOnce = java.util.Collections.synchronizedList(new ArrayList<>());
-    private final List<String> hang = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<String> failOnce = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> hang = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, java.util.concurrent.CountDownLatch> hanging = new ConcurrentHashMap<>();
     /** The query ids a KILL QUERY was sent for. */
-    public final List<String> killed = java.util.Collections.synchronizedList(new ArrayList<>());
+    public final List<String> killed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** The next statement that contains {@code text} runs until a KILL QUERY names its query id, as a long OPTIMIZE does. */
     public FakeClickHouse hangUntilKilled(String text) {
