@@ -3,10 +3,10 @@ package dev.chrunbook.render;
 import dev.chrunbook.cluster.Topology;
 import dev.chrunbook.kinds.Kinds;
 import dev.chrunbook.runbook.Runbook;
+import dev.chrunbook.testing.RecheckRunbook;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,28 +24,8 @@ class RecheckRenderingTest {
 
     @Test
     void eachRoundReadsThePartitionsWrittenSinceItsWindowBegan() throws Exception {
-        Path file = dir.resolve("runbook.yaml");
-        Files.writeString(file, """
-                name: recheck
-                cluster: posthog
-                database: posthog
-                vars:
-                  source: sharded_events
-                  staging: sharded_events_by_event
-                  id_column: uuid
-                  ingested_column: _timestamp
-                  dedupe_step: dedupe
-                  recheck_settle_seconds: 10
-                steps:
-                  - id: dedupe
-                    kind: check
-                    on: one-replica-per-shard
-                    sql: SELECT 1 WHERE 0
-                  - id: recheck
-                    kind: check
-                    on: one-replica-per-shard
-                    template: recheck.sql.ftl
-                """);
+        Path file = RecheckRunbook.write(dir.resolve("runbook.yaml"), "posthog", "sharded_events", "sharded_events_by_event", "uuid",
+                "_timestamp", 10);
         Runbook rb = new Kinds().loader().load(file, Map.of());
         List<String> asked = new ArrayList<>();
         String[] lastRecheck = {null};

@@ -3,11 +3,11 @@ package dev.chrunbook.verify;
 import dev.chrunbook.testing.Cli;
 import dev.chrunbook.testing.ClusterNodes;
 import dev.chrunbook.testing.LocalCluster;
+import dev.chrunbook.testing.RecheckRunbook;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -40,28 +40,7 @@ class RecheckIT {
                     + " now() - 86400 FROM system.numbers LIMIT " + OLD_ROWS);
             cluster.query(n, "INSERT INTO " + db + ".rc_stg SELECT * FROM " + db + ".rc_src");
         }
-        Path runbook = tmp.resolve("runbook.yaml");
-        Files.writeString(runbook, """
-                name: recheck-it
-                cluster: posthog
-                database: %s
-                vars:
-                  source: rc_src
-                  staging: rc_stg
-                  id_column: id
-                  ingested_column: ingested
-                  dedupe_step: dedupe
-                  recheck_settle_seconds: 1
-                steps:
-                  - id: dedupe
-                    kind: check
-                    on: one-replica-per-shard
-                    sql: SELECT 1 WHERE 0
-                  - id: recheck
-                    kind: check
-                    on: one-replica-per-shard
-                    template: recheck.sql.ftl
-                """.formatted(db));
+        Path runbook = RecheckRunbook.write(tmp.resolve("runbook.yaml"), db, "rc_src", "rc_stg", "id", "ingested", 1);
         List<String> common = List.of("--connection", LocalCluster.CONNECTION.toString(), "--state-dir", tmp.resolve("state").toString());
         Thread.sleep(3_000); // the old parts now lie before the window (the dedupe's start minus twice the settle time)
         assertEquals(0, Cli.runbook(runbook, common, "run", "--step", "dedupe", "--execute").exitCode());
