@@ -7,7 +7,7 @@
 -->
 <#include "exchange-window.ftl">
 <#list [[staging, source], [source, staging]] as pair>
-SELECT ${lit("an id " + pair[0] + " has is missing in " + pair[1])} AS problem, toString(${ident(id_column)}) AS missing_id
+SELECT ${lit("an id that " + pair[0] + " has is missing in " + pair[1])} AS problem, toString(${ident(id_column)}) AS missing_id
 FROM ${ident(database, pair[0])}
 WHERE ${windowed}
   AND ${ident(id_column)} NOT IN (SELECT ${ident(id_column)} FROM ${ident(database, pair[1])}

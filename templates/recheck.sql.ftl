@@ -19,7 +19,7 @@
 <#assign since = step_finished(step.id, step_started(dedupe_step))>
 <#assign from>toDateTime(${lit(since)}) - ${2 * settle}</#assign>
 <#list [[source, staging], [staging, source]] as pair>
-SELECT ${lit("an id " + pair[0] + " has is missing in " + pair[1])} AS problem, toString(${ident(id_column)}) AS missing_id
+SELECT ${lit("an id that " + pair[0] + " has is missing in " + pair[1])} AS problem, toString(${ident(id_column)}) AS missing_id
 FROM ${ident(database, pair[0])}
 WHERE ${partitions_written_since(database, pair[0], since, 2 * settle)}
   AND ${ident(ingested_column)} >= ${from} AND ${ident(ingested_column)} < now() - ${settle}
