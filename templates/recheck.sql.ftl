@@ -12,7 +12,9 @@
   A round reads only the partitions with a part written since its window began (partitions_written_since:
   an insert, merge, fetch or mutation since), so its cost follows what was ingested, not the table's
   size. That holds for an ingested_column set when the row was written or before (the view's now(), a
-  Kafka message's time): a row is in a part written after its ingested_column.
+  Kafka message's time): a row is in a part written after its ingested_column. By partition, not by
+  part (_part, which 18.16 prunes too): a merge renames parts between the render and the read, and a
+  round would skip the rows of a part merged meanwhile; a merge never moves a row to another partition.
   vars: source, staging, id_column, ingested_column, dedupe_step; recheck_settle_seconds (default 60)
 -->
 <#assign settle = recheck_settle_seconds!60>
