@@ -20,13 +20,16 @@
 <#assign settle = recheck_settle_seconds!60>
 <#assign since = step_finished(step.id, step_started(dedupe_step))>
 <#assign from>toDateTime(${lit(since)}) - ${2 * settle}</#assign>
-<#list [[source, staging], [staging, source]] as pair>
-SELECT ${lit("an id that " + pair[0] + " has is missing in " + pair[1])} AS problem, toString(${ident(id_column)}) AS missing_id
+<#-- each table's partitions asked once, from the earliest moment either side reads (the subquery's) -->
+<#assign source_written = partitions_written_since(database, source, since, 3 * settle)>
+<#assign staging_written = partitions_written_since(database, staging, since, 3 * settle)>
+<#list [[source, source_written, staging, staging_written], [staging, staging_written, source, source_written]] as pair>
+SELECT ${lit("an id that " + pair[0] + " has is missing in " + pair[2])} AS problem, toString(${ident(id_column)}) AS missing_id
 FROM ${ident(database, pair[0])}
-WHERE ${partitions_written_since(database, pair[0], since, 2 * settle)}
+WHERE ${pair[1]}
   AND ${ident(ingested_column)} >= ${from} AND ${ident(ingested_column)} < now() - ${settle}
-  AND ${ident(id_column)} NOT IN (SELECT ${ident(id_column)} FROM ${ident(database, pair[1])}
-                                  WHERE ${partitions_written_since(database, pair[1], since, 3 * settle)}
+  AND ${ident(id_column)} NOT IN (SELECT ${ident(id_column)} FROM ${ident(database, pair[2])}
+                                  WHERE ${pair[3]}
                                     AND ${ident(ingested_column)} >= ${from} - ${settle})
 LIMIT 20;
 </#list>
