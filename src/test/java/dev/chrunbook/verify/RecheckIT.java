@@ -42,7 +42,8 @@ class RecheckIT {
         }
         Path runbook = RecheckRunbook.write(tmp.resolve("runbook.yaml"), db, "rc_src", "rc_stg", "id", "ingested", 1);
         List<String> common = List.of("--connection", LocalCluster.CONNECTION.toString(), "--state-dir", tmp.resolve("state").toString());
-        Thread.sleep(3_000); // the old parts now lie before the window (the dedupe's start minus twice the settle time)
+        // the old parts now lie well before what a round reads: the dedupe's start minus three times the settle time
+        Thread.sleep(7_000);
         assertEquals(0, Cli.runbook(runbook, common, "run", "--step", "dedupe", "--execute").exitCode());
 
         // live events into both tables, in this month's partition
