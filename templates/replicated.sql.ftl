@@ -3,8 +3,9 @@
   This replica of the staging table has fetched what its shard holds: nothing left in its
   replication queue, and the shard's log read to its end. A check with a wait, not SYSTEM SYNC
   REPLICA: on 18.16 that statement ignores every timeout and outlives KILL QUERY, and a queue entry
-  that never ends (a REPLACE_RANGE seen stuck after restarts) would hold the run for good. When the
-  wait runs out, the rows name the entries still queued.
+  that never ends would hold the run for good (a REPLACE_RANGE a new replica got twice: staging-idle,
+  before replicate, keeps that from happening). When the wait runs out, the rows name the entries
+  still queued.
   vars: staging
 -->
 SELECT 'replica still fetching' AS problem, type, new_part_name, toString(create_time) AS since, num_tries,

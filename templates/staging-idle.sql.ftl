@@ -1,0 +1,25 @@
+<#--
+  staging-idle (kind: check, on: one-replica-per-shard; give the step a wait)
+  The replicas that hold staging have read their shard's log to its end and played every REPLACE_RANGE
+  or DROP_RANGE of it, before replicate creates the others. A new replica starts from a copy of an
+  existing one's queue plus a fetch of each of its parts: a REPLACE_RANGE it gets both ways (queued,
+  and by the parts it produced) has hung a new 18.16 replica for good, the entry executing forever
+  after "Tagging already tagged future part" (SYSTEM RESTART REPLICA on that replica unsticks it).
+  On the replica that ran the REPLACE PARTITION each such entry takes milliseconds. Merges may still
+  be queued: a new replica takes those over as it always does.
+  vars: staging
+-->
+SELECT 'replica still has a partition replacement to play' AS problem, type, toString(create_time) AS since, num_tries,
+       last_exception, postpone_reason
+FROM system.replication_queue
+WHERE database = ${lit(database)} AND table = ${lit(staging)} AND type IN ('REPLACE_RANGE', 'DROP_RANGE')
+UNION ALL
+SELECT 'replica has not read its shard log to the end' AS problem, '' AS type, '' AS since, toUInt32(0) AS num_tries,
+       '' AS last_exception, concat('log_pointer ', toString(log_pointer), ', log_max_index ', toString(log_max_index)) AS postpone_reason
+FROM system.replicas
+WHERE database = ${lit(database)} AND table = ${lit(staging)} AND log_pointer <= log_max_index
+UNION ALL
+SELECT 'staging table missing on this replica: run create-staging' AS problem, '' AS type, '' AS since, toUInt32(0) AS num_tries,
+       '' AS last_exception, '' AS postpone_reason
+FROM system.one
+WHERE (SELECT count() FROM system.tables WHERE database = ${lit(database)} AND name = ${lit(staging)}) = 0
