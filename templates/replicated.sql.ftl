@@ -8,7 +8,9 @@
   still queued.
   vars: staging
 -->
-SELECT 'replica still fetching' AS problem, type, new_part_name, toString(create_time) AS since, num_tries,
+SELECT if(is_currently_executing AND type = 'REPLACE_RANGE', concat('replica still fetching; a REPLACE_RANGE that never ends',
+          ' after "Tagging already tagged future part" in the error log is unstuck by SYSTEM RESTART REPLICA ',
+          ${lit(database + "." + staging)}, ' here'), 'replica still fetching') AS problem, type, new_part_name, toString(create_time) AS since, num_tries,
        last_exception, postpone_reason
 FROM system.replication_queue
 WHERE database = ${lit(database)} AND table = ${lit(staging)}
