@@ -1,5 +1,6 @@
 package dev.chrunbook.migration;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chrunbook.testing.Cli;
 import dev.chrunbook.testing.ClusterNodes;
 import dev.chrunbook.testing.LocalCluster;
@@ -8,9 +9,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -127,9 +134,9 @@ class MigrationGatesIT {
         String db = cluster.database();
         expect(0, Cli.runbook(runbook, common, "run", "--execute", "--to", "create-staging"));
         cluster.query(1, "SYSTEM STOP REPLICATION QUEUES " + staging);
-        java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newSingleThreadExecutor();
+        ExecutorService background = Executors.newSingleThreadExecutor();
         try {
-            java.util.concurrent.Future<Cli.Result> toReplicate = background.submit(
+            Future<Cli.Result> toReplicate = background.submit(
                     () -> Cli.runbook(runbook, common, "run", "--execute", "--to", "replicated"));
             try {
                 String onNode2 = "SELECT count() FROM system.tables WHERE database = '" + db + "' AND name = '" + STAGING + "'";
@@ -143,7 +150,7 @@ class MigrationGatesIT {
             } finally {
                 cluster.query(1, "SYSTEM START REPLICATION QUEUES " + staging);
             }
-            expect(0, toReplicate.get(5, java.util.concurrent.TimeUnit.MINUTES));
+            expect(0, toReplicate.get(5, TimeUnit.MINUTES));
         } finally {
             background.shutdownNow();
         }
@@ -155,9 +162,9 @@ class MigrationGatesIT {
     private String status(String step, int node) {
         Path state = tmp.resolve("state/state.json");
         try {
-            return !java.nio.file.Files.exists(state) ? null : new com.fasterxml.jackson.databind.ObjectMapper().readTree(state.toFile())
+            return !Files.exists(state) ? null : new ObjectMapper().readTree(state.toFile())
                     .path("steps").path(step).path(ClusterNodes.id(node)).path("status").asText(null);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return null; // written while read: the next poll reads it whole
         }
     }
