@@ -8,6 +8,8 @@
   still queued.
   vars: staging
 -->
+<#assign missing_fix = "run the replicate step">
+<#include "replica-log.ftl">
 SELECT if(is_currently_executing AND type = 'REPLACE_RANGE', concat('replica still fetching; a REPLACE_RANGE that never ends',
           ' after "Tagging already tagged future part" in the error log is unstuck by SYSTEM RESTART REPLICA ',
           ${lit(database + "." + staging)}, ' here'), 'replica still fetching') AS problem, type, new_part_name, toString(create_time) AS since, num_tries,
@@ -15,13 +17,6 @@ SELECT if(is_currently_executing AND type = 'REPLACE_RANGE', concat('replica sti
 FROM system.replication_queue
 WHERE database = ${lit(database)} AND table = ${lit(staging)}
 UNION ALL
-SELECT 'replica has not read its shard log to the end' AS problem, '' AS type, '' AS new_part_name, '' AS since,
-       toUInt32(0) AS num_tries, '' AS last_exception,
-       concat('log_pointer ', toString(log_pointer), ', log_max_index ', toString(log_max_index)) AS postpone_reason
-FROM system.replicas
-WHERE database = ${lit(database)} AND table = ${lit(staging)} AND log_pointer <= log_max_index
+${log_unread}
 UNION ALL
-SELECT 'staging table missing on this replica: run the replicate step' AS problem, '' AS type, '' AS new_part_name,
-       '' AS since, toUInt32(0) AS num_tries, '' AS last_exception, '' AS postpone_reason
-FROM system.one
-WHERE (SELECT count() FROM system.tables WHERE database = ${lit(database)} AND name = ${lit(staging)}) = 0
+${staging_missing}

@@ -9,17 +9,13 @@
   be queued: a new replica takes those over as it always does.
   vars: staging
 -->
-SELECT 'replica still has a partition replacement to play' AS problem, type, toString(create_time) AS since, num_tries,
-       last_exception, postpone_reason
+<#assign missing_fix = "run create-staging">
+<#include "replica-log.ftl">
+SELECT 'replica still has a partition replacement to play' AS problem, type, new_part_name, toString(create_time) AS since,
+       num_tries, last_exception, postpone_reason
 FROM system.replication_queue
 WHERE database = ${lit(database)} AND table = ${lit(staging)} AND type IN ('REPLACE_RANGE', 'DROP_RANGE')
 UNION ALL
-SELECT 'replica has not read its shard log to the end' AS problem, '' AS type, '' AS since, toUInt32(0) AS num_tries,
-       '' AS last_exception, concat('log_pointer ', toString(log_pointer), ', log_max_index ', toString(log_max_index)) AS postpone_reason
-FROM system.replicas
-WHERE database = ${lit(database)} AND table = ${lit(staging)} AND log_pointer <= log_max_index
+${log_unread}
 UNION ALL
-SELECT 'staging table missing on this replica: run create-staging' AS problem, '' AS type, '' AS since, toUInt32(0) AS num_tries,
-       '' AS last_exception, '' AS postpone_reason
-FROM system.one
-WHERE (SELECT count() FROM system.tables WHERE database = ${lit(database)} AND name = ${lit(staging)}) = 0
+${staging_missing}

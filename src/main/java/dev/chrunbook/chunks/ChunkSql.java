@@ -9,7 +9,7 @@ import dev.chrunbook.verify.RowHash;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -140,9 +140,7 @@ public record ChunkSql(String database, String source, String target, List<Strin
 
     /** The rows of a partition: by its key when its value is a known whole number, else by its id. */
     public String partitionWhere(String partition) {
-        Map<String, String> one = new HashMap<>();
-        one.put(partition, partitionValues.get(partition));
-        return PartitionFilter.where(partitionKey, one);
+        return PartitionFilter.where(partitionKey, Collections.singletonMap(partition, partitionValues.get(partition))); // the value may be null
     }
 
     public String replace(String partition, String from) {

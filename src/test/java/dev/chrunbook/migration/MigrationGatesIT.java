@@ -1,6 +1,8 @@
 package dev.chrunbook.migration;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chrunbook.state.NodeState;
+import dev.chrunbook.state.StateStore;
+import dev.chrunbook.state.Status;
 import dev.chrunbook.testing.Cli;
 import dev.chrunbook.testing.ClusterNodes;
 import dev.chrunbook.testing.LocalCluster;
@@ -9,11 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -140,13 +141,13 @@ class MigrationGatesIT {
                     () -> Cli.runbook(runbook, common, "run", "--execute", "--to", "replicated"));
             try {
                 String onNode2 = "SELECT count() FROM system.tables WHERE database = '" + db + "' AND name = '" + STAGING + "'";
-                Waits.until(() -> cluster.count(2, onNode2) > 0 || "RUNNING".equals(status("staging-idle", 1)),
+                Waits.until(() -> cluster.count(2, onNode2) > 0 || status("staging-idle", 1) == Status.RUNNING,
                         Duration.ofMinutes(3), "the run reaches staging-idle");
                 Thread.sleep(2_000);
                 assertTrue(cluster.count(1, "SELECT count() FROM system.replication_queue WHERE database = '" + db
                         + "' AND table = '" + STAGING + "' AND type = 'REPLACE_RANGE'") > 0, "the copy's REPLACE_RANGEs wait in ch1's queue");
                 assertEquals(0, cluster.count(2, onNode2), "no new replica while ch1 has entries of its log to play");
-                assertEquals("RUNNING", status("staging-idle", 1), "the run waits at staging-idle");
+                assertEquals(Status.RUNNING, status("staging-idle", 1), "the run waits at staging-idle");
             } finally {
                 cluster.query(1, "SYSTEM START REPLICATION QUEUES " + staging);
             }
@@ -158,15 +159,11 @@ class MigrationGatesIT {
                 "the new replica has what the first holds");
     }
 
-    /** A step's status on a node as the state file says it, or null. */
-    private String status(String step, int node) {
-        Path state = tmp.resolve("state/state.json");
-        try {
-            return !Files.exists(state) ? null : new ObjectMapper().readTree(state.toFile())
-                    .path("steps").path(step).path(ClusterNodes.id(node)).path("status").asText(null);
-        } catch (IOException e) {
-            return null; // written while read: the next poll reads it whole
-        }
+    /** A step's status on a node as the run's state says it, or null before it starts there. */
+    private Status status(String step, int node) {
+        return StateStore.read(tmp.resolve("state"), "posthog-events-reorder-local")
+                .map(s -> s.steps().getOrDefault(step, Map.of()).get(ClusterNodes.id(node)))
+                .map(NodeState::status).orElse(null);
     }
 
     private static void expect(int code, Cli.Result r) {
